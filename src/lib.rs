@@ -1,0 +1,17 @@
+//! anpl: natural programming in the terminal.
+//!
+//! A user writes a Python *sketch* whose *holes* are functions described in plain language.
+//! The crate is split the way data flows: `sketch` parses the user's file into holes,
+//! examples and a call graph and renders runnable programs; `exec` runs those programs in
+//! sandboxed Python workers; `llm` talks to language models; `synth` fills small holes
+//! without one; `session` keeps what the tool learned on disk; `engine` drives all of them
+//! and reports events; `cli` is the thin front end that parses flags and sets exit codes.
+//! Only the terminal UI may depend on terminal crates.
+
+pub mod cli;
+pub mod engine;
+pub mod exec;
+pub mod llm;
+pub mod session;
+pub mod sketch;
+pub mod synth;

@@ -1,0 +1,1 @@
+//! session: see the crate docs for how it connects to the rest.

@@ -1,0 +1,1 @@
+//! sketch: see the crate docs for how it connects to the rest.
