@@ -1,1 +1,237 @@
-//! engine: see the crate docs for how it connects to the rest.
+//! The engine: every operation on a sketch and its session, for every front end.
+//!
+//! An `Engine` owns one parsed sketch, its locked session, the examples from every source,
+//! and (started on first use) the pool of Python workers. Operations (`compile`, `run`,
+//! `trace`, `export`) report progress as `Event`s and save the session when they complete,
+//! so nothing learned is lost if the process dies between operations. The CLI, REPL and TUI
+//! all drive this same API.
+
+pub mod check;
+pub mod combine;
+pub mod compile;
+pub mod events;
+pub mod export;
+pub mod fingerprint;
+pub mod prompt;
+pub mod sample;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::OnceCell;
+
+use crate::exec::{ExecConfig, ExecError, Runner};
+use crate::session::{
+    default_session_path, HoleRecord, HoleStatus, SessionError, SessionFile, Store,
+};
+use crate::sketch::{self, Example, ParseOptions, Sketch, SketchError};
+
+pub use events::{Event, Events};
+pub use sample::Backend;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Sketch(#[from] SketchError),
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Exec(#[from] ExecError),
+    #[error("{0}")]
+    Render(String),
+    #[error("no function or hole named `{0}` in the sketch")]
+    UnknownFunction(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// How hard compile searches. Defaults follow DESIGN.md "Compile".
+#[derive(Debug, Clone)]
+pub struct SearchSettings {
+    /// Holes requested at once.
+    pub jobs: usize,
+    /// Extra samples drawn when the first candidate fails.
+    pub samples: u32,
+    pub temperature: f32,
+    pub repair_rounds: u32,
+    pub max_tokens: u32,
+    /// Program checks spent trying combinations of candidates.
+    pub combination_budget: usize,
+    /// Time the offline synthesizer may spend on one hole.
+    pub synth_budget: Duration,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            jobs: 8,
+            samples: 5,
+            temperature: 0.8,
+            repair_rounds: 2,
+            max_tokens: 2048,
+            combination_budget: 32,
+            synth_budget: Duration::from_secs(2),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub sketch: PathBuf,
+    pub session: Option<PathBuf>,
+    pub entry: Option<String>,
+    pub examples_file: Option<PathBuf>,
+    pub exec: ExecConfig,
+    pub search: SearchSettings,
+}
+
+pub struct Engine {
+    pub sketch: Arc<Sketch>,
+    store: Store,
+    session: SessionFile,
+    /// Examples from `--examples FILE`, by function name.
+    file_examples: Vec<(String, Example)>,
+    exec_config: ExecConfig,
+    runner: OnceCell<Arc<Runner>>,
+    pub search: SearchSettings,
+    /// Holes whose saved implementation no longer matches the sketch.
+    stale: Vec<String>,
+}
+
+impl Engine {
+    /// Parse the sketch, lock and load its session, and reconcile the two: unchanged holes
+    /// keep their implementations, changed ones are marked stale.
+    pub fn open(options: EngineOptions) -> Result<Engine, EngineError> {
+        let sketch = sketch::parse_file(
+            &options.sketch,
+            &ParseOptions {
+                entry: options.entry.clone(),
+            },
+        )?;
+        let file_examples = match &options.examples_file {
+            Some(path) => sketch::load_examples_file(path, &sketch)?,
+            None => Vec::new(),
+        };
+        let session_path = options
+            .session
+            .clone()
+            .unwrap_or_else(|| default_session_path(&options.sketch));
+        let store = Store::open(&session_path)?;
+        let session = store.load(&options.sketch.display().to_string())?;
+        let mut engine = Engine {
+            sketch: Arc::new(sketch),
+            store,
+            session,
+            file_examples,
+            exec_config: options.exec,
+            runner: OnceCell::new(),
+            search: options.search,
+            stale: Vec::new(),
+        };
+        engine.reconcile();
+        Ok(engine)
+    }
+
+    fn reconcile(&mut self) {
+        self.stale.clear();
+        for hole in &self.sketch.holes {
+            let print = fingerprint::fingerprint(hole);
+            let record = self.session.holes.entry(hole.id.clone()).or_default();
+            if record.fingerprint.is_empty() {
+                record.fingerprint = print;
+            } else if record.fingerprint != print {
+                if record.current.is_some() {
+                    record.status = HoleStatus::Stale;
+                    self.stale.push(hole.id.clone());
+                }
+                record.fingerprint = print;
+            } else if record.status == HoleStatus::Stale {
+                self.stale.push(hole.id.clone());
+            }
+        }
+    }
+
+    pub fn session(&self) -> &SessionFile {
+        &self.session
+    }
+
+    pub fn session_path(&self) -> &Path {
+        self.store.path()
+    }
+
+    pub fn save(&self) -> Result<(), EngineError> {
+        Ok(self.store.save(&self.session)?)
+    }
+
+    pub fn stale_holes(&self) -> &[String] {
+        &self.stale
+    }
+
+    pub fn status(&self, hole: &str) -> HoleStatus {
+        self.session
+            .holes
+            .get(hole)
+            .map(|r| r.status)
+            .unwrap_or_default()
+    }
+
+    /// The pool of Python workers, started on first use with the sketch's prelude imported.
+    pub async fn runner(&self) -> Result<Arc<Runner>, EngineError> {
+        let runner = self
+            .runner
+            .get_or_try_init(|| async {
+                Runner::start(self.exec_config.clone(), &self.sketch.prelude)
+                    .await
+                    .map(Arc::new)
+            })
+            .await?;
+        Ok(runner.clone())
+    }
+
+    /// Every example of a function or hole: its doctests, the session's store, and the
+    /// examples file, in that order.
+    pub fn examples_for(&self, name: &str) -> Vec<Example> {
+        let mut out: Vec<Example> = self.sketch.examples_of(name).to_vec();
+        for stored in self.session.examples.iter().filter(|e| e.function == name) {
+            out.push(Example {
+                call: stored.call.clone(),
+                expected: stored.expected.clone(),
+                line: 0,
+            });
+        }
+        for (function, example) in &self.file_examples {
+            if function == name {
+                out.push(example.clone());
+            }
+        }
+        out
+    }
+
+    /// Implementations in use: every hole with current code that is not stale.
+    pub fn implementations(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for hole in &self.sketch.holes {
+            if self.stale.contains(&hole.id) {
+                continue;
+            }
+            if let Some(code) = self.session.current_code(&hole.id) {
+                out.insert(hole.id.clone(), code.to_string());
+            }
+        }
+        out
+    }
+
+    pub(crate) fn session_mut(&mut self) -> &mut SessionFile {
+        &mut self.session
+    }
+
+    pub(crate) fn record_mut(&mut self, hole: &str) -> &mut HoleRecord {
+        self.session.holes.entry(hole.to_string()).or_default()
+    }
+
+    pub(crate) fn clear_stale(&mut self, hole: &str) {
+        self.stale.retain(|h| h != hole);
+    }
+}

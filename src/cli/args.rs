@@ -1,0 +1,179 @@
+//! Flags shared by the commands that open a sketch, and turning them into engine options.
+//!
+//! Two stages, as ripgrep does it: clap fills these raw structs, then `engine_options` and
+//! `backend` validate them and build what the engine needs before any work starts, so a bad
+//! flag is reported before a Python worker or a request is started.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use tokio_util::sync::CancellationToken;
+
+use crate::engine::{Backend, EngineOptions, SearchSettings};
+use crate::exec::ExecConfig;
+use crate::llm::config::{self, ConfigFlags, ConfigPaths, ResolvedConfig};
+use crate::llm::{Client, ModelSpec};
+
+#[derive(Debug, Clone, Args)]
+pub struct SketchArgs {
+    /// The Python sketch file.
+    pub sketch: PathBuf,
+    /// Session file (default: sessions/<sketch stem>.json in the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub session: Option<PathBuf>,
+    /// The entry function, when more than one function could be it.
+    #[arg(long, value_name = "NAME")]
+    pub entry: Option<String>,
+    /// More examples, JSON: {"examples": [...]}, {"input":…, "output":…} or ARC {"train":…, "test":…}.
+    #[arg(long, value_name = "FILE")]
+    pub examples: Option<PathBuf>,
+    /// The Python interpreter (default: ANPL_PYTHON, a .venv beside the sketch, then python3).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Seconds one check may run before it is killed.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Python worker processes (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ModelArgs {
+    /// provider:model (openai:gpt-4o-mini, anthropic:…, ollama:…, openai-compatible:…), offline, replay, or offline+provider:model.
+    #[arg(long, value_name = "SPEC")]
+    pub model: Option<String>,
+    /// Base URL of an OpenAI-compatible or other server, e.g. http://localhost:8000/v1.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Holes requested at once.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<u32>,
+    /// Extra samples drawn when the first candidate fails.
+    #[arg(long, value_name = "N")]
+    pub samples: Option<u32>,
+    /// Temperature of the extra samples.
+    #[arg(long, value_name = "T")]
+    pub temperature: Option<f32>,
+    /// Rounds of repair that show the model its failing example.
+    #[arg(long, value_name = "N")]
+    pub repair_rounds: Option<u32>,
+    /// Seconds before a model request times out.
+    #[arg(long, value_name = "SECS")]
+    pub request_timeout: Option<f64>,
+}
+
+/// The process environment as a map, read once at the edge so the library never reads it.
+pub fn environment() -> HashMap<String, String> {
+    std::env::vars().collect()
+}
+
+impl SketchArgs {
+    pub fn exec_config(&self, env: &HashMap<String, String>) -> ExecConfig {
+        let sketch_dir = self
+            .sketch
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default();
+        let mut config = ExecConfig::default();
+        config.python = ExecConfig::resolve_python(
+            self.python.as_deref(),
+            env.get("ANPL_PYTHON").map(|s| s.as_str()),
+            &sketch_dir,
+        );
+        if let Some(t) = self.timeout {
+            config.timeout = Duration::from_secs_f64(t.max(0.01));
+        }
+        if let Some(w) = self.workers {
+            config.workers = w.max(1);
+        }
+        config
+    }
+
+    pub fn engine_options(
+        &self,
+        env: &HashMap<String, String>,
+        search: SearchSettings,
+    ) -> EngineOptions {
+        EngineOptions {
+            sketch: self.sketch.clone(),
+            session: self.session.clone(),
+            entry: self.entry.clone(),
+            examples_file: self.examples.clone(),
+            exec: self.exec_config(env),
+            search,
+        }
+    }
+}
+
+impl ModelArgs {
+    pub fn resolve(&self, env: &HashMap<String, String>) -> Result<ResolvedConfig> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let flags = ConfigFlags {
+            model: self.model.clone(),
+            base_url: self.base_url.clone(),
+            timeout_secs: self.request_timeout,
+            jobs: self.jobs,
+            samples: self.samples,
+            temperature: self.temperature,
+            repair_rounds: self.repair_rounds,
+            ..ConfigFlags::default()
+        };
+        Ok(config::resolve(
+            &flags,
+            env,
+            &ConfigPaths::standard(&cwd, env),
+        )?)
+    }
+}
+
+pub fn search_settings(config: &ResolvedConfig) -> SearchSettings {
+    SearchSettings {
+        jobs: config.jobs.value.max(1) as usize,
+        samples: config.samples.value,
+        temperature: config.temperature.value,
+        repair_rounds: config.repair_rounds.value,
+        max_tokens: config.max_tokens.value,
+        ..SearchSettings::default()
+    }
+}
+
+/// Build the backend the resolved model names. `recorded` lists models with transcripts in
+/// the session, newest last, for `replay`.
+pub fn backend(
+    config: &ResolvedConfig,
+    cancel: &CancellationToken,
+    recorded: &[String],
+) -> Result<Backend> {
+    let name = || {
+        config
+            .model
+            .value
+            .remote()
+            .map(|m| m.to_string())
+            .unwrap_or_default()
+    };
+    Ok(match &config.model.value {
+        ModelSpec::Offline => Backend::Offline,
+        ModelSpec::Replay => {
+            let name = recorded.last().cloned().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "replay answers only from recorded transcripts, and this session has none: compile once with a model first"
+                )
+            })?;
+            Backend::Replay { name }
+        }
+        ModelSpec::Remote(_) => Backend::Model {
+            name: name(),
+            client: Arc::new(Client::from_config(config, cancel.clone())?),
+        },
+        ModelSpec::OfflineThen(_) => Backend::OfflineThenModel {
+            name: name(),
+            client: Arc::new(Client::from_config(config, cancel.clone())?),
+        },
+    })
+}

@@ -1,0 +1,213 @@
+//! `anpl compile`: fill every hole, check it, check the program, save the session.
+//!
+//! Engine events become lines: on a terminal above a progress bar that counts holes done,
+//! otherwise plain lines (so logs and pipes get readable text). `--json` prints one document
+//! at the end for scripts.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::args::{backend, environment, search_settings, ModelArgs, SketchArgs};
+use super::{runtime, show};
+use crate::engine::compile::CompileReport;
+use crate::engine::{Engine, Event, Events};
+use crate::session::HoleStatus;
+
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    #[command(flatten)]
+    pub sketch: SketchArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Fill only these holes (again, even if they pass).
+    #[arg(long = "hole", value_name = "NAME")]
+    pub holes: Vec<String>,
+    /// Print one JSON document instead of progress lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &CompileArgs) -> Result<ExitCode> {
+    let env = environment();
+    let config = args.model.resolve(&env)?;
+    let mut engine = Engine::open(args.sketch.engine_options(&env, search_settings(&config)))?;
+    let cancel = CancellationToken::new();
+    let recorded = recorded_models(&engine);
+    let backend = backend(&config, &cancel, &recorded)?;
+    if !args.json {
+        if let Some(notice) = config.offline_notice() {
+            eprintln!("note: {notice}");
+        }
+        println!(
+            "compiling {} ({} hole(s)) with {}",
+            engine.sketch.file,
+            engine.sketch.holes.len(),
+            backend.describe()
+        );
+    }
+    let rt = runtime()?;
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let events = Events::new(sender);
+    let only = (!args.holes.is_empty()).then_some(args.holes.as_slice());
+    let total = only.map(|o| o.len()).unwrap_or(engine.sketch.holes.len());
+    let report = rt.block_on(async {
+        let printer = tokio::spawn(print_events(receiver, args.json, total as u64));
+        let ctrl_c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                ctrl_c.cancel();
+            }
+        });
+        let report = engine.compile(&backend, only, &events, &cancel).await;
+        drop(events);
+        let _ = printer.await;
+        report
+    })?;
+    if args.json {
+        let doc = json!({
+            "sketch": engine.sketch.file,
+            "session": engine.session_path().display().to_string(),
+            "model": backend.describe(),
+            "success": report.success(),
+            "report": report,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print_summary(&engine, &report);
+    }
+    Ok(if report.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn recorded_models(engine: &Engine) -> Vec<String> {
+    let mut transcripts: Vec<_> = engine.session().transcripts.values().collect();
+    transcripts.sort_by_key(|t| t.created);
+    let mut out: Vec<String> = Vec::new();
+    for t in transcripts {
+        out.retain(|m| m != &t.model);
+        out.push(t.model.clone());
+    }
+    out
+}
+
+async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool, total: u64) {
+    let bar = (!quiet && std::io::stdout().is_terminal()).then(|| {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos}/{len} holes done  {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    while let Some(event) = receiver.recv().await {
+        if quiet {
+            continue;
+        }
+        let line = match &event {
+            Event::HoleQueued { .. } | Event::Tokens { .. } | Event::CombinationSearch { .. } => None,
+            Event::RequestSent { hole, samples, temperature, prompt_tokens, cached } => Some(format!(
+                "  {hole}: {} {samples} sample(s) at temperature {temperature} (~{prompt_tokens} prompt tokens)",
+                if *cached { "replayed" } else { "requested" }
+            )),
+            Event::CandidateRejected { hole, reason } => {
+                Some(format!("  {hole}: answer rejected: {}", show::short(reason, 120)))
+            }
+            Event::CandidateChecked { hole, passed: false, failure } => Some(format!(
+                "  {hole}: candidate failed: {}",
+                show::short(failure.as_deref().unwrap_or(""), 140)
+            )),
+            Event::CandidateChecked { .. } => None,
+            Event::RepairRound { hole, round } => Some(format!("  {hole}: repair round {round}")),
+            Event::HoleFilled { hole, by, verified } => {
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                Some(format!(
+                    "  {hole}: filled by {by}{}",
+                    if *verified { ", examples pass" } else { "" }
+                ))
+            }
+            Event::HoleFailed { hole, reason } => {
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                Some(format!("  {hole}: not filled: {}", show::short(reason, 200)))
+            }
+            Event::ProgramChecked { passed, total } => {
+                Some(format!("  program: {passed} of {total} example(s) pass"))
+            }
+            Event::Message { text } => Some(format!("  {text}")),
+        };
+        if let Some(line) = line {
+            match &bar {
+                Some(bar) => bar.println(line),
+                None => println!("{line}"),
+            }
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+}
+
+fn print_summary(engine: &Engine, report: &CompileReport) {
+    println!();
+    for hole in &report.holes {
+        let mark = match hole.status {
+            HoleStatus::Passing => "ok  ",
+            HoleStatus::Unchecked => "ok? ",
+            _ => "FAIL",
+        };
+        let by = hole.by.as_deref().unwrap_or("-");
+        let usage = if hole.usage.requests > 0 {
+            format!(
+                "  {} request(s), {} tokens",
+                hole.usage.requests,
+                hole.usage.input_tokens + hole.usage.output_tokens
+            )
+        } else {
+            String::new()
+        };
+        println!(
+            "{mark} {:<32} {:<10} {by}{usage}",
+            hole.hole,
+            hole.status.label()
+        );
+        if !matches!(hole.status, HoleStatus::Passing | HoleStatus::Unchecked) {
+            if let Some(failure) = &hole.failure {
+                for line in failure.lines().take(8) {
+                    println!("       {line}");
+                }
+            }
+        }
+    }
+    if let Some(program) = &report.program {
+        println!(
+            "program examples: {} of {} pass",
+            program.passed_count(),
+            program.results.len()
+        );
+        if !program.passed() {
+            print!("{}", show::report_lines(program));
+        }
+    }
+    let u = &report.usage;
+    println!(
+        "{} request(s), {} input + {} output tokens this run; session {}",
+        u.requests,
+        u.input_tokens,
+        u.output_tokens,
+        engine.session_path().display()
+    );
+}

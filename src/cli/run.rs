@@ -1,0 +1,69 @@
+//! `anpl run`: run the program on every example of its entry and say which pass.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use serde_json::json;
+
+use super::args::{environment, SketchArgs};
+use super::{runtime, show};
+use crate::engine::{Engine, SearchSettings};
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub sketch: SketchArgs,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &RunArgs) -> Result<ExitCode> {
+    let env = environment();
+    let engine = Engine::open(args.sketch.engine_options(&env, SearchSettings::default()))?;
+    let entry = engine.sketch.entry.clone();
+    let examples = engine.examples_for(&entry);
+    if examples.is_empty() {
+        anyhow::bail!(
+            "{}: the entry `{entry}` has no examples to run: add a doctest (`>>> {entry}(...)` and the expected value) or pass --examples FILE",
+            engine.sketch.file
+        );
+    }
+    let stale = engine.stale_holes().to_vec();
+    let report = runtime()?.block_on(async {
+        let checker = engine.checker().await?;
+        checker
+            .check_examples(&engine.implementations(), &examples, true)
+            .await
+    })?;
+    let passed = report.passed_count();
+    let failed = examples.len() - passed;
+    if args.json {
+        let doc = json!({
+            "sketch": engine.sketch.file,
+            "entry": entry,
+            "passed": passed,
+            "failed": failed,
+            "stale_holes": stale,
+            "report": report,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        for hole in &stale {
+            eprintln!("warning: hole {hole} changed since it was filled; it is not used until `anpl compile` fills it again");
+        }
+        println!(
+            "{}: {} example(s) of {entry}",
+            engine.sketch.file,
+            examples.len()
+        );
+        print!("{}", show::report_lines(&report));
+        println!("{passed} of {} passed", examples.len());
+    }
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

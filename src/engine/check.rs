@@ -1,0 +1,285 @@
+//! Running implementations against examples.
+//!
+//! A candidate for one hole is checked with the rest of the program present: the sketch is
+//! rendered with every implementation in use plus the candidate, and the hole's examples
+//! are evaluated in a forked child of a warm worker. Program runs and traces use the same
+//! path with the entry's examples. Failures are turned into the short text shown to users
+//! and sent back to the model in repair rounds, on the user's own sketch lines.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::exec::{CallSpec, CheckOutcome, CheckRequest, PyError, TraceEvent, Verdict};
+use crate::sketch::{self, Example, RenderMode, Rendered};
+
+use std::sync::Arc;
+
+use crate::exec::Runner;
+use crate::sketch::Sketch;
+
+use super::{Engine, EngineError};
+
+/// What checking needs, cheap to clone into concurrent tasks.
+#[derive(Clone)]
+pub struct Checker {
+    pub sketch: Arc<Sketch>,
+    pub runner: Arc<Runner>,
+}
+
+impl Engine {
+    pub async fn checker(&self) -> Result<Checker, EngineError> {
+        Ok(Checker {
+            sketch: self.sketch.clone(),
+            runner: self.runner().await?,
+        })
+    }
+}
+
+/// The marker the rendered program raises when an unfilled hole is called.
+const NOT_IMPLEMENTED: &str = "is not implemented yet";
+
+/// How one example went.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleResult {
+    pub call: String,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    pub passed: bool,
+    /// The exception, with the traceback on sketch lines where it maps to them.
+    pub error: Option<String>,
+    pub trace: Vec<TraceEvent>,
+}
+
+/// How a whole check went.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub results: Vec<ExampleResult>,
+    /// The program did not load, or the run ended abnormally (timeout, crash, memory).
+    pub fatal: Option<String>,
+    /// An unfilled hole that the run needed, if that is why it failed.
+    pub needs_hole: Option<String>,
+    pub stdout: String,
+}
+
+impl CheckReport {
+    pub fn passed(&self) -> bool {
+        self.fatal.is_none() && self.results.iter().all(|r| r.passed)
+    }
+
+    pub fn passed_count(&self) -> usize {
+        self.results.iter().filter(|r| r.passed).count()
+    }
+
+    /// The first failure as a few lines of text: for events, the CLI and repair prompts.
+    pub fn first_failure(&self) -> Option<String> {
+        if let Some(fatal) = &self.fatal {
+            return Some(fatal.clone());
+        }
+        let r = self.results.iter().find(|r| !r.passed)?;
+        Some(describe_failure(r))
+    }
+}
+
+pub fn describe_failure(r: &ExampleResult) -> String {
+    match (&r.error, &r.actual) {
+        (Some(error), _) => format!("{} raised {}", r.call, error),
+        (None, Some(actual)) => format!(
+            "{}\n  expected: {}\n  actual:   {}",
+            r.call,
+            r.expected.as_deref().unwrap_or("(nothing)"),
+            actual
+        ),
+        (None, None) => format!("{} gave no result", r.call),
+    }
+}
+
+impl Checker {
+    /// Render the program with `impls`, mapping a render problem to an engine error.
+    pub fn render(&self, impls: &BTreeMap<String, String>) -> Result<Rendered, EngineError> {
+        sketch::render(&self.sketch, impls, RenderMode::Run)
+            .map_err(|e| EngineError::Render(e.to_string()))
+    }
+
+    /// Check `code` as the implementation of `hole` against `examples`.
+    pub async fn check_candidate(
+        &self,
+        impls: &BTreeMap<String, String>,
+        hole: &str,
+        code: &str,
+        examples: &[Example],
+    ) -> Result<CheckReport, EngineError> {
+        let mut impls = impls.clone();
+        impls.insert(hole.to_string(), code.to_string());
+        self.check_examples(&impls, examples, false).await
+    }
+
+    /// Run `examples` on the program made of `impls`, tracing every hole when `trace` is set.
+    pub async fn check_examples(
+        &self,
+        impls: &BTreeMap<String, String>,
+        examples: &[Example],
+        trace: bool,
+    ) -> Result<CheckReport, EngineError> {
+        let rendered = match self.render(impls) {
+            Ok(r) => r,
+            Err(e) => {
+                return Ok(CheckReport {
+                    results: Vec::new(),
+                    fatal: Some(e.to_string()),
+                    needs_hole: None,
+                    stdout: String::new(),
+                })
+            }
+        };
+        let traced = if trace {
+            self.sketch.holes.iter().map(|h| h.id.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        let request = CheckRequest {
+            program: rendered.source.clone(),
+            traced,
+            calls: examples
+                .iter()
+                .map(|e| CallSpec {
+                    call: e.call.clone(),
+                    expected: Some(e.expected.clone()),
+                })
+                .collect(),
+            stop_at_first_failure: false,
+        };
+        let outcome = self.runner.check(request).await?;
+        Ok(self.report(&rendered, examples, outcome))
+    }
+
+    /// Run bare calls (no expected value), for `anpl trace --call`.
+    pub async fn run_calls(
+        &self,
+        impls: &BTreeMap<String, String>,
+        calls: &[String],
+    ) -> Result<CheckReport, EngineError> {
+        let examples: Vec<Example> = calls
+            .iter()
+            .map(|c| Example {
+                call: c.clone(),
+                expected: String::new(),
+                line: 0,
+            })
+            .collect();
+        let rendered = self.render(impls)?;
+        let request = CheckRequest {
+            program: rendered.source.clone(),
+            traced: self.sketch.holes.iter().map(|h| h.id.clone()).collect(),
+            calls: calls
+                .iter()
+                .map(|c| CallSpec {
+                    call: c.clone(),
+                    expected: None,
+                })
+                .collect(),
+            stop_at_first_failure: false,
+        };
+        let outcome = self.runner.check(request).await?;
+        Ok(self.report(&rendered, &examples, outcome))
+    }
+
+    fn report(
+        &self,
+        rendered: &Rendered,
+        examples: &[Example],
+        outcome: CheckOutcome,
+    ) -> CheckReport {
+        let mut needs_hole = None;
+        let mut fatal = outcome.load_error.as_ref().map(|e| {
+            format!(
+                "the program failed to load: {}",
+                self.format_error(rendered, e)
+            )
+        });
+        if fatal.is_none() {
+            fatal = verdict_problem(&outcome.verdict);
+        }
+        let mut results = Vec::new();
+        for (i, call) in outcome.calls.iter().enumerate() {
+            let example = examples.get(i);
+            let error = call.error.as_ref().map(|e| {
+                if let Some(hole) = missing_hole(e) {
+                    needs_hole.get_or_insert(hole);
+                }
+                self.format_error(rendered, e)
+            });
+            results.push(ExampleResult {
+                call: example.map(|e| e.call.clone()).unwrap_or_default(),
+                expected: example
+                    .map(|e| e.expected.clone())
+                    .filter(|e| !e.is_empty()),
+                actual: call.value.clone(),
+                passed: call.passed.unwrap_or(call.error.is_none()),
+                error,
+                trace: call.trace.clone(),
+            });
+        }
+        CheckReport {
+            results,
+            fatal,
+            needs_hole,
+            stdout: outcome.stdout,
+        }
+    }
+
+    /// `ExcType: message` and the traceback, innermost last, on sketch lines where the
+    /// program line came from the sketch and on implementation lines otherwise.
+    pub fn format_error(&self, rendered: &Rendered, error: &PyError) -> String {
+        let mut out = format!("{}: {}", error.exc_type, error.message);
+        let source_lines: Vec<&str> = self.sketch.source.lines().collect();
+        let program_lines: Vec<&str> = rendered.source.lines().collect();
+        for frame in error.frames.iter().filter(|f| f.in_program) {
+            let mapped = rendered
+                .line_map
+                .get(frame.line.saturating_sub(1))
+                .copied()
+                .flatten();
+            match mapped {
+                Some(line) => {
+                    let text = source_lines.get(line.saturating_sub(1)).unwrap_or(&"");
+                    out.push_str(&format!(
+                        "\n  {}:{} in {}: {}",
+                        self.sketch.file,
+                        line,
+                        frame.function,
+                        text.trim()
+                    ));
+                }
+                None => {
+                    let text = program_lines
+                        .get(frame.line.saturating_sub(1))
+                        .unwrap_or(&"");
+                    out.push_str(&format!(
+                        "\n  (generated code of {}) {}",
+                        frame.function,
+                        text.trim()
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn verdict_problem(verdict: &Verdict) -> Option<String> {
+    match verdict {
+        Verdict::Completed => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// The hole named in a `NotImplementedError("hole X is not implemented yet")`.
+fn missing_hole(error: &PyError) -> Option<String> {
+    if error.exc_type != "NotImplementedError" || !error.message.contains(NOT_IMPLEMENTED) {
+        return None;
+    }
+    let rest = error.message.strip_prefix("hole ")?;
+    let name = rest.split_whitespace().next()?;
+    Some(name.trim_matches('`').to_string())
+}

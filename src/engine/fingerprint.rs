@@ -1,0 +1,30 @@
+//! What an implementation was made for.
+//!
+//! A hole's fingerprint hashes its identifier, description and signature. When the user
+//! changes any of them (in anpl or in their own editor), the saved implementation no longer
+//! answers the question asked and the hole is stale. Examples are left out on purpose:
+//! adding an example does not make old code stale, it makes the engine check it again.
+
+use sha2::{Digest, Sha256};
+
+use crate::sketch::Hole;
+
+pub fn fingerprint(hole: &Hole) -> String {
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        // Length-prefixed so that ("ab", "c") and ("a", "bc") differ.
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    field(hole.id.as_bytes());
+    field(hole.description.trim().as_bytes());
+    for param in &hole.params {
+        field(param.name.as_bytes());
+        field(param.annotation.as_deref().unwrap_or("").as_bytes());
+        field(param.default.as_deref().unwrap_or("").as_bytes());
+    }
+    field(hole.returns.as_deref().unwrap_or("").as_bytes());
+    field(if hole.is_async { b"async" } else { b"sync" });
+    let digest = hasher.finalize();
+    hex::encode(&digest[..12])
+}
