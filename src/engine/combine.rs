@@ -7,14 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use tokio_util::sync::CancellationToken;
+use tokio::task::JoinSet;
 
 use crate::session::{HoleStatus, Origin};
 
-use super::check::{CheckReport, Checker};
-use super::compile::HoleOutcome;
-use super::events::{Event, Events};
-use super::sample::Backend;
+use super::check::CheckReport;
+use super::compile::{more_candidates, HoleOutcome, JobContext};
+use super::events::Event;
 use super::{Engine, EngineError};
 
 impl Engine {
@@ -22,12 +21,15 @@ impl Engine {
     /// candidates of the holes this compile filled.
     pub(crate) async fn check_program(
         &mut self,
-        checker: &Checker,
-        backend: &Backend,
-        outcomes: &BTreeMap<String, HoleOutcome>,
-        events: &Events,
-        cancel: &CancellationToken,
+        context: &JobContext,
+        outcomes: &mut BTreeMap<String, HoleOutcome>,
     ) -> Result<Option<CheckReport>, EngineError> {
+        let (checker, backend, events, cancel) = (
+            &context.checker,
+            &context.backend,
+            &context.events,
+            &context.cancel,
+        );
         let entry = self.sketch.entry.clone();
         let examples = self.examples_for(&entry);
         if examples.is_empty() {
@@ -42,6 +44,25 @@ impl Engine {
         if report.passed() {
             return Ok(Some(report));
         }
+        // Holes that no example of their own pins down get more candidates to choose from.
+        let mut more = JoinSet::new();
+        let unchecked: Vec<String> = outcomes
+            .values()
+            .filter(|o| o.status == Some(HoleStatus::Unchecked))
+            .map(|o| o.hole.clone())
+            .collect();
+        for id in unchecked {
+            if let (Some(job), Some(outcome)) = (self.job(&id, context), outcomes.remove(&id)) {
+                more.spawn(more_candidates(job, outcome));
+            }
+        }
+        while let Some(joined) = more.join_next().await {
+            let outcome =
+                joined.map_err(|e| EngineError::Other(format!("a sampling task failed: {e}")))?;
+            self.absorb_usage(&outcome);
+            outcomes.insert(outcome.hole.clone(), outcome);
+        }
+        self.save()?;
         // Holes with several candidates that are not pinned down by examples of their own.
         let choices: Vec<(String, Vec<String>)> = outcomes
             .values()

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::llm::{extract, ExtractTarget};
 use crate::session::{HoleStatus, ImplVersion, Origin, SessionFile, Transcript, Usage};
-use crate::sketch::{Example, Hole, HoleKind, Sketch};
+use crate::sketch::{Example, Hole, HoleKind};
 use crate::synth;
 
 use super::check::{CheckReport, Checker};
@@ -58,7 +58,7 @@ impl CompileReport {
 }
 
 /// Everything one hole's task needs, owned so the task can run on its own.
-struct HoleJob {
+pub(crate) struct HoleJob {
     hole: Hole,
     examples: Vec<Example>,
     impls: BTreeMap<String, String>,
@@ -69,6 +69,16 @@ struct HoleJob {
     transcripts: Arc<BTreeMap<String, Transcript>>,
     events: Events,
     cancel: CancellationToken,
+}
+
+/// What every hole's task shares.
+#[derive(Clone)]
+pub(crate) struct JobContext {
+    pub checker: Checker,
+    pub backend: Backend,
+    pub transcripts: Arc<BTreeMap<String, Transcript>>,
+    pub events: Events,
+    pub cancel: CancellationToken,
 }
 
 /// What a hole's task found.
@@ -97,13 +107,13 @@ impl Engine {
     ) -> Result<CompileReport, EngineError> {
         let checker = self.checker().await?;
         let targets = self.holes_to_fill(&checker, only, events).await?;
-        let transcripts = Arc::new(self.session().transcripts.clone());
-        let forbidden: Vec<String> = self
-            .sketch
-            .functions
-            .iter()
-            .map(|f| f.name.clone())
-            .collect();
+        let context = JobContext {
+            checker: checker.clone(),
+            backend: backend.clone(),
+            transcripts: Arc::new(self.session().transcripts.clone()),
+            events: events.clone(),
+            cancel: cancel.clone(),
+        };
         let mut tasks = JoinSet::new();
         let mut queue = targets.clone().into_iter();
         let mut outcomes: BTreeMap<String, HoleOutcome> = BTreeMap::new();
@@ -114,22 +124,9 @@ impl Engine {
         loop {
             while tasks.len() < jobs {
                 let Some(id) = queue.next() else { break };
-                let Some(hole) = self.sketch.hole(&id).cloned() else {
-                    continue;
-                };
-                let job = HoleJob {
-                    examples: self.examples_for(&id),
-                    impls: self.implementations(),
-                    hole,
-                    forbidden: forbidden.clone(),
-                    checker: checker.clone(),
-                    backend: backend.clone(),
-                    settings: self.search.clone(),
-                    transcripts: transcripts.clone(),
-                    events: events.clone(),
-                    cancel: cancel.clone(),
-                };
-                tasks.spawn(fill_hole(job));
+                if let Some(job) = self.job(&id, &context) {
+                    tasks.spawn(fill_hole(job));
+                }
             }
             let Some(joined) = tasks.join_next().await else {
                 break;
@@ -142,11 +139,26 @@ impl Engine {
         }
         self.recheck_deferred(&checker, &mut outcomes, events)
             .await?;
-        let program = self
-            .check_program(&checker, backend, &outcomes, events, cancel)
-            .await?;
+        let program = self.check_program(&context, &mut outcomes).await?;
         self.save()?;
         Ok(self.summarise(&targets, &outcomes, program))
+    }
+
+    /// Everything one hole's task needs, snapshotted now.
+    pub(crate) fn job(&self, id: &str, context: &JobContext) -> Option<HoleJob> {
+        let hole = self.sketch.hole(id)?.clone();
+        Some(HoleJob {
+            examples: self.examples_for(id),
+            impls: self.implementations(),
+            hole,
+            forbidden: self.sketch.functions.iter().map(|f| f.name.clone()).collect(),
+            checker: context.checker.clone(),
+            backend: context.backend.clone(),
+            settings: self.search.clone(),
+            transcripts: context.transcripts.clone(),
+            events: context.events.clone(),
+            cancel: context.cancel.clone(),
+        })
     }
 
     /// Holes without a usable implementation, stale ones, and filled ones whose examples
@@ -192,6 +204,16 @@ impl Engine {
         Ok(out)
     }
 
+    /// Keep a hole's transcripts and token use, whatever came of them.
+    pub(crate) fn absorb_usage(&mut self, outcome: &HoleOutcome) {
+        let session: &mut SessionFile = self.session_mut();
+        for (key, transcript) in &outcome.transcripts {
+            session.transcripts.insert(key.clone(), transcript.clone());
+        }
+        session.usage.add(&outcome.usage);
+        self.record_mut(&outcome.hole).usage.add(&outcome.usage);
+    }
+
     /// Record a hole's outcome in the session.
     pub(crate) fn apply(&mut self, outcome: &HoleOutcome, events: &Events) {
         let print = self
@@ -199,13 +221,8 @@ impl Engine {
             .hole(&outcome.hole)
             .map(fingerprint)
             .unwrap_or_default();
-        let session: &mut SessionFile = self.session_mut();
-        for (key, transcript) in &outcome.transcripts {
-            session.transcripts.insert(key.clone(), transcript.clone());
-        }
-        session.usage.add(&outcome.usage);
+        self.absorb_usage(outcome);
         let record = self.record_mut(&outcome.hole);
-        record.usage.add(&outcome.usage);
         record.fingerprint = print.clone();
         record.last_failure = outcome.failure.clone();
         if let Some((code, origin)) = &outcome.chosen {
@@ -641,12 +658,24 @@ async fn try_round(
     Ok(false)
 }
 
-/// The holes of `sketch` that have no examples of their own, in sketch order.
-pub(crate) fn unchecked_holes(sketch: &Sketch, engine: &Engine) -> Vec<String> {
-    sketch
-        .holes
-        .iter()
-        .filter(|h| engine.examples_for(&h.id).is_empty())
-        .map(|h| h.id.clone())
-        .collect()
+/// More candidates for a hole that has no examples of its own, drawn at the sampling
+/// temperature, for the combination search.
+pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> HoleOutcome {
+    if job.backend.model_name().is_none() || job.settings.samples == 0 {
+        return outcome;
+    }
+    let request = prompt::request(
+        &job.checker.sketch,
+        &job.hole,
+        job.settings.temperature,
+        job.settings.samples,
+        job.settings.max_tokens,
+    );
+    let mut best = None;
+    if let Err(reason) = try_round(&job, &mut outcome, &request, 0, &mut best).await {
+        job.events.send(Event::Message {
+            text: format!("{}: no more candidates: {reason}", job.hole.id),
+        });
+    }
+    outcome
 }

@@ -1,0 +1,318 @@
+//! Compile end to end: real sketches, real Python workers, and the real HTTP client talking
+//! to a local server that speaks the OpenAI wire format.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anpl::engine::{Backend, Engine, EngineOptions, Events, SearchSettings};
+use anpl::exec::ExecConfig;
+use anpl::llm::config::{resolve, ConfigFlags, ConfigPaths};
+use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
+use anpl::llm::Client;
+use anpl::session::HoleStatus;
+use pretty_assertions::assert_eq;
+use tokio_util::sync::CancellationToken;
+
+const SKETCH: &str = r#"def double(x: int) -> int:
+    """Double the number.
+
+    >>> double(2)
+    4
+    """
+
+
+def shout(s: str) -> str:
+    """Upper-case the text and add an exclamation mark.
+
+    >>> shout('hi')
+    'HI!'
+    """
+
+
+def main(x: int, s: str) -> str:
+    """Shout the text, then the doubled number.
+
+    >>> main(2, 'a')
+    'A!4'
+    """
+    return shout(s) + str(double(x))
+"#;
+
+fn code(body: &str) -> String {
+    format!("Here it is:\n\n```python\n{body}\n```\n")
+}
+
+fn table(rules: Vec<FakeRule>) -> FakeTable {
+    FakeTable {
+        rules,
+        ..FakeTable::default()
+    }
+}
+
+fn rule(contains: &str, answers: &[&str]) -> FakeRule {
+    FakeRule {
+        contains: contains.to_string(),
+        answer: None,
+        answers: answers.iter().map(|a| code(a)).collect(),
+    }
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    sketch: PathBuf,
+}
+
+impl Fixture {
+    fn new(source: &str) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let sketch = dir.path().join("prog.py");
+        std::fs::write(&sketch, source).unwrap();
+        Fixture { dir, sketch }
+    }
+
+    fn options(&self, search: SearchSettings) -> EngineOptions {
+        EngineOptions {
+            sketch: self.sketch.clone(),
+            session: Some(self.dir.path().join("sessions/prog.json")),
+            entry: None,
+            examples_file: None,
+            exec: ExecConfig {
+                workers: 2,
+                ..ExecConfig::default()
+            },
+            search,
+        }
+    }
+}
+
+fn backend(server: &FakeServer) -> Backend {
+    let flags = ConfigFlags {
+        model: Some("openai-compatible:fake".to_string()),
+        base_url: Some(server.openai_base()),
+        max_retries: Some(0),
+        ..ConfigFlags::default()
+    };
+    let paths = ConfigPaths {
+        project: Path::new("/nonexistent/anpl.toml").to_path_buf(),
+        user: None,
+    };
+    let config = resolve(&flags, &HashMap::new(), &paths).unwrap();
+    let client = Client::from_config(&config, CancellationToken::new()).unwrap();
+    Backend::Model {
+        name: "openai-compatible:fake".to_string(),
+        client: Arc::new(client),
+    }
+}
+
+fn settings(samples: u32, repair_rounds: u32) -> SearchSettings {
+    SearchSettings {
+        samples,
+        repair_rounds,
+        ..SearchSettings::default()
+    }
+}
+
+async fn compile(engine: &mut Engine, backend: &Backend) -> anpl::engine::compile::CompileReport {
+    engine
+        .compile(backend, None, &Events::none(), &CancellationToken::new())
+        .await
+        .unwrap()
+}
+
+fn statuses(engine: &Engine) -> Vec<(String, HoleStatus)> {
+    engine
+        .sketch
+        .holes
+        .iter()
+        .map(|h| (h.id.clone(), engine.status(&h.id)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_first_answer_is_replaced_by_a_passing_sample() {
+    let server = FakeServer::start(table(vec![
+        rule("Double the number", &["def double(x):\n    return x * 2"]),
+        rule(
+            "Upper-case the text",
+            &["def shout(s):\n    return s.upper()", "def shout(s):\n    return s.upper() + '!'"],
+        ),
+    ]))
+    .await
+    .unwrap();
+    let fx = Fixture::new(SKETCH);
+    let mut engine = Engine::open(fx.options(settings(3, 0))).unwrap();
+    let report = compile(&mut engine, &backend(&server)).await;
+    assert!(report.success(), "{report:#?}");
+    assert_eq!(
+        statuses(&engine),
+        vec![
+            ("double".to_string(), HoleStatus::Passing),
+            ("shout".to_string(), HoleStatus::Passing)
+        ]
+    );
+    assert_eq!(report.program.as_ref().map(|p| p.passed_count()), Some(1));
+    assert_eq!(
+        engine.session().current_code("shout").map(|c| c.contains("+ '!'")),
+        Some(true)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unchanged_recompile_makes_no_request_and_an_edit_recompiles_one_hole() {
+    let server = FakeServer::start(table(vec![
+        rule("Double the number", &["def double(x):\n    return x * 2"]),
+        rule("Upper-case the text", &["def shout(s):\n    return s.upper() + '!'"]),
+        rule("Capitalise the text", &["def shout(s):\n    return s.upper() + '!'"]),
+    ]))
+    .await
+    .unwrap();
+    let fx = Fixture::new(SKETCH);
+    let backend = backend(&server);
+    {
+        let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+        assert!(compile(&mut engine, &backend).await.success());
+    }
+    let after_first = server.request_count();
+    assert_eq!(after_first, 2);
+    {
+        let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+        let report = compile(&mut engine, &backend).await;
+        assert!(report.success());
+        assert_eq!(report.usage.requests, 0);
+    }
+    assert_eq!(server.request_count(), after_first, "an unchanged recompile sent a request");
+
+    let edited = SKETCH.replace("Upper-case the text", "Capitalise the text");
+    std::fs::write(&fx.sketch, edited).unwrap();
+    let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+    assert_eq!(engine.stale_holes(), &["shout".to_string()]);
+    let report = compile(&mut engine, &backend).await;
+    assert!(report.success(), "{report:#?}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), after_first + 1);
+    let last = requests.last().unwrap().raw_body.clone();
+    assert!(last.contains("Capitalise the text"), "{last}");
+    assert!(!last.contains("Double the number"), "the edit sent an unrelated hole's prompt");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repair_round_shows_the_model_its_failing_example() {
+    let server = FakeServer::start(table(vec![
+        rule("Double the number", &["def double(x):\n    return x + 2", "def double(x):\n    return x * 2"]),
+        rule("Upper-case the text", &["def shout(s):\n    return s.upper() + '!'"]),
+    ]))
+    .await
+    .unwrap();
+    let fx = Fixture::new(SKETCH);
+    let mut engine = Engine::open(fx.options(settings(0, 1))).unwrap();
+    let report = compile(&mut engine, &backend(&server)).await;
+    assert!(report.success(), "{report:#?}");
+    let repair = server
+        .requests()
+        .into_iter()
+        .find(|r| r.raw_body.contains("That implementation is wrong"))
+        .expect("no repair request was sent");
+    assert!(repair.raw_body.contains("double(3)") || repair.raw_body.contains("double(2)"));
+    assert!(repair.raw_body.contains("return x + 2"), "the failing code is not shown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hole_that_never_passes_is_reported_failing_not_accepted() {
+    let server = FakeServer::start(table(vec![
+        rule("Double the number", &["def double(x):\n    return x + 1"]),
+        rule("Upper-case the text", &["def shout(s):\n    return s.upper() + '!'"]),
+    ]))
+    .await
+    .unwrap();
+    let fx = Fixture::new(SKETCH);
+    let mut engine = Engine::open(fx.options(settings(2, 1))).unwrap();
+    let report = compile(&mut engine, &backend(&server)).await;
+    assert!(!report.success());
+    assert_eq!(engine.status("double"), HoleStatus::Failing);
+    let failure = report
+        .holes
+        .iter()
+        .find(|h| h.hole == "double")
+        .and_then(|h| h.failure.clone())
+        .unwrap_or_default();
+    assert!(failure.contains("double(2)") && failure.contains('3'), "{failure}");
+}
+
+const INLINE: &str = r#"def main(text: str) -> str:
+    """Reverse the words' letters.
+
+    >>> main('abc')
+    'cba'
+    >>> main('hello there')
+    'ereht olleh'
+    """
+    return "reverse the text"(text)
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inline_hole_answer_with_another_name_is_renamed_and_exports_cleanly() {
+    let server = FakeServer::start(table(vec![rule(
+        "reverse the text",
+        &["def rev(t):\n    return t[::-1]"],
+    )]))
+    .await
+    .unwrap();
+    let fx = Fixture::new(INLINE);
+    let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+    let report = compile(&mut engine, &backend(&server)).await;
+    assert!(report.success(), "{report:#?}");
+    let exported = engine.export("prog_out", false).unwrap();
+    let out = fx.dir.path().join("prog_out.py");
+    std::fs::write(&out, &exported.program).unwrap();
+    std::fs::write(fx.dir.path().join("test_prog_out.py"), &exported.tests).unwrap();
+    assert!(!exported.program.contains("anpl"), "{}", exported.program);
+    let status = std::process::Command::new("python3")
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "test_prog_out.py"])
+        .current_dir(fx.dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&status.stdout),
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+const NO_HOLE_EXAMPLES: &str = r#"def main(xs: list) -> int:
+    """Sum of the squares.
+
+    >>> main([1, 2, 3])
+    14
+    """
+    return sum("square each number"(xs))
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn program_examples_choose_among_candidates_of_unchecked_holes() {
+    let server = FakeServer::start(table(vec![rule(
+        "square each number",
+        &[
+            "def sq(xs):\n    return [x * 2 for x in xs]",
+            "def sq(xs):\n    return [x * x for x in xs]",
+        ],
+    )]))
+    .await
+    .unwrap();
+    let fx = Fixture::new(NO_HOLE_EXAMPLES);
+    let mut engine = Engine::open(fx.options(settings(2, 0))).unwrap();
+    let report = compile(&mut engine, &backend(&server)).await;
+    assert!(report.success(), "{report:#?}");
+    assert_eq!(report.program.as_ref().map(|p| p.passed()), Some(true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_refuses_while_a_hole_is_unfilled() {
+    let fx = Fixture::new(SKETCH);
+    let engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+    let err = engine.export("prog_out", false).err().unwrap().to_string();
+    assert!(err.contains("double") && err.contains("--allow-partial"), "{err}");
+    let partial = engine.export("prog_out", true).unwrap();
+    assert!(partial.program.contains("def double"));
+}
