@@ -47,6 +47,8 @@ pub(crate) fn build(
     ids: &[String],
 ) -> GraphResult {
     let mut graph = CallGraph::default();
+    // (offset, owner, callee): added in source order so callees list in reading order.
+    let mut events: Vec<(usize, String, String)> = Vec::new();
     let mut referenced_spans = Vec::new();
     let mut module_refs = HashSet::new();
     let known: HashSet<&str> = defs.iter().map(|d| d.name.as_str()).collect();
@@ -56,7 +58,7 @@ pub(crate) fn build(
         if let Some(p) = d.outer.parent() {
             let owner = owner_of(d.outer, defs, def_index);
             if owner != MODULE && p.kind() != "class_definition" {
-                graph.add(&owner, &d.name);
+                events.push((d.outer.start_byte(), owner, d.name.clone()));
             }
         }
     }
@@ -89,7 +91,7 @@ pub(crate) fn build(
         if owner == MODULE {
             module_refs.insert(text.to_string());
         }
-        graph.add(&owner, text);
+        events.push((n.start_byte(), owner, text.to_string()));
         referenced_spans.push(n.byte_range());
     }
 
@@ -98,9 +100,13 @@ pub(crate) fn build(
             let owner = root
                 .descendant_for_byte_range(call, call)
                 .map_or_else(|| MODULE.to_string(), |n| owner_of(n, defs, def_index));
-            graph.add(&owner, id);
+            events.push((site.start, owner, id.clone()));
             referenced_spans.push(site.clone());
         }
+    }
+    events.sort_by_key(|(at, ..)| *at);
+    for (_, owner, callee) in &events {
+        graph.add(owner, callee);
     }
     GraphResult {
         graph,
