@@ -6,8 +6,12 @@
 //! or configuration error. A closed stdout (`anpl holes | head`) is success.
 
 pub mod args;
+pub mod bench_compile;
+pub mod check;
 pub mod compile;
 pub mod export;
+pub mod holes;
+pub mod models;
 pub mod run;
 pub mod show;
 pub mod trace;
@@ -29,6 +33,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check a sketch: print every problem as file:line:col, exit 1 if there is one.
+    Check(check::CheckArgs),
+    /// Show the sketch's functions and holes as a tree (or JSON with --json).
+    Holes(holes::HolesArgs),
     /// Fill every hole with a model or the offline synthesizer, check it, save the session.
     Compile(compile::CompileArgs),
     /// Run the program on every example of its entry.
@@ -37,6 +45,17 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// Write the finished program as plain Python, with a pytest file of its examples.
     Export(export::ExportArgs),
+    /// Show the configured model and where each setting came from (keys masked).
+    Models(models::ModelsArgs),
+    /// Measure anpl: checks per second, the synthesizer, compile concurrency.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Compile time against a slow local model, concurrent and sequential, and an unchanged recompile.
+    Compile(bench_compile::BenchCompileArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -47,10 +66,14 @@ pub fn main() -> ExitCode {
             let _ = Cli::command().print_help();
             return ExitCode::from(2);
         }
+        Some(Command::Check(args)) => check::run(args),
+        Some(Command::Holes(args)) => holes::run(args),
         Some(Command::Compile(args)) => compile::run(args),
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Trace(args)) => trace::run(args),
         Some(Command::Export(args)) => export::run(args),
+        Some(Command::Models(args)) => models::run(args),
+        Some(Command::Bench(BenchCommand::Compile(args))) => bench_compile::run(args),
     };
     match result {
         Ok(code) => code,
@@ -64,10 +87,12 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 

@@ -1,0 +1,275 @@
+//! The call graph: which function or hole refers to which, built from the `references`
+//! query (every identifier that names a sketch function or named hole) and the inline hole
+//! call sites, each attributed to the innermost `def` around it (or `<module>`). The entry
+//! is chosen from it, the engine reads dependencies from it to recheck only what an edit
+//! touches, and front ends draw the hole tree from it.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use serde::Serialize;
+use tree_sitter::{Node, QueryCursor, StreamingIterator};
+
+use super::error::Diagnostic;
+use super::model::{CallGraph, HoleKind, Sketch, MODULE};
+use super::parse::{DefInfo, InlineInfo, ParseOptions};
+use super::queries::{capture, Queries};
+use super::source::SourceText;
+
+pub(crate) struct GraphResult {
+    pub graph: CallGraph,
+    /// Spans of references to sketch names and of hole calls (top-level statements that
+    /// contain one are not prelude).
+    pub referenced_spans: Vec<Range<usize>>,
+    /// Names referenced from top-level code.
+    pub module_refs: HashSet<String>,
+}
+
+fn owner_of(mut node: Node, defs: &[DefInfo], def_index: &HashMap<usize, usize>) -> String {
+    while let Some(p) = node.parent() {
+        if p.kind() == "function_definition" {
+            if let Some(&i) = def_index.get(&p.id()) {
+                return defs[i].name.clone();
+            }
+        }
+        node = p;
+    }
+    MODULE.to_string()
+}
+
+pub(crate) fn build(
+    q: &Queries,
+    root: Node,
+    src: &SourceText,
+    defs: &[DefInfo],
+    def_index: &HashMap<usize, usize>,
+    inline: &[InlineInfo],
+    ids: &[String],
+) -> GraphResult {
+    let mut graph = CallGraph::default();
+    // (offset, owner, callee): added in source order so callees list in reading order.
+    let mut events: Vec<(usize, String, String)> = Vec::new();
+    let mut referenced_spans = Vec::new();
+    let mut module_refs = HashSet::new();
+    let known: HashSet<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+
+    // Nested definitions belong to the function around them.
+    for d in defs {
+        if let Some(p) = d.outer.parent() {
+            let owner = owner_of(d.outer, defs, def_index);
+            if owner != MODULE && p.kind() != "class_definition" {
+                events.push((d.outer.start_byte(), owner, d.name.clone()));
+            }
+        }
+    }
+
+    let rq = &q.references;
+    let (c_name, c_not) = (capture(rq, "name"), capture(rq, "not_reference"));
+    let mut cursor = QueryCursor::new();
+    let mut not_refs: HashSet<usize> = HashSet::new();
+    let mut names: Vec<Node> = Vec::new();
+    let mut it = cursor.captures(rq, root, src.text.as_bytes());
+    while let Some((m, i)) = it.next() {
+        let cap = m.captures[*i];
+        if cap.index == c_not {
+            not_refs.insert(cap.node.id());
+        } else if cap.index == c_name {
+            names.push(cap.node);
+        }
+    }
+    for n in names {
+        if not_refs.contains(&n.id()) {
+            continue;
+        }
+        let Some(text) = src.text.get(n.byte_range()) else {
+            continue;
+        };
+        if !known.contains(text) {
+            continue;
+        }
+        let owner = owner_of(n, defs, def_index);
+        if owner == MODULE {
+            module_refs.insert(text.to_string());
+        }
+        events.push((n.start_byte(), owner, text.to_string()));
+        referenced_spans.push(n.byte_range());
+    }
+
+    for (info, id) in inline.iter().zip(ids) {
+        for (&call, site) in info.calls.iter().zip(&info.sites) {
+            let owner = root
+                .descendant_for_byte_range(call, call)
+                .map_or_else(|| MODULE.to_string(), |n| owner_of(n, defs, def_index));
+            events.push((site.start, owner, id.clone()));
+            referenced_spans.push(site.clone());
+        }
+    }
+    events.sort_by_key(|(at, ..)| *at);
+    for (_, owner, callee) in &events {
+        graph.add(owner, callee);
+    }
+    GraphResult {
+        graph,
+        referenced_spans,
+        module_refs,
+    }
+}
+
+/// The entry: `--entry` if given, else the one top-level function or hole no other
+/// function calls, else `main`, else the one called from top-level code.
+pub(crate) fn choose_entry(
+    src: &SourceText,
+    defs: &[DefInfo],
+    ids: &[String],
+    g: &GraphResult,
+    opts: &ParseOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    if let Some(e) = &opts.entry {
+        if defs.iter().any(|d| &d.name == e) || ids.contains(e) {
+            return Some(e.clone());
+        }
+        diags.push(src.diag(
+            0,
+            format!("--entry {e}: the sketch has no function or hole named `{e}`"),
+        ));
+        return None;
+    }
+    let mut candidates: Vec<&DefInfo> = Vec::new();
+    for d in defs.iter().filter(|d| d.top_level) {
+        if !candidates.iter().any(|c| c.name == d.name) {
+            candidates.push(d);
+        }
+    }
+    if candidates.is_empty() {
+        diags.push(src.diag(
+            0,
+            "no entry: the sketch defines no top-level function or named hole",
+        ));
+        return None;
+    }
+    let called_by_other = |name: &str| {
+        g.graph
+            .callers
+            .get(name)
+            .is_some_and(|cs| cs.iter().any(|c| c != name && c != MODULE))
+    };
+    let roots: Vec<&DefInfo> = candidates
+        .iter()
+        .copied()
+        .filter(|d| !called_by_other(&d.name))
+        .collect();
+    if roots.len() == 1 {
+        return Some(roots[0].name.clone());
+    }
+    let has_main = candidates.iter().any(|d| d.name == "main");
+    if has_main && (roots.is_empty() || roots.iter().any(|d| d.name == "main")) {
+        return Some("main".to_string());
+    }
+    let from_module: Vec<&&DefInfo> = roots
+        .iter()
+        .filter(|d| g.module_refs.contains(&d.name))
+        .collect();
+    if from_module.len() == 1 {
+        return Some(from_module[0].name.clone());
+    }
+    if roots.is_empty() {
+        diags.push(src.diag(
+            candidates[0].node.start_byte(),
+            "no entry: every function is called by another one; choose the entry with --entry NAME",
+        ));
+    } else {
+        let list: Vec<String> = roots
+            .iter()
+            .map(|d| format!("`{}` (line {})", d.name, src.line_of(d.node.start_byte())))
+            .collect();
+        diags.push(src.diag(
+            roots[1].node.start_byte(),
+            format!(
+                "several entries: {} are called by no other function; name the entry `main` or choose it with --entry NAME",
+                list.join(", ")
+            ),
+        ));
+    }
+    None
+}
+
+/// One node of the program tree shown by `anpl holes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TreeNode {
+    pub name: String,
+    /// `function`, `named`, `inline-string` or `inline-backtick`.
+    pub kind: String,
+    /// True when this node's subtree is shown elsewhere (an earlier caller, or recursion).
+    pub repeated: bool,
+    pub children: Vec<TreeNode>,
+}
+
+impl Sketch {
+    fn kind_of(&self, name: &str) -> &'static str {
+        match self.hole(name).map(|h| h.kind) {
+            Some(HoleKind::Named) => "named",
+            Some(HoleKind::InlineString) => "inline-string",
+            Some(HoleKind::InlineBacktick) => "inline-backtick",
+            None => "function",
+        }
+    }
+
+    fn subtree(
+        &self,
+        name: &str,
+        expanded: &mut HashSet<String>,
+        path: &mut Vec<String>,
+    ) -> TreeNode {
+        let repeated = expanded.contains(name) || path.iter().any(|p| p == name);
+        let mut node = TreeNode {
+            name: name.to_string(),
+            kind: self.kind_of(name).to_string(),
+            repeated,
+            children: Vec::new(),
+        };
+        if repeated {
+            return node;
+        }
+        expanded.insert(name.to_string());
+        path.push(name.to_string());
+        for c in self.callees(name) {
+            node.children.push(self.subtree(c, expanded, path));
+        }
+        path.pop();
+        node
+    }
+
+    /// The program as a tree: the entry and everything it calls, then any function or hole
+    /// the entry does not reach (each as its own root), in source order.
+    pub fn tree(&self) -> Vec<TreeNode> {
+        let mut expanded = HashSet::new();
+        let mut roots = vec![self.subtree(&self.entry, &mut expanded, &mut Vec::new())];
+        let mut order: Vec<(usize, &str)> = self
+            .functions
+            .iter()
+            .map(|f| (f.span.start, f.name.as_str()))
+            .chain(self.holes.iter().map(|h| {
+                let at = h.def_span.as_ref().map_or(h.desc_span.start, |s| s.start);
+                (at, h.id.as_str())
+            }))
+            .collect();
+        order.sort();
+        // Uncalled ones first, so a dead helper shows what it calls beneath it.
+        for pass in 0..2 {
+            for &(_, name) in &order {
+                if expanded.contains(name) {
+                    continue;
+                }
+                let uncalled = self
+                    .callers(name)
+                    .iter()
+                    .all(|c| *c == name || *c == MODULE);
+                if pass == 1 || uncalled {
+                    roots.push(self.subtree(name, &mut expanded, &mut Vec::new()));
+                }
+            }
+        }
+        roots
+    }
+}
