@@ -1,1 +1,30 @@
-//! exec: see the crate docs for how it connects to the rest.
+//! exec: running untrusted Python safely and fast. The engine (compile, trace, run) hands
+//! this module program text — never sketch types — and gets back per-call results, traces of
+//! the hole functions, and a verdict for how the process ended.
+//!
+//! A `Runner` keeps a pool of warm `python3` workers running the embedded `harness.py`.
+//! Each has executed the sketch's prelude (imports such as numpy), and forks a fresh child
+//! per check that enters the sandbox (rlimits, Landlock, an unprivileged uid, a private
+//! working directory) before loading the program; the worker itself lives in PID, mount and
+//! network namespaces so a timeout kills every process the check started. Results return on
+//! a private, nonce-checked pipe; the program's own output is captured, capped and
+//! neutralised, never parsed. `docs/sandbox.md` describes every layer and its fallback.
+
+mod config;
+mod error;
+mod escape;
+mod outcome;
+mod runner;
+mod sandbox;
+mod values;
+mod worker;
+
+pub use config::{ExecConfig, SandboxConfig};
+pub use error::ExecError;
+pub use escape::neutralize;
+pub use outcome::{
+    CallOutcome, CallSpec, CheckOutcome, CheckRequest, Frame, PyError, PyValue, TraceEvent, Verdict,
+};
+pub use runner::{PoolMemory, Runner};
+pub use sandbox::{Layer, SandboxReport};
+pub use values::{json_to_python, ValueError};

@@ -1,0 +1,280 @@
+//! `Runner`: the pool of warm Python workers that everything else calls to run programs.
+//! `start` writes the embedded harness to a private directory, launches one worker per slot
+//! inside the strongest sandbox the machine allows (falling back, with a warning, when the
+//! kernel refuses namespaces), and runs the prelude in each. `check` borrows an idle worker,
+//! which forks a confined child for the check, so no state survives from one check to the
+//! next. A worker that dies (its check killed it) is replaced before its slot is reused.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use super::config::ExecConfig;
+use super::error::ExecError;
+use super::outcome::{CheckOutcome, CheckRequest};
+use super::sandbox::{build_report, Launch, SandboxReport};
+use super::worker::{StartFailure, Worker, WorkerSpec};
+
+const HARNESS: &str = include_str!("harness.py");
+
+pub struct Runner {
+    config: ExecConfig,
+    spec: WorkerSpec,
+    report: SandboxReport,
+    idle: Mutex<Vec<Worker>>,
+    slots: Semaphore,
+    replacements: AtomicUsize,
+    // Dropped last: the workers' checks directory and harness live here.
+    _dir: tempfile::TempDir,
+}
+
+/// Resident memory of the pool's processes (launchers, workers and anything they run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolMemory {
+    pub processes: usize,
+    pub rss_bytes: u64,
+    /// Proportional set size: shared pages split between the processes sharing them.
+    pub pss_bytes: u64,
+}
+
+impl Runner {
+    /// Start `config.workers` workers that have executed `prelude` (the sketch's top-level
+    /// imports and assignments). A prelude that fails is an error naming the module or line.
+    pub async fn start(config: ExecConfig, prelude: &str) -> Result<Runner, ExecError> {
+        config.validate()?;
+        let python = config.python_path()?;
+        let dir = tempfile::Builder::new()
+            .prefix("anpl-exec-")
+            .tempdir()
+            .map_err(ExecError::TempDir)?;
+        let checks = dir.path().join("checks");
+        let harness = dir.path().join("harness.py");
+        // The checks run as another user: they must traverse (not list) these directories.
+        let prepare = || -> std::io::Result<()> {
+            std::fs::create_dir(&checks)?;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o711))?;
+            std::fs::set_permissions(&checks, std::fs::Permissions::from_mode(0o711))?;
+            std::fs::write(&harness, HARNESS)?;
+            std::fs::set_permissions(&harness, std::fs::Permissions::from_mode(0o644))
+        };
+        prepare().map_err(ExecError::TempDir)?;
+        let setup = serde_json::json!({
+            "setup": {
+                "prelude": prelude,
+                "checks_dir": checks,
+                "sandbox": {
+                    "landlock": config.sandbox.landlock,
+                    "drop_user": config.sandbox.drop_user,
+                    "uid": config.sandbox.uid,
+                },
+                "limits": {
+                    "timeout_seconds": config.timeout.as_secs_f64(),
+                    "cpu_seconds": config.cpu_seconds,
+                    "memory_bytes": config.memory_bytes,
+                    "file_bytes": config.file_bytes,
+                    "open_files": config.open_files,
+                    "processes": config.processes,
+                    "max_output_bytes": config.max_output_bytes,
+                    "output_kill_bytes": config.output_kill_bytes,
+                    "max_value_bytes": config.max_value_bytes,
+                    "max_trace_events": config.max_trace_events,
+                }
+            }
+        });
+        let mut launch = Launch::preferred(&config);
+        let mut spec = make_spec(&config, &launch, &python, &harness, dir.path(), &setup);
+        let first = match Worker::start(&spec).await {
+            Ok(w) => w,
+            Err(StartFailure::Fatal(e)) => return Err(e),
+            Err(StartFailure::Launch { stderr }) => {
+                if !matches!(launch, Launch::Namespaced { .. }) {
+                    return Err(ExecError::WorkerStart {
+                        python,
+                        message: stderr,
+                    });
+                }
+                // The kernel refused the namespaces (no privilege, user namespaces disabled):
+                // run without them and say so in the report.
+                launch = Launch::Plain {
+                    reason: format!("`unshare` failed: {}", first_line(&stderr)),
+                };
+                spec = make_spec(&config, &launch, &python, &harness, dir.path(), &setup);
+                match Worker::start(&spec).await {
+                    Ok(w) => w,
+                    Err(StartFailure::Fatal(e)) => return Err(e),
+                    Err(StartFailure::Launch { stderr }) => {
+                        return Err(ExecError::WorkerStart {
+                            python,
+                            message: stderr,
+                        })
+                    }
+                }
+            }
+        };
+        let report = build_report(
+            &config,
+            &python,
+            &first.python_version,
+            &launch,
+            &first.layers,
+        );
+        let mut workers = vec![first];
+        let rest =
+            futures::future::join_all((1..config.workers).map(|_| start_worker(&spec))).await;
+        for w in rest {
+            workers.push(w?);
+        }
+        Ok(Runner {
+            slots: Semaphore::new(config.workers),
+            config,
+            spec,
+            report,
+            idle: Mutex::new(workers),
+            replacements: AtomicUsize::new(0),
+            _dir: dir,
+        })
+    }
+
+    /// Which sandbox layers are in force; `warnings()` names the missing ones.
+    pub fn sandbox_report(&self) -> &SandboxReport {
+        &self.report
+    }
+
+    pub fn config(&self) -> &ExecConfig {
+        &self.config
+    }
+
+    /// How many workers were replaced after a check killed theirs.
+    pub fn replacements(&self) -> usize {
+        self.replacements.load(Ordering::Relaxed)
+    }
+
+    /// Run one check in a freshly forked, confined child of a warm worker. Any number of
+    /// checks may be awaited concurrently; at most `workers` run at once. A program that
+    /// misbehaves gives an outcome with a verdict, not an error.
+    pub async fn check(&self, request: &CheckRequest) -> Result<CheckOutcome, ExecError> {
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|_| ExecError::Protocol("the worker pool was closed".into()))?;
+        let line = serde_json::to_string(&serde_json::json!({ "check": request }))
+            .map_err(|e| ExecError::Protocol(e.to_string()))?;
+        let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
+        // A slot without a worker: its last one died or its check was cancelled mid-run.
+        let mut worker = match idle {
+            Some(w) => w,
+            None => start_worker(&self.spec).await?,
+        };
+        let phases = request.calls.len() as u32 + 1;
+        let backstop = self.config.timeout * phases + Duration::from_secs(10);
+        match worker.check(&line, backstop).await {
+            Ok(outcome) => {
+                self.put_back(worker);
+                Ok(outcome)
+            }
+            Err(reason) => {
+                drop(worker);
+                self.replacements.fetch_add(1, Ordering::Relaxed);
+                if let Ok(fresh) = start_worker(&self.spec).await {
+                    self.put_back(fresh);
+                }
+                Ok(CheckOutcome::worker_lost(reason))
+            }
+        }
+    }
+
+    fn put_back(&self, worker: Worker) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(worker);
+        }
+    }
+
+    /// Memory of the idle workers' process trees (measure when no check is running).
+    pub fn memory(&self) -> PoolMemory {
+        let roots: Vec<u32> = self
+            .idle
+            .lock()
+            .map(|v| v.iter().filter_map(Worker::pid).collect())
+            .unwrap_or_default();
+        let mut total = PoolMemory {
+            processes: 0,
+            rss_bytes: 0,
+            pss_bytes: 0,
+        };
+        let mut stack = roots;
+        while let Some(pid) = stack.pop() {
+            let base = PathBuf::from(format!("/proc/{pid}"));
+            total.processes += 1;
+            total.rss_bytes += status_kib(&base.join("status"), "VmRSS:") * 1024;
+            total.pss_bytes += status_kib(&base.join("smaps_rollup"), "Pss:") * 1024;
+            stack.extend(children(&base));
+        }
+        total
+    }
+}
+
+async fn start_worker(spec: &WorkerSpec) -> Result<Worker, ExecError> {
+    Worker::start(spec).await.map_err(|f| match f {
+        StartFailure::Fatal(e) => e,
+        StartFailure::Launch { stderr } => ExecError::WorkerStart {
+            python: spec.python.clone(),
+            message: stderr,
+        },
+    })
+}
+
+fn make_spec(
+    config: &ExecConfig,
+    launch: &Launch,
+    python: &Path,
+    harness: &Path,
+    dir: &Path,
+    setup: &serde_json::Value,
+) -> WorkerSpec {
+    let (program, args) = launch.command_line(python, harness);
+    WorkerSpec {
+        program,
+        args,
+        env: config.worker_env(dir),
+        cwd: dir.to_path_buf(),
+        setup_line: setup.to_string(),
+        python: python.to_path_buf(),
+        startup_timeout: Duration::from_secs(60),
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("no message")
+}
+
+fn status_kib(path: &Path, key: &str) -> u64 {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn children(proc_dir: &Path) -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir(proc_dir.join("task")) else {
+        return Vec::new();
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
+        .flat_map(|s| {
+            s.split_whitespace()
+                .filter_map(|n| n.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect()
+}
