@@ -349,41 +349,45 @@ fn pick_inline(
         return Err(parse_error.unwrap_or(ExtractError::NothingUsable));
     }
     let name = |i: usize| live[i].binds[0].as_str();
-    let roots: Vec<usize> = functions
-        .iter()
-        .copied()
-        .filter(|&i| {
-            !functions
-                .iter()
-                .any(|&j| j != i && live[j].uses.contains(name(i)))
-        })
-        .collect();
-    let roots = if roots.is_empty() && functions.len() == 1 {
-        functions.to_vec()
-    } else {
-        roots
+    let is_demo = |n: &str| {
+        n == "main" || n.starts_with("test") || n.starts_with("example") || n.starts_with("demo")
     };
-    let not_sketch: Vec<usize> = roots
+    // Roots among a set of functions: those no other function of the set calls. Copies of
+    // sketch functions and demo drivers are left out of the set first, since they call the
+    // function we want and would hide it.
+    let roots_of = |set: &[usize]| -> Vec<usize> {
+        set.iter()
+            .copied()
+            .filter(|&i| {
+                !set.iter()
+                    .any(|&j| j != i && live[j].uses.contains(name(i)))
+            })
+            .collect()
+    };
+    let not_sketch: Vec<usize> = functions
         .iter()
         .copied()
         .filter(|&i| !target.forbidden.iter().any(|f| f == name(i)))
         .collect();
-    let not_demo: Vec<usize> = not_sketch
+    let plain: Vec<usize> = not_sketch
         .iter()
         .copied()
-        .filter(|&i| {
-            let n = name(i);
-            !(n == "main"
-                || n.starts_with("test")
-                || n.starts_with("example")
-                || n.starts_with("demo"))
-        })
+        .filter(|&i| !is_demo(name(i)))
         .collect();
-    for candidates in [&not_demo, &not_sketch, &roots] {
-        if candidates.len() == 1 {
-            return Ok(candidates[0]);
+    let mut all_roots = roots_of(functions);
+    if all_roots.is_empty() && functions.len() == 1 {
+        all_roots = functions.to_vec();
+    }
+    for set in [&plain, &not_sketch] {
+        let roots = roots_of(set);
+        if roots.len() == 1 {
+            return Ok(roots[0]);
         }
     }
+    if all_roots.len() == 1 {
+        return Ok(all_roots[0]);
+    }
+    let roots = all_roots;
     Err(ExtractError::Ambiguous {
         names: roots.iter().map(|&i| name(i).to_string()).collect(),
     })

@@ -362,9 +362,9 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> io::Result<()
         }
     }
 
-    let format = if raw.path.ends_with("/chat/completions") {
+    let format = if raw.path.ends_with("/v1/chat/completions") {
         Format::OpenAi
-    } else if raw.path.ends_with("/messages") {
+    } else if raw.path.ends_with("/v1/messages") {
         Format::Anthropic
     } else {
         let err = json!({"error": {"message": format!("unknown path {}", raw.path), "type": "not_found"}});
