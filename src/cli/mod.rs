@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod models;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "anpl",
@@ -20,11 +22,15 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Show the configured model and where each setting came from (keys masked).
+    Models(models::ModelsArgs),
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => ExitCode::SUCCESS,
+        Some(Command::Models(args)) => models::run(&args),
     }
 }

@@ -112,8 +112,9 @@ pub enum ConfigError {
     },
     #[error("{at}: {message}")]
     Invalid { at: String, message: String },
-    #[error("{at}: {source}")]
-    Spec { at: String, source: SpecError },
+    // Not `source`: the message already holds the spec error, and anyhow would print it twice.
+    #[error("{at}: {error}")]
+    Spec { at: String, error: SpecError },
 }
 
 /// Everything the engine needs to know about the model, resolved.
@@ -500,9 +501,9 @@ fn resolve_model(
     layers: &[Layer],
 ) -> Result<Setting<ModelSpec>, ConfigError> {
     if let Some(text) = &flags.model {
-        let spec = text.parse().map_err(|source| ConfigError::Spec {
+        let spec = text.parse().map_err(|error| ConfigError::Spec {
             at: "--model".into(),
-            source,
+            error,
         })?;
         return Ok(Setting {
             value: spec,
@@ -510,9 +511,9 @@ fn resolve_model(
         });
     }
     if let Some(text) = env.get("ANPL_MODEL").filter(|v| !v.trim().is_empty()) {
-        let spec = text.parse().map_err(|source| ConfigError::Spec {
+        let spec = text.parse().map_err(|error| ConfigError::Spec {
             at: "environment ANPL_MODEL".into(),
-            source,
+            error,
         })?;
         return Ok(Setting {
             value: spec,
@@ -521,9 +522,9 @@ fn resolve_model(
     }
     for layer in layers {
         if let Some(s) = &layer.file.model {
-            let spec = s.get_ref().parse().map_err(|source| ConfigError::Spec {
+            let spec = s.get_ref().parse().map_err(|error| ConfigError::Spec {
                 at: layer.at(s.span()),
-                source,
+                error,
             })?;
             return Ok(Setting {
                 value: spec,
