@@ -1,0 +1,564 @@
+//! A local model server for tests and end-to-end runs: a real HTTP/1.1 server on 127.0.0.1
+//! speaking the OpenAI chat-completions and Anthropic messages wire formats, answering each
+//! request from a table (the first rule whose `contains` text appears latest in the last user
+//! message wins, which finds the hole a prompt asks about in its final part), after a
+//! configurable delay. Faults can be queued (an HTTP status with headers, a connection reset,
+//! malformed JSON, empty choices, a slow answer), and every request is captured so tests can
+//! assert on bodies and headers. `src/bin/anpl-fake-model.rs` serves a table file with it.
+//!
+//! Compiled for tests and with the `fake-server` feature (on by default).
+
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::sync::CancellationToken;
+
+/// One row of the answer table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FakeRule {
+    /// Text to look for in the last user message.
+    pub contains: String,
+    /// The answer; with `answers`, successive choices cycle through the list.
+    #[serde(default)]
+    pub answer: Option<String>,
+    #[serde(default)]
+    pub answers: Vec<String>,
+}
+
+impl FakeRule {
+    pub fn new(contains: impl Into<String>, answer: impl Into<String>) -> Self {
+        FakeRule {
+            contains: contains.into(),
+            answer: Some(answer.into()),
+            answers: Vec::new(),
+        }
+    }
+
+    fn answer_list(&self) -> Vec<String> {
+        let mut list: Vec<String> = self.answer.iter().cloned().collect();
+        list.extend(self.answers.iter().cloned());
+        list
+    }
+}
+
+/// The answer table as the JSON file of `anpl-fake-model` holds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FakeTable {
+    #[serde(default)]
+    pub rules: Vec<FakeRule>,
+    /// The answer when no rule matches; without one such a request gets HTTP 400.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// Every answer waits this long first.
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// When set, requests must carry this key (bearer or `x-api-key`) or get HTTP 401.
+    #[serde(default)]
+    pub api_key: Option<String>,
+    /// Return `n` choices from one OpenAI request (as OpenAI does) or one (as Ollama does).
+    #[serde(default = "yes")]
+    pub supports_n: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A misbehaviour for the next request; queued faults are used one per request, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    Status {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    /// Read the request, then close the connection with a TCP reset.
+    Reset,
+    /// HTTP 200 with a body that is not JSON.
+    Malformed,
+    /// HTTP 200 with no choices (OpenAI) or no content (Anthropic).
+    EmptyChoices,
+    /// Answer normally after this delay (on top of the table's).
+    Delay(Duration),
+}
+
+impl Fault {
+    /// An OpenAI-style error body with the given status.
+    pub fn openai_error(status: u16, code: &str, message: &str) -> Fault {
+        Fault::Status {
+            status,
+            headers: Vec::new(),
+            body: json!({"error": {"message": message, "type": "invalid_request_error", "code": code}})
+                .to_string(),
+        }
+    }
+
+    /// An Anthropic-style error body with the given status.
+    pub fn anthropic_error(status: u16, kind: &str, message: &str) -> Fault {
+        Fault::Status {
+            status,
+            headers: Vec::new(),
+            body: json!({"type": "error", "error": {"type": kind, "message": message}}).to_string(),
+        }
+    }
+}
+
+/// A request as the server saw it. Header names are lowercase.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CapturedRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub raw_body: String,
+    /// `Null` when the body is not JSON.
+    pub body: Value,
+}
+
+impl CapturedRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct State {
+    table: FakeTable,
+    faults: Vec<Fault>,
+    requests: Vec<CapturedRequest>,
+    /// Answers served per rule, so `answers` lists cycle.
+    served: HashMap<usize, usize>,
+    log: Option<PathBuf>,
+}
+
+/// A running fake server; dropped, it stops accepting connections.
+pub struct FakeServer {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    stop: CancellationToken,
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // A panic while holding the lock leaves plain data behind; keep serving it.
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl FakeServer {
+    /// Serves `table` on 127.0.0.1 at a free port.
+    pub async fn start(table: FakeTable) -> io::Result<FakeServer> {
+        FakeServer::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), table).await
+    }
+
+    pub async fn start_on(addr: SocketAddr, table: FakeTable) -> io::Result<FakeServer> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State {
+            table,
+            ..State::default()
+        }));
+        let stop = CancellationToken::new();
+        let (st, token) = (state.clone(), stop.clone());
+        tokio::spawn(async move {
+            loop {
+                let accepted = tokio::select! {
+                    _ = token.cancelled() => break,
+                    a = listener.accept() => a,
+                };
+                if let Ok((stream, _)) = accepted {
+                    let st = st.clone();
+                    let token = token.clone();
+                    tokio::spawn(async move {
+                        tokio::select! {
+                            _ = token.cancelled() => {}
+                            _ = serve(stream, st) => {}
+                        }
+                    });
+                }
+            }
+        });
+        Ok(FakeServer { addr, state, stop })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, the Anthropic-style base URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `http://127.0.0.1:PORT/v1`, the OpenAI-style base URL.
+    pub fn openai_base(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn push_fault(&self, fault: Fault) {
+        lock(&self.state).faults.push(fault);
+    }
+
+    pub fn set_table(&self, table: FakeTable) {
+        lock(&self.state).table = table;
+    }
+
+    /// Appends every request, as one JSON line, to `path`.
+    pub fn log_to(&self, path: PathBuf) {
+        lock(&self.state).log = Some(path);
+    }
+
+    pub fn requests(&self) -> Vec<CapturedRequest> {
+        lock(&self.state).requests.clone()
+    }
+
+    pub fn request_count(&self) -> usize {
+        lock(&self.state).requests.len()
+    }
+
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+struct RawRequest {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+const MAX_HEAD: usize = 64 * 1024;
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+async fn read_request(stream: &mut TcpStream) -> io::Result<Option<RawRequest>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        if buf.len() > MAX_HEAD {
+            return Ok(None);
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or("").split_whitespace();
+    let method = first.next().unwrap_or("").to_string();
+    let path = first.next().unwrap_or("").to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_BODY);
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    body.truncate(length);
+    Ok(Some(RawRequest {
+        method,
+        path,
+        headers,
+        body,
+    }))
+}
+
+async fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+) -> io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body.as_bytes()).await?;
+    stream.flush().await?;
+    stream.shutdown().await
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    OpenAi,
+    Anthropic,
+}
+
+async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> io::Result<()> {
+    let Some(raw) = read_request(&mut stream).await? else {
+        return Ok(());
+    };
+    let body: Value = serde_json::from_slice(&raw.body).unwrap_or(Value::Null);
+    let captured = CapturedRequest {
+        method: raw.method.clone(),
+        path: raw.path.clone(),
+        headers: raw.headers.clone(),
+        raw_body: String::from_utf8_lossy(&raw.body).into_owned(),
+        body: body.clone(),
+    };
+    let (fault, table, log) = {
+        let mut st = lock(&state);
+        st.requests.push(captured.clone());
+        let fault = (!st.faults.is_empty()).then(|| st.faults.remove(0));
+        (fault, st.table.clone(), st.log.clone())
+    };
+    if let Some(path) = log {
+        if let Ok(line) = serde_json::to_string(&captured) {
+            let mut file = tokio::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .await?;
+            file.write_all(format!("{line}\n").as_bytes()).await?;
+        }
+    }
+
+    let format = if raw.path.ends_with("/v1/chat/completions") {
+        Format::OpenAi
+    } else if raw.path.ends_with("/v1/messages") {
+        Format::Anthropic
+    } else {
+        let err = json!({"error": {"message": format!("unknown path {}", raw.path), "type": "not_found"}});
+        return respond(&mut stream, 404, &[], &err.to_string()).await;
+    };
+
+    let mut extra_delay = Duration::ZERO;
+    match fault {
+        Some(Fault::Status {
+            status,
+            headers,
+            body,
+        }) => return respond(&mut stream, status, &headers, &body).await,
+        Some(Fault::Reset) => {
+            stream.set_zero_linger()?;
+            drop(stream);
+            return Ok(());
+        }
+        Some(Fault::Malformed) => {
+            return respond(&mut stream, 200, &[], "{\"choices\": [{\"message\": ").await
+        }
+        Some(Fault::EmptyChoices) => {
+            let empty = match format {
+                Format::OpenAi => {
+                    json!({"id": "chatcmpl-fake", "object": "chat.completion", "model": body["model"], "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 0}})
+                }
+                Format::Anthropic => {
+                    json!({"id": "msg_fake", "type": "message", "role": "assistant", "model": body["model"], "content": [], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 0}})
+                }
+            };
+            return respond(&mut stream, 200, &[], &empty.to_string()).await;
+        }
+        Some(Fault::Delay(d)) => extra_delay = d,
+        None => {}
+    }
+
+    if let Some(key) = &table.api_key {
+        let bearer = format!("Bearer {key}");
+        let ok = raw
+            .headers
+            .iter()
+            .any(|(k, v)| (k == "authorization" && *v == bearer) || (k == "x-api-key" && v == key));
+        if !ok {
+            let err = match format {
+                Format::OpenAi => {
+                    json!({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}})
+                }
+                Format::Anthropic => {
+                    json!({"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}})
+                }
+            };
+            return respond(&mut stream, 401, &[], &err.to_string()).await;
+        }
+    }
+
+    tokio::time::sleep(Duration::from_millis(table.delay_ms) + extra_delay).await;
+
+    let prompt = last_user_message(&body);
+    let wanted = match format {
+        Format::OpenAi if table.supports_n => body["n"].as_u64().unwrap_or(1).clamp(1, 128),
+        _ => 1,
+    };
+    let mut answers = Vec::new();
+    {
+        let mut st = lock(&state);
+        let Some(rule) = best_rule(&table.rules, &prompt) else {
+            drop(st);
+            return match &table.default {
+                Some(text) => {
+                    let answers = vec![text.clone(); wanted as usize];
+                    let reply = reply(format, &body, &prompt, &answers);
+                    respond(&mut stream, 200, &[], &reply.to_string()).await
+                }
+                None => {
+                    let err = json!({"error": {"message": "fake model: no rule matches the last user message", "type": "invalid_request_error"}});
+                    respond(&mut stream, 400, &[], &err.to_string()).await
+                }
+            };
+        };
+        let list = table.rules[rule].answer_list();
+        for _ in 0..wanted {
+            let count = st.served.entry(rule).or_insert(0);
+            answers.push(
+                list.get(*count % list.len().max(1))
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            *count += 1;
+        }
+    }
+    let reply = reply(format, &body, &prompt, &answers);
+    respond(&mut stream, 200, &[], &reply.to_string()).await
+}
+
+/// The text of the last user message, whether its content is a string or a list of parts.
+fn last_user_message(body: &Value) -> String {
+    let Some(messages) = body["messages"].as_array() else {
+        return String::new();
+    };
+    let Some(last) = messages.iter().rev().find(|m| m["role"] == "user") else {
+        return String::new();
+    };
+    match &last["content"] {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(|p| p["text"].as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// The rule whose text occurs latest in the prompt (the hole being asked comes last, after
+/// the context that may mention other holes); ties go to the longer text.
+fn best_rule(rules: &[FakeRule], prompt: &str) -> Option<usize> {
+    rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.contains.is_empty())
+        .filter_map(|(i, r)| {
+            prompt
+                .rfind(&r.contains)
+                .map(|at| (i, at + r.contains.len(), r.contains.len()))
+        })
+        .max_by(|a, b| a.1.cmp(&b.1).then(a.2.cmp(&b.2)).then(b.0.cmp(&a.0)))
+        .map(|(i, _, _)| i)
+}
+
+fn count_tokens(text: &str) -> u64 {
+    text.split_whitespace().count() as u64
+}
+
+fn reply(format: Format, body: &Value, prompt: &str, answers: &[String]) -> Value {
+    let system = body["system"].as_str().unwrap_or("");
+    let input = count_tokens(prompt) + count_tokens(system);
+    let output: u64 = answers.iter().map(|a| count_tokens(a)).sum();
+    match format {
+        Format::OpenAi => {
+            let choices: Vec<Value> = answers
+                .iter()
+                .enumerate()
+                .map(|(i, a)| json!({"index": i, "message": {"role": "assistant", "content": a}, "finish_reason": "stop"}))
+                .collect();
+            json!({
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": 0,
+                "model": body["model"],
+                "choices": choices,
+                "usage": {"prompt_tokens": input, "completion_tokens": output, "total_tokens": input + output},
+            })
+        }
+        Format::Anthropic => json!({
+            "id": "msg_fake",
+            "type": "message",
+            "role": "assistant",
+            "model": body["model"],
+            "content": [{"type": "text", "text": answers.first().cloned().unwrap_or_default()}],
+            "stop_reason": "end_turn",
+            "usage": {"input_tokens": input, "output_tokens": output},
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_latest_mention_wins() {
+        let rules = vec![
+            FakeRule::new("rotate the grid", "A"),
+            FakeRule::new("count colours", "B"),
+            FakeRule::new("count colours in each row", "C"),
+        ];
+        let prompt = "Context: rotate the grid is called by main.\nImplement: count colours";
+        assert_eq!(best_rule(&rules, prompt), Some(1));
+        let prompt = "Context: count colours.\nImplement: rotate the grid";
+        assert_eq!(best_rule(&rules, prompt), Some(0));
+        assert_eq!(
+            best_rule(&rules, "Implement: count colours in each row"),
+            Some(2)
+        );
+        assert_eq!(best_rule(&rules, "nothing here"), None);
+    }
+
+    #[test]
+    fn last_user_message_reads_both_content_forms() {
+        let body = json!({"messages": [
+            {"role": "user", "content": "first"},
+            {"role": "assistant", "content": "x"},
+            {"role": "user", "content": [{"type": "text", "text": "second"}]},
+        ]});
+        assert_eq!(last_user_message(&body), "second");
+    }
+}

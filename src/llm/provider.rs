@@ -1,0 +1,470 @@
+//! The provider trait and the client the engine holds.
+//!
+//! Following aichat's split, the trait's default methods do the shared work: sending with a
+//! timeout, retrying 429/5xx/connection failures with backoff (honouring `Retry-After`),
+//! turning HTTP failures into one-line [`LlmError`]s, stopping when the cancellation token
+//! fires, and getting `n` samples (one request with `n` where the server supports it, parallel
+//! requests for the rest). A provider writes only its wire format: [`Provider::wire_request`]
+//! and [`Provider::parse_response`]. [`Client`] picks the provider for an [`Endpoint`].
+
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+use futures::future::join_all;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::StatusCode;
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use crate::llm::anthropic::AnthropicProvider;
+use crate::llm::error::one_line;
+use crate::llm::openai::OpenAiProvider;
+use crate::llm::providers::{ProviderInfo, WireFormat};
+use crate::llm::retry;
+use crate::llm::secret::Secret;
+use crate::llm::{ChatRequest, ChatResponse, LlmError};
+
+/// How requests are sent: timeouts and the retry budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpSettings {
+    /// The whole request, from connecting to the last byte of the answer.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// The longest `Retry-After` honoured; longer asks are cut to this.
+    pub max_retry_after: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            timeout: Duration::from_secs(120),
+            connect_timeout: Duration::from_secs(10),
+            max_retries: 4,
+            backoff_base: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Where requests go: a provider row, the model name it knows, the resolved base URL and
+/// the key. `Debug` shows the key masked (see [`Secret`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Endpoint {
+    pub provider: ProviderInfo,
+    pub model: String,
+    pub base_url: String,
+    pub api_key: Option<Secret>,
+}
+
+impl Endpoint {
+    /// `provider:model`, the name cache keys and transcripts use.
+    pub fn model_id(&self) -> String {
+        format!("{}:{}", self.provider.name, self.model)
+    }
+}
+
+/// The HTTP client, its settings and the token that cancels everything sent through it.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    http: reqwest::Client,
+    settings: HttpSettings,
+    cancel: CancellationToken,
+}
+
+impl Transport {
+    pub fn new(settings: HttpSettings, cancel: CancellationToken) -> Result<Transport, LlmError> {
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.connect_timeout.min(settings.timeout))
+            .user_agent(concat!("anpl/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| LlmError::Client(error_chain(&e)))?;
+        Ok(Transport {
+            http,
+            settings,
+            cancel,
+        })
+    }
+
+    pub fn settings(&self) -> &HttpSettings {
+        &self.settings
+    }
+
+    pub fn cancel_token(&self) -> &CancellationToken {
+        &self.cancel
+    }
+}
+
+/// One HTTP request as a provider wants it sent. The key travels in `secret_header`, which
+/// is marked sensitive so no `Debug` of the request shows it.
+#[derive(Debug, Clone)]
+pub struct WireRequest {
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub secret_header: Option<(&'static str, Secret)>,
+    pub body: serde_json::Value,
+}
+
+/// Why one attempt failed, kept raw until we know whether it is retried.
+enum Failure {
+    Status {
+        status: StatusCode,
+        wait: Option<Duration>,
+        body: Vec<u8>,
+    },
+    Transport(reqwest::Error),
+    Final(LlmError),
+}
+
+pub trait Provider: Send + Sync {
+    fn endpoint(&self) -> &Endpoint;
+    fn transport(&self) -> &Transport;
+
+    /// The HTTP request asking for `n` samples (`n` is 1 unless the row says the server
+    /// supports more).
+    fn wire_request(&self, req: &ChatRequest, n: u32) -> WireRequest;
+
+    /// A successful response body. Zero answers is [`LlmError::EmptyChoices`]; a body that is
+    /// not the expected JSON is [`LlmError::Malformed`].
+    fn parse_response(&self, body: &[u8]) -> Result<ChatResponse, LlmError>;
+
+    /// The human message and machine code in an error body. Both wire formats put them under
+    /// `error.message` / `error.code` (or `error.type`); other servers use `error` as a
+    /// string, `message` or `detail`.
+    fn error_detail(&self, body: &[u8]) -> (String, Option<String>) {
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return (String::from_utf8_lossy(body).into_owned(), None);
+        };
+        let err = &v["error"];
+        let message = err["message"]
+            .as_str()
+            .or_else(|| err.as_str())
+            .or_else(|| v["message"].as_str())
+            .or_else(|| v["detail"].as_str())
+            .map_or_else(|| v.to_string(), str::to_string);
+        let code = err["code"]
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| err["type"].as_str().map(str::to_string));
+        (message, code)
+    }
+
+    /// `req.n` samples: one request asking for all of them where the server supports `n`,
+    /// then parallel single requests for whatever is missing. Fewer than `n` texts come back
+    /// only when some parallel requests failed after their retries and others succeeded;
+    /// when all fail, the first error is returned.
+    fn complete(
+        &self,
+        req: &ChatRequest,
+    ) -> impl Future<Output = Result<ChatResponse, LlmError>> + Send {
+        async move {
+            let endpoint = self.endpoint();
+            let n = req.n.max(1);
+            let mut out = ChatResponse {
+                texts: Vec::new(),
+                usage: Default::default(),
+                cost_usd: None,
+                model: endpoint.model.clone(),
+            };
+            let mut first_error = None;
+            if endpoint.provider.supports_n && n > 1 {
+                let r = self.send(self.wire_request(req, n)).await?;
+                merge(&mut out, r);
+            }
+            let missing = (n as usize).saturating_sub(out.texts.len());
+            if missing > 0 {
+                let sends = (0..missing).map(|_| self.send(self.wire_request(req, 1)));
+                for r in join_all(sends).await {
+                    match r {
+                        Ok(r) => merge(&mut out, r),
+                        Err(e) => {
+                            first_error.get_or_insert(e);
+                        }
+                    }
+                }
+            }
+            match first_error {
+                Some(e) if out.texts.is_empty() => Err(e),
+                _ => {
+                    out.texts.truncate(n as usize);
+                    Ok(out)
+                }
+            }
+        }
+    }
+
+    /// Sends one request, retrying what may succeed later, until it succeeds, fails for
+    /// good, runs out of retries, or is cancelled.
+    fn send(
+        &self,
+        wire: WireRequest,
+    ) -> impl Future<Output = Result<ChatResponse, LlmError>> + Send {
+        async move {
+            let transport = self.transport();
+            let settings = transport.settings();
+            let mut attempts = 0u32;
+            loop {
+                attempts += 1;
+                if transport.cancel.is_cancelled() {
+                    return Err(LlmError::Cancelled);
+                }
+                let failure = tokio::select! {
+                    biased;
+                    _ = transport.cancel.cancelled() => return Err(LlmError::Cancelled),
+                    r = attempt(self, &wire) => match r {
+                        Ok(response) => return Ok(response),
+                        Err(f) => f,
+                    },
+                };
+                let retryable = match &failure {
+                    Failure::Status { status, .. } => is_retryable_status(*status),
+                    Failure::Transport(e) => !e.is_builder() && !e.is_redirect(),
+                    Failure::Final(_) => false,
+                };
+                if !retryable || attempts > settings.max_retries {
+                    return Err(to_error(self, failure, &wire.url, attempts));
+                }
+                let wait = match &failure {
+                    Failure::Status { wait: Some(w), .. } => (*w).min(settings.max_retry_after),
+                    _ => retry::backoff(attempts - 1, settings.backoff_base, settings.backoff_max),
+                };
+                tokio::select! {
+                    biased;
+                    _ = transport.cancel.cancelled() => return Err(LlmError::Cancelled),
+                    _ = tokio::time::sleep(wait) => {}
+                }
+            }
+        }
+    }
+}
+
+/// One try at a request.
+async fn attempt<P: Provider + ?Sized>(
+    provider: &P,
+    wire: &WireRequest,
+) -> Result<ChatResponse, Failure> {
+    {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &wire.headers {
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Failure::Final(LlmError::Client(format!("header {name} is not valid text")))
+            })?;
+            headers.insert(HeaderName::from_static(name), value);
+        }
+        if let Some((name, secret)) = &wire.secret_header {
+            let mut value = HeaderValue::from_str(secret.expose()).map_err(|_| {
+                Failure::Final(LlmError::Client(
+                    "the API key holds characters an HTTP header cannot".to_string(),
+                ))
+            })?;
+            value.set_sensitive(true);
+            headers.insert(HeaderName::from_static(name), value);
+        }
+        let response = provider
+            .transport()
+            .http
+            .post(&wire.url)
+            .headers(headers)
+            .json(&wire.body)
+            .send()
+            .await
+            .map_err(Failure::Transport)?;
+        let status = response.status();
+        let wait = retry::retry_after(response.headers(), SystemTime::now());
+        let body = response.bytes().await.map_err(Failure::Transport)?;
+        if status.is_success() {
+            provider.parse_response(&body).map_err(Failure::Final)
+        } else {
+            Err(Failure::Status {
+                status,
+                wait,
+                body: body.to_vec(),
+            })
+        }
+    }
+}
+
+/// The one-line error for a failure that is not retried (any more).
+fn to_error<P: Provider + ?Sized>(
+    provider_impl: &P,
+    failure: Failure,
+    url: &str,
+    attempts: u32,
+) -> LlmError {
+    let endpoint = provider_impl.endpoint();
+    let provider = endpoint.provider.name.clone();
+    let clean = |text: &str| {
+        let text = one_line(text);
+        match &endpoint.api_key {
+            Some(k) => k.redact(&text),
+            None => text,
+        }
+    };
+    match failure {
+        Failure::Final(e) => e,
+        Failure::Transport(e) => {
+            let reason = clean(&error_chain(&e));
+            if e.is_timeout() {
+                LlmError::Timeout {
+                    url: url.to_string(),
+                    secs: provider_impl.transport().settings.timeout.as_secs_f64(),
+                    attempts,
+                }
+            } else if e.is_connect() {
+                LlmError::Unreachable {
+                    url: url.to_string(),
+                    reason,
+                    attempts,
+                }
+            } else {
+                LlmError::Connection {
+                    url: url.to_string(),
+                    reason,
+                    attempts,
+                }
+            }
+        }
+        Failure::Status { status, body, .. } => {
+            let (message, error_code) = provider_impl.error_detail(&body);
+            let message = clean(&message);
+            let code = status.as_u16();
+            match status {
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => LlmError::Unauthorized {
+                    hint: match &endpoint.provider.key_env {
+                        Some(var) => format!(
+                            "check {var} or api_key under [providers.{provider}] ({message})"
+                        ),
+                        None => format!(
+                            "check api_key under [providers.{provider}] or --api-key ({message})"
+                        ),
+                    },
+                    provider,
+                    status: code,
+                },
+                StatusCode::NOT_FOUND => LlmError::NotFound {
+                    model: endpoint.model.clone(),
+                    url: url.to_string(),
+                    message,
+                },
+                StatusCode::TOO_MANY_REQUESTS => LlmError::RateLimited {
+                    provider,
+                    attempts,
+                    message,
+                },
+                s if is_retryable_status(s) => LlmError::Server {
+                    provider,
+                    status: code,
+                    attempts,
+                    message,
+                },
+                _ if is_context_length(&message, error_code.as_deref().unwrap_or("")) => {
+                    LlmError::ContextLength {
+                        model: endpoint.model.clone(),
+                        message,
+                    }
+                }
+                _ => LlmError::Rejected {
+                    provider,
+                    status: code,
+                    message,
+                },
+            }
+        }
+    }
+}
+
+fn is_retryable_status(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::REQUEST_TIMEOUT
+        || status.is_server_error()
+}
+
+/// OpenAI says `context_length_exceeded`; Anthropic "prompt is too long"; local servers
+/// word it in their own ways.
+fn is_context_length(message: &str, code: &str) -> bool {
+    let m = message.to_lowercase();
+    code == "context_length_exceeded"
+        || [
+            "context length",
+            "context_length",
+            "context window",
+            "maximum context",
+            "prompt is too long",
+            "too many tokens",
+            "exceeds the available context",
+        ]
+        .iter()
+        .any(|p| m.contains(p))
+}
+
+fn merge(out: &mut ChatResponse, r: ChatResponse) {
+    out.texts.extend(r.texts);
+    out.usage.add(r.usage);
+    if let Some(c) = r.cost_usd {
+        *out.cost_usd.get_or_insert(0.0) += c;
+    }
+    out.model = r.model;
+}
+
+/// An error and its causes on one line: reqwest's own message says little ("error sending
+/// request"), the cause says what happened ("connection reset by peer").
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = c.source();
+    }
+    parts.join(": ")
+}
+
+/// The client the engine holds: one provider, chosen by the endpoint's wire format.
+#[derive(Debug)]
+pub enum Client {
+    OpenAi(OpenAiProvider),
+    Anthropic(AnthropicProvider),
+}
+
+impl Client {
+    pub fn new(
+        endpoint: Endpoint,
+        settings: HttpSettings,
+        cancel: CancellationToken,
+    ) -> Result<Client, LlmError> {
+        let transport = Transport::new(settings, cancel)?;
+        Ok(match endpoint.provider.format {
+            WireFormat::OpenAi => Client::OpenAi(OpenAiProvider::new(endpoint, transport)),
+            WireFormat::Anthropic => Client::Anthropic(AnthropicProvider::new(endpoint, transport)),
+        })
+    }
+
+    /// The client for a resolved configuration's remote model.
+    pub fn from_config(
+        config: &crate::llm::ResolvedConfig,
+        cancel: CancellationToken,
+    ) -> Result<Client, LlmError> {
+        Client::new(config.endpoint()?, config.http_settings(), cancel)
+    }
+
+    pub async fn complete(&self, req: &ChatRequest) -> Result<ChatResponse, LlmError> {
+        match self {
+            Client::OpenAi(p) => p.complete(req).await,
+            Client::Anthropic(p) => p.complete(req).await,
+        }
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        match self {
+            Client::OpenAi(p) => p.endpoint(),
+            Client::Anthropic(p) => p.endpoint(),
+        }
+    }
+}
