@@ -2,6 +2,8 @@
 //! keys, exit codes) and `anpl-fake-model` (prints its port, answers from a table file).
 //! Each child gets a cleared environment built here, so nothing leaks in from the machine.
 
+#![cfg(feature = "fake-server")]
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -3,6 +3,8 @@
 //! at the file, line and column. Environments are explicit maps; no test touches the
 //! process environment.
 
+#![cfg(feature = "fake-server")]
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

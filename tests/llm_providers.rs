@@ -2,6 +2,8 @@
 //! formats: request shapes, sampling, retries, fault injection, error messages, cancellation,
 //! and that a key never shows up where it should not.
 
+#![cfg(feature = "fake-server")]
+
 use std::time::{Duration, Instant};
 
 use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable, Fault};
@@ -120,7 +122,7 @@ async fn openai_success_sends_the_documented_request() {
                 {"role": "system", "content": "You write Python."},
                 {"role": "user", "content": "Implement: double the number"},
             ],
-            "temperature": 0.800000011920929,
+            "temperature": 0.8,
             "max_completion_tokens": 256,
         })
     );

@@ -68,7 +68,7 @@ pub fn request_body(req: &ChatRequest, model: &str) -> Value {
         "messages": messages,
         "max_tokens": req.max_tokens,
         // Anthropic accepts 0..=1; anpl's range is OpenAI's 0..=2.
-        "temperature": req.temperature.clamp(0.0, 1.0),
+        "temperature": crate::llm::openai::wire_float(req.temperature.clamp(0.0, 1.0)),
     });
     if !req.system.is_empty() {
         body["system"] = json!(req.system);

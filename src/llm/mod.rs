@@ -32,7 +32,8 @@ pub use cache_key::cache_key;
 pub use config::{ConfigFlags, ResolvedConfig, Setting, Source};
 pub use error::LlmError;
 pub use extract::{extract, ExtractError, ExtractTarget, Extracted};
-pub use provider::{Client, HttpSettings, Provider};
+pub use provider::{Client, Endpoint, HttpSettings, Provider};
+pub use providers::{ProviderInfo, WireFormat};
 pub use secret::Secret;
 pub use spec::{ModelSpec, RemoteModel, SpecError};
 

@@ -75,7 +75,7 @@ pub fn request_body(req: &ChatRequest, model: &str, n: u32, max_tokens_field: &s
     let mut body = json!({
         "model": model,
         "messages": messages,
-        "temperature": req.temperature,
+        "temperature": wire_float(req.temperature),
     });
     body[max_tokens_field] = json!(req.max_tokens);
     if n > 1 {
@@ -142,4 +142,10 @@ impl Provider for OpenAiProvider {
                 .unwrap_or_else(|| self.endpoint.model.clone()),
         })
     }
+}
+
+/// An `f32` as the decimal a user wrote (`0.8`, not `0.800000011920929`), so request bodies
+/// read as configured and servers comparing values exactly see what was meant.
+pub fn wire_float(value: f32) -> f64 {
+    value.to_string().parse().unwrap_or(f64::from(value))
 }
