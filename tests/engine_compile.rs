@@ -79,7 +79,7 @@ impl Fixture {
             examples_file: None,
             exec: ExecConfig {
                 workers: 2,
-                ..ExecConfig::default()
+                ..ExecConfig::new("python3".into(), std::env::vars_os().collect())
             },
             search,
         }

@@ -79,12 +79,13 @@ impl SketchArgs {
             .parent()
             .map(|p| p.to_path_buf())
             .unwrap_or_default();
-        let mut config = ExecConfig::default();
-        config.python = ExecConfig::resolve_python(
+        let python = ExecConfig::resolve_python(
             self.python.as_deref(),
             env.get("ANPL_PYTHON").map(|s| s.as_str()),
             &sketch_dir,
         );
+        let base_env = env.iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let mut config = ExecConfig::new(python, base_env);
         if let Some(t) = self.timeout {
             config.timeout = Duration::from_secs_f64(t.max(0.01));
         }

@@ -100,7 +100,7 @@ async fn compile_once(
         session: Some(dir.join(session)),
         entry: None,
         examples_file: None,
-        exec: ExecConfig::default(),
+        exec: ExecConfig::new("python3".into(), std::env::vars_os().collect()),
         search: SearchSettings {
             jobs,
             samples: 0,

@@ -72,7 +72,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Trace(args)) => trace::run(args),
         Some(Command::Export(args)) => export::run(args),
-        Some(Command::Models(args)) => models::run(args),
+        Some(Command::Models(args)) => Ok(models::run(args)),
         Some(Command::Bench(BenchCommand::Compile(args))) => bench_compile::run(args),
     };
     match result {

@@ -99,7 +99,7 @@ pub fn trace_lines(trace: &[TraceEvent], only: Option<&str>) -> String {
         let args: Vec<String> = event
             .args
             .iter()
-            .map(|(name, value)| format!("{name}={}", short(value, 60)))
+            .map(|(name, value)| format!("{name}={}", short(&value.src, 60)))
             .collect();
         let _ = writeln!(
             out,
@@ -118,7 +118,7 @@ pub fn trace_lines(trace: &[TraceEvent], only: Option<&str>) -> String {
                 );
             }
             (Some(value), None) => {
-                let _ = writeln!(out, "{indent}  -> {}", short(value, 100));
+                let _ = writeln!(out, "{indent}  -> {}", short(&value.src, 100));
             }
             (None, None) => {
                 let _ = writeln!(out, "{indent}  (did not return)");

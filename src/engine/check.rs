@@ -149,7 +149,7 @@ impl Checker {
                 .collect(),
             stop_at_first_failure: false,
         };
-        let outcome = self.runner.check(request).await?;
+        let outcome = self.runner.check(&request).await?;
         Ok(self.report(&rendered, examples, outcome))
     }
 
@@ -180,7 +180,7 @@ impl Checker {
                 .collect(),
             stop_at_first_failure: false,
         };
-        let outcome = self.runner.check(request).await?;
+        let outcome = self.runner.check(&request).await?;
         Ok(self.report(&rendered, &examples, outcome))
     }
 
@@ -214,7 +214,7 @@ impl Checker {
                 expected: example
                     .map(|e| e.expected.clone())
                     .filter(|e| !e.is_empty()),
-                actual: call.value.clone(),
+                actual: call.value.as_ref().map(|v| v.src.clone()),
                 passed: call.passed.unwrap_or(call.error.is_none()),
                 error,
                 trace: call.trace.clone(),
@@ -270,7 +270,7 @@ impl Checker {
 fn verdict_problem(verdict: &Verdict) -> Option<String> {
     match verdict {
         Verdict::Completed => None,
-        other => Some(other.to_string()),
+        other => Some(format!("the run {}", other.describe())),
     }
 }
 

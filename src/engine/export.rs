@@ -35,7 +35,7 @@ impl Engine {
                 missing.join(", ")
             )));
         }
-        let mode = RenderMode::Export;
+        let mode = RenderMode::Export { allow_partial };
         let program = sketch::render(&self.sketch, &impls, mode)
             .map_err(|e| EngineError::Render(e.to_string()))?
             .source;
