@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod bench_exec;
+pub mod doctor;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "anpl",
@@ -20,11 +23,36 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// List which sandbox layers are active on this machine.
+    Doctor(doctor::DoctorArgs),
+    /// Measure performance.
+    Bench {
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Candidate checks per second through the sandboxed worker pool vs a fresh python3.
+    Exec(bench_exec::BenchExecArgs),
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        None => ExitCode::SUCCESS,
+    let result = match cli.command {
+        None => Ok(ExitCode::SUCCESS),
+        Some(Command::Doctor(args)) => doctor::run(args),
+        Some(Command::Bench {
+            which: BenchCommand::Exec(args),
+        }) => bench_exec::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
     }
 }
