@@ -7,8 +7,11 @@
 
 pub mod args;
 pub mod bench_compile;
+pub mod bench_exec;
+pub mod bench_synth;
 pub mod check;
 pub mod compile;
+pub mod doctor;
 pub mod export;
 pub mod holes;
 pub mod models;
@@ -47,6 +50,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Show the configured model and where each setting came from (keys masked).
     Models(models::ModelsArgs),
+    /// List which sandbox layers are active on this machine.
+    Doctor(doctor::DoctorArgs),
     /// Measure anpl: checks per second, the synthesizer, compile concurrency.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -56,6 +61,10 @@ pub enum Command {
 pub enum BenchCommand {
     /// Compile time against a slow local model, concurrent and sequential, and an unchanged recompile.
     Compile(bench_compile::BenchCompileArgs),
+    /// Candidate checks per second through the sandboxed worker pool vs a fresh python3.
+    Exec(bench_exec::BenchExecArgs),
+    /// The model-free synthesizer on a `pbe-tasks/1` file.
+    Synth(bench_synth::BenchSynthArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -73,7 +82,10 @@ pub fn main() -> ExitCode {
         Some(Command::Trace(args)) => trace::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Models(args)) => Ok(models::run(args)),
+        Some(Command::Doctor(args)) => doctor::run(args.clone()),
         Some(Command::Bench(BenchCommand::Compile(args))) => bench_compile::run(args),
+        Some(Command::Bench(BenchCommand::Exec(args))) => bench_exec::run(args.clone()),
+        Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(args),
     };
     match result {
         Ok(code) => code,

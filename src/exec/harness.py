@@ -17,6 +17,7 @@ import builtins
 import ctypes
 import errno
 import functools
+import gc
 import inspect
 import json
 import os
@@ -357,8 +358,13 @@ class _PathBeneath(ctypes.Structure):
     _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
+_LIBC = []
+
+
 def _libc():
-    return ctypes.CDLL(None, use_errno=True)
+    if not _LIBC:
+        _LIBC.append(ctypes.CDLL(None, use_errno=True))
+    return _LIBC[0]
 
 
 def landlock_abi():
@@ -373,8 +379,9 @@ def landlock_abi():
         return "cannot call the kernel: %s" % exc
 
 
-def landlock_restrict(abi, writable_dir):
-    """Forbid writes anywhere but writable_dir (and /dev/null) and, from ABI 4, all TCP."""
+def landlock_ruleset(abi, writable_dir):
+    """A ruleset fd forbidding writes anywhere but writable_dir (and /dev/null) and, from
+    ABI 4, all TCP. Built once per worker; each check child only enforces it."""
     libc = _libc()
     fs = _LL_WRITE_RIGHTS_V1
     if abi >= 2:
@@ -395,18 +402,27 @@ def landlock_restrict(abi, writable_dir):
                     raise OSError(ctypes.get_errno(), "landlock_add_rule " + path)
             finally:
                 os.close(fd)
-        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
-        if libc.syscall(_LL_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)) < 0:
-            raise OSError(ctypes.get_errno(), "landlock_restrict_self")
-    finally:
+    except BaseException:
         os.close(ruleset)
+        raise
+    return ruleset
+
+
+def landlock_enforce(ruleset):
+    libc = _libc()
+    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
+    if libc.syscall(_LL_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)) < 0:
+        raise OSError(ctypes.get_errno(), "landlock_restrict_self")
 
 
 def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers):
     """Runs in the forked child: confine, then run the check. Never returns."""
     try:
+        if layers.get("landlock") == "active":
+            landlock_enforce(layers["landlock_ruleset"])
         os.setsid()  # own process group, so the fallback kill (no PID namespace) reaches helpers
+        _libc().prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: die with the worker
         devnull = os.open("/dev/null", os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_fd, 1)
@@ -440,8 +456,6 @@ def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers
         resource.setrlimit(resource.RLIMIT_NOFILE, (limits["open_files"], limits["open_files"]))
         resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if layers.get("landlock") == "active":
-            landlock_restrict(layers["landlock_abi"], check_dir)
         if layers.get("drop_user") == "active":
             uid = setup["sandbox"]["uid"]
             os.setgroups([])
@@ -625,12 +639,25 @@ def expose_paths(uid, paths):
     return sorted(groups)
 
 
-def make_check_dir(setup, layers):
-    path = tempfile.mkdtemp(prefix="check-", dir=setup["checks_dir"])
+def make_work_dir(setup, layers):
+    """The worker's check directory, emptied after every check (see `empty_dir`)."""
+    path = tempfile.mkdtemp(prefix="worker-", dir=setup["checks_dir"])
     if layers.get("drop_user") == "active":
         uid = setup["sandbox"]["uid"]
         os.chown(path, uid, uid)
     return path
+
+
+def empty_dir(path):
+    os.chmod(path, 0o700)
+    for entry in os.scandir(path):
+        if entry.is_dir(follow_symlinks=False):
+            remove_check_dir(entry.path)
+        else:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def remove_check_dir(path):
@@ -678,7 +705,7 @@ def supervise(setup, check, layers, proto_fds):
     res_r, res_w = os.pipe()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
-    check_dir = make_check_dir(setup, layers)
+    check_dir = layers["work_dir"]
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
@@ -808,7 +835,7 @@ def supervise(setup, check, layers, proto_fds):
                 outs[fd].add(data)
     for fd in (res_r, out_r, err_r):
         os.close(fd)
-    remove_check_dir(check_dir)
+    empty_dir(check_dir)
     return assemble(check, state, outs[out_r], outs[err_r], reason, status, elapsed, limits)
 
 
@@ -936,6 +963,16 @@ def main():
         return
     setup = _loads(line)["setup"]
     layers = probe_layers(setup)
+    if layers["private_proc"] == "active":
+        # A private tmpfs makes the per-check directory cheap and bounds what checks can store.
+        if _libc().mount(b"tmpfs", setup["checks_dir"].encode(), b"tmpfs", 0, b"mode=0711,size=512m") != 0:
+            layers["tmpfs_error"] = os.strerror(ctypes.get_errno())
+    layers["work_dir"] = make_work_dir(setup, layers)
+    if layers.get("landlock") == "active":
+        try:
+            layers["landlock_ruleset"] = landlock_ruleset(layers["landlock_abi"], layers["work_dir"])
+        except OSError as exc:
+            layers["landlock"] = "could not build the ruleset: %s" % exc
     prelude = types.ModuleType("__anpl_prelude__")
     try:
         exec(compile(setup["prelude"], "<prelude>", "exec", dont_inherit=True), prelude.__dict__)
@@ -943,7 +980,8 @@ def main():
         missing = getattr(exc, "name", None) if isinstance(exc, ImportError) else None
         send({"prelude_error": {"error": error_record(exc, 4000), "module": missing}})
         return
-    send({"ready": {"layers": layers, "pid": os.getpid(), "python": sys.version.split()[0], "executable": sys.executable}})
+    gc.freeze()  # keep the collector from touching (and so copying) the worker's pages in every child
+    send({"ready": {"layers": {k: v for k, v in layers.items() if k not in ("work_dir", "landlock_ruleset")}, "pid": os.getpid(), "python": sys.version.split()[0], "executable": sys.executable}})
     while True:
         line = reader.readline()
         if not line:

@@ -1,0 +1,223 @@
+//! `anpl bench exec`: the throughput and memory figures of issue 3. Checks many candidates
+//! of a small numpy function (3 examples each) through the sandboxed worker pool, then the
+//! same kind of check with a fresh `python3` per check, in the same run, and reports both
+//! rates, their ratio, and the pool's resident memory.
+
+use std::path::PathBuf;
+use std::process::{ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use futures::StreamExt;
+use serde::Serialize;
+
+use crate::exec::{CallSpec, CheckRequest, ExecConfig, Runner};
+
+#[derive(Debug, Args)]
+pub struct BenchExecArgs {
+    /// Candidate checks through the pool.
+    #[arg(long, default_value_t = 1000)]
+    pub checks: usize,
+    /// Checks with a fresh interpreter each (slow, so fewer).
+    #[arg(long, default_value_t = 60)]
+    pub fresh_checks: usize,
+    /// Pool workers, and concurrent fresh interpreters.
+    #[arg(long, default_value_t = 2)]
+    pub workers: usize,
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Figures {
+    workers: usize,
+    pool_checks: usize,
+    pool_seconds: f64,
+    pool_checks_per_second: f64,
+    pool_passed: usize,
+    fresh_checks: usize,
+    fresh_seconds: f64,
+    fresh_checks_per_second: f64,
+    speedup: f64,
+    pool_processes: usize,
+    pool_rss_mib: f64,
+    pool_pss_mib: f64,
+    inactive_layers: Vec<String>,
+}
+
+const PRELUDE: &str = "import numpy as np\n";
+
+/// Candidate `i`: one of a few plausible bodies for "rotate the grid a quarter turn", as a
+/// model's samples would differ; about a quarter of them are right.
+fn candidate(i: usize) -> String {
+    let body = match i % 4 {
+        0 => "return np.rot90(grid)",
+        1 => "return np.rot90(grid, -1)",
+        2 => "return grid[::-1].T",
+        _ => "return np.flipud(grid)",
+    };
+    format!(
+        "{PRELUDE}\n# candidate {i}\ndef rotate(grid: np.ndarray) -> np.ndarray:\n    \"\"\"Rotate the grid a quarter turn counter-clockwise.\"\"\"\n    {body}\n\ndef main(grid):\n    return rotate(np.asarray(grid))\n"
+    )
+}
+
+fn examples() -> Vec<CallSpec> {
+    vec![
+        CallSpec::new("main([[1, 2], [3, 4]])", Some("np.array([[2, 4], [1, 3]])")),
+        CallSpec::new("main([[5, 6, 7]])", Some("np.array([[7], [6], [5]])")),
+        CallSpec::new(
+            "main(np.arange(9).reshape(3, 3))",
+            Some("np.array([[2, 5, 8], [1, 4, 7], [0, 3, 6]])"),
+        ),
+    ]
+}
+
+/// The same check as a standalone script: import numpy, load, run, compare.
+fn fresh_script(program: &str, calls: &[CallSpec]) -> String {
+    let mut script = format!("import numpy as np\nns = {{}}\nexec({program:?}, ns)\nok = True\n");
+    for c in calls {
+        let expected = c.expected.as_deref().unwrap_or("None");
+        script.push_str(&format!(
+            "v = eval({:?}, ns)\ne = eval({expected:?}, ns)\nok = ok and v.shape == e.shape and bool((v == e).all())\n",
+            c.call
+        ));
+    }
+    script.push_str("print(ok)\n");
+    script
+}
+
+pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
+    if args.workers == 0 || args.checks == 0 {
+        bail!("--workers and --checks must be at least 1");
+    }
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let mut config = ExecConfig::from_process_env(args.python.as_deref(), &cwd);
+    config.workers = args.workers;
+    let python = config.python_path()?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let figures = runtime.block_on(async {
+        let runner = Runner::start(config, PRELUDE)
+            .await
+            .context("starting the worker pool")?;
+        let requests: Vec<CheckRequest> = (0..args.checks)
+            .map(|i| CheckRequest {
+                program: candidate(i),
+                traced: vec!["rotate".into()],
+                calls: examples(),
+                stop_at_first_failure: false,
+            })
+            .collect();
+        // warm up once so the first fork does not count against the pool
+        runner.check(&requests[0]).await?;
+        let started = Instant::now();
+        let outcomes: Vec<_> = futures::stream::iter(requests.iter())
+            .map(|r| runner.check(r))
+            .buffer_unordered(args.workers * 2)
+            .collect()
+            .await;
+        let pool_seconds = started.elapsed().as_secs_f64();
+        let mut pool_passed = 0;
+        for (req, outcome) in requests.iter().zip(outcomes) {
+            if outcome?.passed(req) {
+                pool_passed += 1;
+            }
+        }
+        if pool_passed != args.checks.div_ceil(4) {
+            bail!(
+                "expected {} of {} candidates to pass, {pool_passed} did",
+                args.checks.div_ceil(4),
+                args.checks
+            );
+        }
+        let memory = runner.memory();
+        let fresh = fresh_rate(&python, args.fresh_checks, args.workers).await?;
+        let pool_rate = args.checks as f64 / pool_seconds;
+        let fresh_rate = args.fresh_checks as f64 / fresh.as_secs_f64();
+        anyhow::Ok(Figures {
+            workers: args.workers,
+            pool_checks: args.checks,
+            pool_seconds,
+            pool_checks_per_second: pool_rate,
+            pool_passed,
+            fresh_checks: args.fresh_checks,
+            fresh_seconds: fresh.as_secs_f64(),
+            fresh_checks_per_second: fresh_rate,
+            speedup: pool_rate / fresh_rate,
+            pool_processes: memory.processes,
+            pool_rss_mib: memory.rss_bytes as f64 / (1 << 20) as f64,
+            pool_pss_mib: memory.pss_bytes as f64 / (1 << 20) as f64,
+            inactive_layers: runner
+                .sandbox_report()
+                .layers
+                .iter()
+                .filter(|l| !l.active)
+                .map(|l| l.name.clone())
+                .collect(),
+        })
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+    } else {
+        println!(
+            "pool ({} workers, sandboxed): {} checks in {:.2} s = {:.0} checks/s ({} passed)",
+            figures.workers,
+            figures.pool_checks,
+            figures.pool_seconds,
+            figures.pool_checks_per_second,
+            figures.pool_passed
+        );
+        println!(
+            "fresh python3 per check:      {} checks in {:.2} s = {:.1} checks/s",
+            figures.fresh_checks, figures.fresh_seconds, figures.fresh_checks_per_second
+        );
+        println!("speedup: {:.1}x", figures.speedup);
+        println!(
+            "pool memory with numpy: RSS {:.1} MiB, PSS {:.1} MiB over {} processes",
+            figures.pool_rss_mib, figures.pool_pss_mib, figures.pool_processes
+        );
+        if !figures.inactive_layers.is_empty() {
+            println!(
+                "inactive sandbox layers: {}",
+                figures.inactive_layers.join(", ")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn fresh_rate(
+    python: &std::path::Path,
+    n: usize,
+    parallel: usize,
+) -> anyhow::Result<Duration> {
+    let scripts: Vec<String> = (0..n)
+        .map(|i| fresh_script(&candidate(i), &examples()))
+        .collect();
+    let started = Instant::now();
+    let results: Vec<anyhow::Result<()>> = futures::stream::iter(scripts.iter())
+        .map(|script| async move {
+            let out = tokio::process::Command::new(python)
+                .args(["-I", "-B", "-c", script])
+                .stdin(Stdio::null())
+                .output()
+                .await
+                .context("running a fresh python3")?;
+            if !out.status.success() {
+                bail!(
+                    "fresh python3 failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            Ok(())
+        })
+        .buffer_unordered(parallel)
+        .collect()
+        .await;
+    for r in results {
+        r?;
+    }
+    Ok(started.elapsed())
+}
