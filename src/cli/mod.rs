@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod bench_synth;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "anpl",
@@ -20,11 +22,29 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Measure parts of anpl on benchmark files.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// The model-free synthesizer on a `pbe-tasks/1` file.
+    Synth(bench_synth::BenchSynthArgs),
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        None => ExitCode::SUCCESS,
+    let result = match cli.command {
+        None => return ExitCode::SUCCESS,
+        Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
     }
 }
