@@ -69,23 +69,23 @@ pub enum BenchCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
+    let result = match cli.command {
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
             return ExitCode::from(2);
         }
-        Some(Command::Check(args)) => check::run(args),
-        Some(Command::Holes(args)) => holes::run(args),
-        Some(Command::Compile(args)) => compile::run(args),
-        Some(Command::Run(args)) => run::run(args),
-        Some(Command::Trace(args)) => trace::run(args),
-        Some(Command::Export(args)) => export::run(args),
-        Some(Command::Models(args)) => Ok(models::run(args)),
-        Some(Command::Doctor(args)) => doctor::run(args.clone()),
-        Some(Command::Bench(BenchCommand::Compile(args))) => bench_compile::run(args),
-        Some(Command::Bench(BenchCommand::Exec(args))) => bench_exec::run(args.clone()),
-        Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(args),
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Holes(args)) => holes::run(&args),
+        Some(Command::Compile(args)) => compile::run(&args),
+        Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Models(args)) => Ok(models::run(&args)),
+        Some(Command::Doctor(args)) => doctor::run(args),
+        Some(Command::Bench(BenchCommand::Compile(args))) => bench_compile::run(&args),
+        Some(Command::Bench(BenchCommand::Exec(args))) => bench_exec::run(args),
+        Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(&args),
     };
     match result {
         Ok(code) => code,

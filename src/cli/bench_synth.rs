@@ -1,0 +1,55 @@
+//! `anpl bench synth TASKS.json`: measures the model-free synthesizer on a task file and
+//! prints per task whether it was solved (the program passes the held-back tests in real
+//! Python), the time, the program size and the program; then a summary line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::synth::bench;
+
+#[derive(Debug, Args)]
+pub struct BenchSynthArgs {
+    /// Task file in the `pbe-tasks/1` format.
+    pub tasks: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Time budget per task in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub budget_ms: u64,
+    /// Python interpreter that checks the programs.
+    #[arg(long, default_value = "python3")]
+    pub python: String,
+}
+
+/// Exit code 0 when the benchmark ran (whatever it solved), 2 when it could not run.
+pub fn run(args: &BenchSynthArgs) -> Result<ExitCode> {
+    let file = bench::load(&args.tasks)?;
+    let limits = bench::default_limits(Some(Duration::from_millis(args.budget_ms)));
+    let report = bench::run(&file, &limits, &args.python)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).context("writing the report")?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let width = report.results.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+    println!("{:width$}  {:6}  {:>7}  {:>4}  program", "task", "result", "time", "size");
+    for r in &report.results {
+        println!(
+            "{:width$}  {:6}  {:>6.3}s  {:>4}  {}",
+            r.name,
+            if r.solved { "solved" } else { "FAILED" },
+            r.seconds,
+            r.size.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+            r.expression.as_deref().unwrap_or("")
+        );
+        if let Some(f) = &r.failure {
+            println!("{:width$}  {}", "", f);
+        }
+    }
+    println!("solved {}/{}, max {:.2}s", report.solved, report.total, report.max_seconds);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,281 @@
+//! The bank of a bottom-up search: every distinct expression found so far, grouped by size
+//! and type, with its value on every row (an example, or an element of a comprehension).
+//!
+//! Two expressions with the same type and the same values on every row are
+//! interchangeable as far as the examples can tell, so only the first (smallest, plainest)
+//! one is kept: this *observational equivalence* is what keeps the bank small. Candidates of
+//! size `n` are built from entries of smaller sizes, type group by type group, so an operator
+//! is type-checked once per pair of groups rather than once per pair of entries.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::time::Instant;
+
+use super::eval::apply;
+use super::expr::NodeId;
+use super::ops::Op;
+use super::types::{TyId, Types};
+use super::value::Value;
+use super::CancelFlag;
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub node: NodeId,
+    pub ty: TyId,
+    pub size: usize,
+    pub vals: Rc<[Value]>,
+    /// Built from constants only: its value is the same on every row.
+    pub konst: bool,
+    /// Mentions a comprehension's bound variable.
+    pub bound: bool,
+}
+
+/// Entries of one search context, grouped for enumeration.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub entries: Vec<Entry>,
+    /// `by_size[n]` lists the entries of size `n` grouped by type, in insertion order.
+    by_size: Vec<Vec<(TyId, Vec<u32>)>>,
+}
+
+impl Store {
+    pub fn push(&mut self, e: Entry) {
+        let (size, ty) = (e.size, e.ty);
+        let idx = self.entries.len() as u32;
+        self.entries.push(e);
+        if self.by_size.len() <= size {
+            self.by_size.resize_with(size + 1, Vec::new);
+        }
+        let groups = &mut self.by_size[size];
+        match groups.iter_mut().find(|(t, _)| *t == ty) {
+            Some((_, list)) => list.push(idx),
+            None => groups.push((ty, vec![idx])),
+        }
+    }
+
+    pub fn groups(&self, size: usize) -> &[(TyId, Vec<u32>)] {
+        self.by_size.get(size).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A store plus its equivalence table and how far it has been grown.
+#[derive(Debug, Default)]
+pub struct Bank {
+    pub store: Store,
+    pub seen: HashSet<(TyId, Rc<[Value]>)>,
+    pub rows: usize,
+    /// The largest size whose candidates have all been enumerated.
+    pub level: usize,
+}
+
+/// Why a search stopped before it was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    Time,
+    Cancelled,
+}
+
+/// Budget and counters shared by every bank of one search.
+pub struct Ctl<'a> {
+    pub deadline: Instant,
+    pub cancel: &'a CancelFlag,
+    pub tried: u64,
+    pub entries: usize,
+    pub max_entries: usize,
+}
+
+impl Ctl<'_> {
+    /// Counts one candidate; every few hundred, checks the clock and the cancel flag.
+    pub fn tick(&mut self) -> Result<(), Stop> {
+        self.tried += 1;
+        if self.tried & 255 == 0 {
+            if self.cancel.is_cancelled() {
+                return Err(Stop::Cancelled);
+            }
+            if Instant::now() >= self.deadline {
+                return Err(Stop::Time);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn full(&self) -> bool {
+        self.entries >= self.max_entries
+    }
+}
+
+/// Result types of operators, memoized per combination of argument types.
+#[derive(Debug, Default)]
+pub struct TypeCache(HashMap<(Op, [TyId; 3]), Option<TyId>>);
+
+impl TypeCache {
+    pub fn result(&mut self, types: &mut Types, op: Op, args: &[TyId]) -> Option<TyId> {
+        let mut key = [TyId(u32::MAX); 3];
+        key[..args.len()].copy_from_slice(args);
+        if let Some(r) = self.0.get(&(op, key)) {
+            return *r;
+        }
+        let tys: Vec<_> = args.iter().map(|t| types.get(*t).clone()).collect();
+        let refs: Vec<_> = tys.iter().collect();
+        let r = op.result_type(&refs).map(|t| types.intern(t));
+        self.0.insert((op, key), r);
+        r
+    }
+}
+
+/// A candidate that evaluated without error on every row.
+pub struct Candidate {
+    pub op: Op,
+    pub kids: [NodeId; 3],
+    pub ty: TyId,
+    pub vals: Vec<Value>,
+    pub konst: bool,
+    pub bound: bool,
+}
+
+/// Enumerates every operator application of size `n` over the store, in a fixed order, and
+/// hands each one that Python would evaluate without raising to `emit`.
+pub fn enumerate_ops(
+    store: &Store,
+    rows: usize,
+    n: usize,
+    types: &mut Types,
+    cache: &mut TypeCache,
+    ctl: &mut Ctl,
+    emit: &mut dyn FnMut(Candidate),
+) -> Result<(), Stop> {
+    for &op in Op::ALL {
+        let k = op.arity();
+        if n < k + 1 {
+            continue;
+        }
+        let budget = n - 1;
+        match k {
+            1 => {
+                for (t, list) in store.groups(budget) {
+                    let Some(rt) = cache.result(types, op, &[*t]) else { continue };
+                    for &a in list {
+                        let ea = &store.entries[a as usize];
+                        if ea.konst {
+                            continue;
+                        }
+                        ctl.tick()?;
+                        if let Some(vals) = eval_rows(op, rows, &[ea]) {
+                            emit(Candidate {
+                                op,
+                                kids: [ea.node, 0, 0],
+                                ty: rt,
+                                vals,
+                                konst: false,
+                                bound: ea.bound,
+                            });
+                        }
+                    }
+                }
+            }
+            2 => {
+                for s1 in 1..budget {
+                    let s2 = budget - s1;
+                    for (t1, l1) in store.groups(s1) {
+                        for (t2, l2) in store.groups(s2) {
+                            let Some(rt) = cache.result(types, op, &[*t1, *t2]) else { continue };
+                            let symmetric = op.commutative() && s1 == s2 && t1 == t2;
+                            for (i, &a) in l1.iter().enumerate() {
+                                let ea = &store.entries[a as usize];
+                                let from = if symmetric { i } else { 0 };
+                                for &b in &l2[from..] {
+                                    let eb = &store.entries[b as usize];
+                                    if ea.konst && eb.konst {
+                                        continue;
+                                    }
+                                    ctl.tick()?;
+                                    if let Some(vals) = eval_rows(op, rows, &[ea, eb]) {
+                                        emit(Candidate {
+                                            op,
+                                            kids: [ea.node, eb.node, 0],
+                                            ty: rt,
+                                            vals,
+                                            konst: false,
+                                            bound: ea.bound || eb.bound,
+                                        });
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {
+                for s1 in 1..budget {
+                    for s2 in 1..budget - s1 {
+                        let s3 = budget - s1 - s2;
+                        ternary(store, rows, op, [s1, s2, s3], types, cache, ctl, emit)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ternary(
+    store: &Store,
+    rows: usize,
+    op: Op,
+    sizes: [usize; 3],
+    types: &mut Types,
+    cache: &mut TypeCache,
+    ctl: &mut Ctl,
+    emit: &mut dyn FnMut(Candidate),
+) -> Result<(), Stop> {
+    for (t1, l1) in store.groups(sizes[0]) {
+        for (t2, l2) in store.groups(sizes[1]) {
+            for (t3, l3) in store.groups(sizes[2]) {
+                let Some(rt) = cache.result(types, op, &[*t1, *t2, *t3]) else { continue };
+                for &a in l1 {
+                    let ea = &store.entries[a as usize];
+                    // A conditional on a constant is just one of its branches.
+                    if op == Op::IfElse && ea.konst {
+                        continue;
+                    }
+                    for &b in l2 {
+                        let eb = &store.entries[b as usize];
+                        for &c in l3 {
+                            let ec = &store.entries[c as usize];
+                            if ea.konst && eb.konst && ec.konst {
+                                continue;
+                            }
+                            ctl.tick()?;
+                            if let Some(vals) = eval_rows(op, rows, &[ea, eb, ec]) {
+                                emit(Candidate {
+                                    op,
+                                    kids: [ea.node, eb.node, ec.node],
+                                    ty: rt,
+                                    vals,
+                                    konst: false,
+                                    bound: ea.bound || eb.bound || ec.bound,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Evaluates the operator on every row; `None` as soon as one row fails.
+fn eval_rows(op: Op, rows: usize, args: &[&Entry]) -> Option<Vec<Value>> {
+    let mut out = Vec::with_capacity(rows);
+    let none = Value::None;
+    let mut refs: [&Value; 3] = [&none; 3];
+    for r in 0..rows {
+        for (slot, e) in refs.iter_mut().zip(args) {
+            *slot = &e.vals[r];
+        }
+        out.push(apply(op, &refs[..args.len()])?);
+    }
+    Some(out)
+}
