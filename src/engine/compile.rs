@@ -430,7 +430,7 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<boo
             .collect(),
     };
     let limits = synth::SynthLimits {
-        budget: job.settings.synth_budget,
+        time_budget: job.settings.synth_budget,
         ..synth::SynthLimits::default()
     };
     let cancel = synth::CancelFlag::default();
