@@ -135,7 +135,10 @@ async fn failing_first_answer_is_replaced_by_a_passing_sample() {
         rule("Double the number", &["def double(x):\n    return x * 2"]),
         rule(
             "Upper-case the text",
-            &["def shout(s):\n    return s.upper()", "def shout(s):\n    return s.upper() + '!'"],
+            &[
+                "def shout(s):\n    return s.upper()",
+                "def shout(s):\n    return s.upper() + '!'",
+            ],
         ),
     ]))
     .await
@@ -153,7 +156,10 @@ async fn failing_first_answer_is_replaced_by_a_passing_sample() {
     );
     assert_eq!(report.program.as_ref().map(|p| p.passed_count()), Some(1));
     assert_eq!(
-        engine.session().current_code("shout").map(|c| c.contains("+ '!'")),
+        engine
+            .session()
+            .current_code("shout")
+            .map(|c| c.contains("+ '!'")),
         Some(true)
     );
 }
@@ -162,8 +168,14 @@ async fn failing_first_answer_is_replaced_by_a_passing_sample() {
 async fn unchanged_recompile_makes_no_request_and_an_edit_recompiles_one_hole() {
     let server = FakeServer::start(table(vec![
         rule("Double the number", &["def double(x):\n    return x * 2"]),
-        rule("Upper-case the text", &["def shout(s):\n    return s.upper() + '!'"]),
-        rule("Capitalise the text", &["def shout(s):\n    return s.upper() + '!'"]),
+        rule(
+            "Upper-case the text",
+            &["def shout(s):\n    return s.upper() + '!'"],
+        ),
+        rule(
+            "Capitalise the text",
+            &["def shout(s):\n    return s.upper() + '!'"],
+        ),
     ]))
     .await
     .unwrap();
@@ -181,7 +193,11 @@ async fn unchanged_recompile_makes_no_request_and_an_edit_recompiles_one_hole() 
         assert!(report.success());
         assert_eq!(report.usage.requests, 0);
     }
-    assert_eq!(server.request_count(), after_first, "an unchanged recompile sent a request");
+    assert_eq!(
+        server.request_count(),
+        after_first,
+        "an unchanged recompile sent a request"
+    );
 
     let edited = SKETCH.replace("Upper-case the text", "Capitalise the text");
     std::fs::write(&fx.sketch, edited).unwrap();
@@ -201,9 +217,15 @@ async fn a_repair_round_shows_the_model_its_failing_example() {
     let server = FakeServer::start(table(vec![
         rule(
             "Double the number",
-            &["def double(x):\n    return x + 3", "def double(x):\n    return x * 2"],
+            &[
+                "def double(x):\n    return x + 3",
+                "def double(x):\n    return x * 2",
+            ],
         ),
-        rule("Upper-case the text", &["def shout(s):\n    return s.upper() + '!'"]),
+        rule(
+            "Upper-case the text",
+            &["def shout(s):\n    return s.upper() + '!'"],
+        ),
     ]))
     .await
     .unwrap();
@@ -216,15 +238,24 @@ async fn a_repair_round_shows_the_model_its_failing_example() {
         .into_iter()
         .find(|r| r.raw_body.contains("That implementation is wrong"))
         .expect("no repair request was sent");
-    assert!(repair.raw_body.contains("double(2)"), "the failing example is not shown");
-    assert!(repair.raw_body.contains("return x + 3"), "the failing code is not shown");
+    assert!(
+        repair.raw_body.contains("double(2)"),
+        "the failing example is not shown"
+    );
+    assert!(
+        repair.raw_body.contains("return x + 3"),
+        "the failing code is not shown"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hole_that_never_passes_is_reported_failing_not_accepted() {
     let server = FakeServer::start(table(vec![
         rule("Double the number", &["def double(x):\n    return x + 1"]),
-        rule("Upper-case the text", &["def shout(s):\n    return s.upper() + '!'"]),
+        rule(
+            "Upper-case the text",
+            &["def shout(s):\n    return s.upper() + '!'"],
+        ),
     ]))
     .await
     .unwrap();
@@ -239,7 +270,10 @@ async fn a_hole_that_never_passes_is_reported_failing_not_accepted() {
         .find(|h| h.hole == "double")
         .and_then(|h| h.failure.clone())
         .unwrap_or_default();
-    assert!(failure.contains("double(2)") && failure.contains('3'), "{failure}");
+    assert!(
+        failure.contains("double(2)") && failure.contains('3'),
+        "{failure}"
+    );
 }
 
 const INLINE: &str = r#"def main(text: str) -> str:
@@ -271,7 +305,14 @@ async fn inline_hole_answer_with_another_name_is_renamed_and_exports_cleanly() {
     std::fs::write(fx.dir.path().join("test_prog_out.py"), &exported.tests).unwrap();
     assert!(!exported.program.contains("anpl"), "{}", exported.program);
     let status = std::process::Command::new("python3")
-        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "test_prog_out.py"])
+        .args([
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "test_prog_out.py",
+        ])
         .current_dir(fx.dir.path())
         .output()
         .unwrap();
@@ -315,7 +356,10 @@ async fn export_refuses_while_a_hole_is_unfilled() {
     let fx = Fixture::new(SKETCH);
     let engine = Engine::open(fx.options(settings(0, 0))).unwrap();
     let err = engine.export("prog_out", false).err().unwrap().to_string();
-    assert!(err.contains("double") && err.contains("--allow-partial"), "{err}");
+    assert!(
+        err.contains("double") && err.contains("--allow-partial"),
+        "{err}"
+    );
     let partial = engine.export("prog_out", true).unwrap();
     assert!(partial.program.contains("def double"));
 }

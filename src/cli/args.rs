@@ -9,13 +9,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Backend, EngineOptions, SearchSettings};
 use crate::exec::ExecConfig;
-use crate::llm::config::{self, ConfigFlags, ConfigPaths, ResolvedConfig};
+use crate::llm::config::ResolvedConfig;
 use crate::llm::{Client, ModelSpec};
 
 #[derive(Debug, Clone, Args)]
@@ -35,36 +35,11 @@ pub struct SketchArgs {
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Seconds one check may run before it is killed.
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<f64>,
+    #[arg(long = "timeout", value_name = "SECS")]
+    pub check_timeout: Option<f64>,
     /// Python worker processes (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub workers: Option<usize>,
-}
-
-#[derive(Debug, Clone, Default, Args)]
-pub struct ModelArgs {
-    /// provider:model (openai:gpt-4o-mini, anthropic:…, ollama:…, openai-compatible:…), offline, replay, or offline+provider:model.
-    #[arg(long, value_name = "SPEC")]
-    pub model: Option<String>,
-    /// Base URL of an OpenAI-compatible or other server, e.g. http://localhost:8000/v1.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// Holes requested at once.
-    #[arg(long, value_name = "N")]
-    pub jobs: Option<u32>,
-    /// Extra samples drawn when the first candidate fails.
-    #[arg(long, value_name = "N")]
-    pub samples: Option<u32>,
-    /// Temperature of the extra samples.
-    #[arg(long, value_name = "T")]
-    pub temperature: Option<f32>,
-    /// Rounds of repair that show the model its failing example.
-    #[arg(long, value_name = "N")]
-    pub repair_rounds: Option<u32>,
-    /// Seconds before a model request times out.
-    #[arg(long, value_name = "SECS")]
-    pub request_timeout: Option<f64>,
 }
 
 /// The process environment as a map, read once at the edge so the library never reads it.
@@ -86,7 +61,7 @@ impl SketchArgs {
         );
         let base_env = env.iter().map(|(k, v)| (k.into(), v.into())).collect();
         let mut config = ExecConfig::new(python, base_env);
-        if let Some(t) = self.timeout {
+        if let Some(t) = self.check_timeout {
             config.timeout = Duration::from_secs_f64(t.max(0.01));
         }
         if let Some(w) = self.workers {
@@ -108,27 +83,6 @@ impl SketchArgs {
             exec: self.exec_config(env),
             search,
         }
-    }
-}
-
-impl ModelArgs {
-    pub fn resolve(&self, env: &HashMap<String, String>) -> Result<ResolvedConfig> {
-        let cwd = std::env::current_dir().context("cannot read the current directory")?;
-        let flags = ConfigFlags {
-            model: self.model.clone(),
-            base_url: self.base_url.clone(),
-            timeout_secs: self.request_timeout,
-            jobs: self.jobs,
-            samples: self.samples,
-            temperature: self.temperature,
-            repair_rounds: self.repair_rounds,
-            ..ConfigFlags::default()
-        };
-        Ok(config::resolve(
-            &flags,
-            env,
-            &ConfigPaths::standard(&cwd, env),
-        )?)
     }
 }
 

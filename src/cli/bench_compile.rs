@@ -46,7 +46,9 @@ fn sketch(holes: usize) -> String {
     }
     out.push_str("def main(x: int) -> int:\n    \"\"\"Sum of every adder.\n\n");
     let expected: usize = (0..holes).map(|i| 1 + i).sum();
-    out.push_str(&format!("    >>> main(1)\n    {expected}\n    \"\"\"\n    return 0"));
+    out.push_str(&format!(
+        "    >>> main(1)\n    {expected}\n    \"\"\"\n    return 0"
+    ));
     for i in 0..holes {
         out.push_str(&format!(" + add_{i}(x)"));
     }
@@ -168,9 +170,11 @@ pub fn run(args: &BenchCompileArgs) -> Result<ExitCode> {
             recompile.seconds, recompile.requests
         );
     }
-    Ok(if parallel.success && sequential.success && recompile.requests == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(
+        if parallel.success && sequential.success && recompile.requests == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }

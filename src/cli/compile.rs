@@ -14,7 +14,8 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::args::{backend, environment, search_settings, ModelArgs, SketchArgs};
+use super::args::{backend, environment, search_settings, SketchArgs};
+use super::models::{load_config, ModelFlags};
 use super::{runtime, show};
 use crate::engine::compile::CompileReport;
 use crate::engine::{Engine, Event, Events};
@@ -25,7 +26,7 @@ pub struct CompileArgs {
     #[command(flatten)]
     pub sketch: SketchArgs,
     #[command(flatten)]
-    pub model: ModelArgs,
+    pub model: ModelFlags,
     /// Fill only these holes (again, even if they pass).
     #[arg(long = "hole", value_name = "NAME")]
     pub holes: Vec<String>,
@@ -36,7 +37,7 @@ pub struct CompileArgs {
 
 pub fn run(args: &CompileArgs) -> Result<ExitCode> {
     let env = environment();
-    let config = args.model.resolve(&env)?;
+    let config = load_config(&args.model)?;
     let mut engine = Engine::open(args.sketch.engine_options(&env, search_settings(&config)))?;
     let cancel = CancellationToken::new();
     let recorded = recorded_models(&engine);
@@ -80,7 +81,7 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
-        print_summary(&engine, &report);
+        print_summary(&engine, &report, backend.model_name().is_none());
     }
     Ok(if report.success() {
         ExitCode::SUCCESS
@@ -161,7 +162,7 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
     }
 }
 
-fn print_summary(engine: &Engine, report: &CompileReport) {
+fn print_summary(engine: &Engine, report: &CompileReport, engine_is_offline: bool) {
     println!();
     for hole in &report.holes {
         let mark = match hole.status {
@@ -201,6 +202,10 @@ fn print_summary(engine: &Engine, report: &CompileReport) {
         if !program.passed() {
             print!("{}", show::report_lines(program));
         }
+    }
+    let unfilled = report.holes.iter().any(|h| h.status == HoleStatus::Empty);
+    if unfilled && engine_is_offline {
+        println!("To fill the holes the offline synthesizer cannot, configure a model: for example `--model openai:gpt-4o-mini` with OPENAI_API_KEY set, `--model ollama:qwen2.5-coder:7b`, or `model = \"…\"` in anpl.toml (see `anpl models`).");
     }
     let u = &report.usage;
     println!(

@@ -114,3 +114,16 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    // Regression: two flattened argument groups once both defined `timeout`, which clap
+    // only reports when the subcommand is first parsed.
+    #[test]
+    fn every_subcommand_has_consistent_arguments() {
+        Cli::command().debug_assert();
+    }
+}

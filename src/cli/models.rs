@@ -31,7 +31,7 @@ pub struct ModelFlags {
     #[arg(long, value_name = "KEY", value_parser = parse_secret)]
     pub api_key: Option<Secret>,
     /// Seconds one model request may take.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long = "request-timeout", value_name = "SECONDS")]
     pub timeout: Option<f64>,
     /// Retries of a request after 429, 5xx or connection errors.
     #[arg(long, value_name = "N")]

@@ -151,7 +151,12 @@ impl Engine {
             examples: self.examples_for(id),
             impls: self.implementations(),
             hole,
-            forbidden: self.sketch.functions.iter().map(|f| f.name.clone()).collect(),
+            forbidden: self
+                .sketch
+                .functions
+                .iter()
+                .map(|f| f.name.clone())
+                .collect(),
             checker: context.checker.clone(),
             backend: context.backend.clone(),
             settings: self.search.clone(),
@@ -384,10 +389,7 @@ async fn fill_hole(job: HoleJob) -> HoleOutcome {
         }
     }
     if job.backend.model_name().is_none() {
-        outcome.failure = Some(format!(
-            "{}; configure a model to fill it (for example `--model openai:gpt-4o-mini` with OPENAI_API_KEY set, or `--model ollama:qwen2.5-coder:7b`; see `anpl models`)",
-            reasons.join("; ")
-        ));
+        outcome.failure = Some(reasons.join("; "));
         return outcome;
     }
     if let Err(reason) = try_model(&job, &mut outcome).await {

@@ -153,7 +153,9 @@ pub fn enumerate_ops(
         match k {
             1 => {
                 for (t, list) in store.groups(budget) {
-                    let Some(rt) = cache.result(types, op, &[*t]) else { continue };
+                    let Some(rt) = cache.result(types, op, &[*t]) else {
+                        continue;
+                    };
                     for &a in list {
                         let ea = &store.entries[a as usize];
                         if ea.konst {
@@ -178,7 +180,9 @@ pub fn enumerate_ops(
                     let s2 = budget - s1;
                     for (t1, l1) in store.groups(s1) {
                         for (t2, l2) in store.groups(s2) {
-                            let Some(rt) = cache.result(types, op, &[*t1, *t2]) else { continue };
+                            let Some(rt) = cache.result(types, op, &[*t1, *t2]) else {
+                                continue;
+                            };
                             let symmetric = op.commutative() && s1 == s2 && t1 == t2;
                             for (i, &a) in l1.iter().enumerate() {
                                 let ea = &store.entries[a as usize];
@@ -232,7 +236,9 @@ fn ternary(
     for (t1, l1) in store.groups(sizes[0]) {
         for (t2, l2) in store.groups(sizes[1]) {
             for (t3, l3) in store.groups(sizes[2]) {
-                let Some(rt) = cache.result(types, op, &[*t1, *t2, *t3]) else { continue };
+                let Some(rt) = cache.result(types, op, &[*t1, *t2, *t3]) else {
+                    continue;
+                };
                 for &a in l1 {
                     let ea = &store.entries[a as usize];
                     // A conditional on a constant is just one of its branches.

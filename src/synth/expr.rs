@@ -75,9 +75,8 @@ impl Arena {
     /// Declares a variable and returns its index; the name is made unique against the
     /// reserved names and the variables in `avoid` (those in scope where it is bound).
     pub fn declare_var(&mut self, preferred: &[&str], avoid: &[usize]) -> usize {
-        let taken = |n: &str, a: &Arena| {
-            a.reserved.contains(n) || avoid.iter().any(|v| a.names[*v] == n)
-        };
+        let taken =
+            |n: &str, a: &Arena| a.reserved.contains(n) || avoid.iter().any(|v| a.names[*v] == n);
         let mut name = None;
         for p in preferred {
             if !taken(p, self) {
@@ -113,10 +112,15 @@ impl Arena {
     pub fn size(&self, id: NodeId) -> usize {
         match self.node(id) {
             Node::Var(_) | Node::Const(_) => 1,
-            Node::Op(op, kids) => 1 + kids[..op.arity()].iter().map(|k| self.size(*k)).sum::<usize>(),
-            Node::Compr { src, elem, cond, .. } => {
-                1 + self.size(*src) + self.size(*elem) + cond.map_or(0, |c| self.size(c))
+            Node::Op(op, kids) => {
+                1 + kids[..op.arity()]
+                    .iter()
+                    .map(|k| self.size(*k))
+                    .sum::<usize>()
             }
+            Node::Compr {
+                src, elem, cond, ..
+            } => 1 + self.size(*src) + self.size(*elem) + cond.map_or(0, |c| self.size(c)),
         }
     }
 
@@ -130,7 +134,9 @@ impl Arena {
                     self.ops(*k, out);
                 }
             }
-            Node::Compr { src, elem, cond, .. } => {
+            Node::Compr {
+                src, elem, cond, ..
+            } => {
                 self.ops(*src, out);
                 self.ops(*elem, out);
                 if let Some(c) = cond {
@@ -150,7 +156,9 @@ impl Arena {
                     self.consts(*k, out);
                 }
             }
-            Node::Compr { src, elem, cond, .. } => {
+            Node::Compr {
+                src, elem, cond, ..
+            } => {
                 self.consts(*src, out);
                 self.consts(*elem, out);
                 if let Some(c) = cond {
@@ -188,9 +196,15 @@ impl Arena {
     /// An argument that is iterated: iterators need no `list(...)` here.
     fn iter_arg(&self, id: NodeId) -> String {
         match self.node(id) {
-            Node::Op(op @ (Op::Range | Op::Range2 | Op::Enumerate | Op::Zip | Op::DictValues | Op::DictItems), k) => {
-                self.iterator(*op, k)
-            }
+            Node::Op(
+                op @ (Op::Range
+                | Op::Range2
+                | Op::Enumerate
+                | Op::Zip
+                | Op::DictValues
+                | Op::DictItems),
+                k,
+            ) => self.iterator(*op, k),
             _ => self.arg(id),
         }
     }
@@ -215,7 +229,13 @@ impl Arena {
     }
 
     fn comprehension(&self, id: NodeId, brackets: bool) -> String {
-        let Node::Compr { src, vars, elem, cond } = self.node(id) else {
+        let Node::Compr {
+            src,
+            vars,
+            elem,
+            cond,
+        } = self.node(id)
+        else {
             return self.render(id);
         };
         let names: Vec<&str> = vars.iter().map(|v| self.var_name(*v)).collect();
@@ -224,7 +244,15 @@ impl Arena {
             self.at_least(*elem, P_TERNARY),
             names.join(", "),
             match self.node(*src) {
-                Node::Op(op @ (Op::Range | Op::Range2 | Op::Enumerate | Op::Zip | Op::DictValues | Op::DictItems), k) => {
+                Node::Op(
+                    op @ (Op::Range
+                    | Op::Range2
+                    | Op::Enumerate
+                    | Op::Zip
+                    | Op::DictValues
+                    | Op::DictItems),
+                    k,
+                ) => {
                     self.iterator(*op, k)
                 }
                 _ => self.at_least(*src, P_OR),
@@ -259,12 +287,31 @@ impl Arena {
         use Op::*;
         const ATOM: u8 = 15;
         let call = |name: &str| (format!("{name}({})", self.gen_arg(k[0])), ATOM);
-        let method = |name: &str| (format!("{}.{name}()", self.at_least(k[0], P_PRIMARY)), P_PRIMARY);
+        let method = |name: &str| {
+            (
+                format!("{}.{name}()", self.at_least(k[0], P_PRIMARY)),
+                P_PRIMARY,
+            )
+        };
         let method1 = |name: &str| {
-            (format!("{}.{name}({})", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY)
+            (
+                format!(
+                    "{}.{name}({})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1])
+                ),
+                P_PRIMARY,
+            )
         };
         let bin = |sym: &str, p: u8, left: u8, right: u8| {
-            (format!("{} {sym} {}", self.at_least(k[0], left), self.at_least(k[1], right)), p)
+            (
+                format!(
+                    "{} {sym} {}",
+                    self.at_least(k[0], left),
+                    self.at_least(k[1], right)
+                ),
+                p,
+            )
         };
         match op {
             Len => (format!("len({})", self.arg(k[0])), ATOM),
@@ -272,8 +319,14 @@ impl Arena {
             Max => call("max"),
             Min => call("min"),
             Sorted => call("sorted"),
-            SortedDesc => (format!("sorted({}, reverse=True)", self.iter_arg(k[0])), ATOM),
-            Reverse => (format!("{}[::-1]", self.at_least(k[0], P_PRIMARY)), P_PRIMARY),
+            SortedDesc => (
+                format!("sorted({}, reverse=True)", self.iter_arg(k[0])),
+                ATOM,
+            ),
+            Reverse => (
+                format!("{}[::-1]", self.at_least(k[0], P_PRIMARY)),
+                P_PRIMARY,
+            ),
             SetOf => call("set"),
             ListOf => (format!("list({})", self.arg(k[0])), ATOM),
             Abs => (format!("abs({})", self.arg(k[0])), ATOM),
@@ -306,13 +359,28 @@ impl Arena {
             MinByLen => (format!("min({}, key=len)", self.iter_arg(k[0])), ATOM),
             Transpose => {
                 let r = self.helper_name("col");
-                (format!("[list({r}) for {r} in zip(*{})]", self.at_least(k[0], P_PRIMARY)), ATOM)
+                (
+                    format!(
+                        "[list({r}) for {r} in zip(*{})]",
+                        self.at_least(k[0], P_PRIMARY)
+                    ),
+                    ATOM,
+                )
             }
             Flatten => {
                 let (row, v) = (self.helper_name("row"), self.helper_name("item"));
-                (format!("[{v} for {row} in {} for {v} in {row}]", self.at_least(k[0], P_OR)), ATOM)
+                (
+                    format!(
+                        "[{v} for {row} in {} for {v} in {row}]",
+                        self.at_least(k[0], P_OR)
+                    ),
+                    ATOM,
+                )
             }
-            Index => (format!("{}[{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY),
+            Index => (
+                format!("{}[{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])),
+                P_PRIMARY,
+            ),
             Add => bin("+", P_ADD, P_ADD, P_ADD + 1),
             Sub => bin("-", P_ADD, P_ADD, P_ADD + 1),
             Mul => bin("*", P_MUL, P_MUL, P_MUL + 1),
@@ -343,11 +411,25 @@ impl Arena {
             Or => bin("or", P_OR, P_OR, P_OR + 1),
             Min2 => (format!("min({}, {})", self.arg(k[0]), self.arg(k[1])), ATOM),
             Max2 => (format!("max({}, {})", self.arg(k[0]), self.arg(k[1])), ATOM),
-            SliceFrom => (format!("{}[{}:]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY),
-            SliceTo => (format!("{}[:{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY),
-            SliceStep => (format!("{}[::{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY),
+            SliceFrom => (
+                format!("{}[{}:]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])),
+                P_PRIMARY,
+            ),
+            SliceTo => (
+                format!("{}[:{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])),
+                P_PRIMARY,
+            ),
+            SliceStep => (
+                format!("{}[::{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])),
+                P_PRIMARY,
+            ),
             Slice => (
-                format!("{}[{}:{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1]), self.arg(k[2])),
+                format!(
+                    "{}[{}:{}]",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1]),
+                    self.arg(k[2])
+                ),
                 P_PRIMARY,
             ),
             Count => method1("count"),
@@ -355,7 +437,11 @@ impl Arena {
             IndexOf => method1("index"),
             Split => method1("split"),
             Join => (
-                format!("{}.join({})", self.at_least(k[0], P_PRIMARY), self.gen_arg(k[1])),
+                format!(
+                    "{}.join({})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.gen_arg(k[1])
+                ),
                 P_PRIMARY,
             ),
             StartsWith => method1("startswith"),
@@ -371,11 +457,21 @@ impl Arena {
                 P_TERNARY,
             ),
             Replace => (
-                format!("{}.replace({}, {})", self.at_least(k[0], P_PRIMARY), self.arg(k[1]), self.arg(k[2])),
+                format!(
+                    "{}.replace({}, {})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1]),
+                    self.arg(k[2])
+                ),
                 P_PRIMARY,
             ),
             DictGet => (
-                format!("{}.get({}, {})", self.at_least(k[0], P_PRIMARY), self.arg(k[1]), self.arg(k[2])),
+                format!(
+                    "{}.get({}, {})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1]),
+                    self.arg(k[2])
+                ),
                 P_PRIMARY,
             ),
         }
@@ -422,7 +518,12 @@ mod tests {
         let x = a.declare_var(&["x", "y"], &[]);
         let xv = a.add(Node::Var(x));
         let sq = a.add(Node::Op(Op::Mul, [xv, xv, 0]));
-        let comp = a.add(Node::Compr { src: xs, vars: vec![x], elem: sq, cond: None });
+        let comp = a.add(Node::Compr {
+            src: xs,
+            vars: vec![x],
+            elem: sq,
+            cond: None,
+        });
         let sum = a.add(Node::Op(Op::Sum, [comp, 0, 0]));
         assert_eq!(a.render(sum), "sum(x * x for x in xs)");
         assert_eq!(a.render(comp), "[x * x for x in xs]");

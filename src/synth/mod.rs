@@ -125,7 +125,11 @@ pub enum SynthFailure {
 
 /// The smallest program that reproduces the examples, preferring among equally small ones
 /// the one whose operators the description names.
-pub fn synthesize(task: &SynthTask, limits: &SynthLimits, cancel: &CancelFlag) -> Result<Solution, SynthFailure> {
+pub fn synthesize(
+    task: &SynthTask,
+    limits: &SynthLimits,
+    cancel: &CancelFlag,
+) -> Result<Solution, SynthFailure> {
     let all = synthesize_ranked(task, limits, cancel, 1)?;
     // `synthesize_ranked` returns at least one solution or an error.
     all.into_iter().next().ok_or(SynthFailure::Exhausted {
@@ -151,7 +155,9 @@ pub fn synthesize_ranked(
     let elapsed = start.elapsed();
     if out.found.is_empty() {
         return Err(match out.stop {
-            Some(Stop::Cancelled) => SynthFailure::Cancelled { candidates: out.tried },
+            Some(Stop::Cancelled) => SynthFailure::Cancelled {
+                candidates: out.tried,
+            },
             _ => SynthFailure::Exhausted {
                 candidates: out.tried,
                 seconds: elapsed.as_secs_f64(),
@@ -180,7 +186,13 @@ pub fn synthesize_ranked(
                 .iter()
                 .filter(|c| c.described && consts.contains(&c.value))
                 .count();
-            (f.size, score, f.order, arena.render(f.node), arena.needs_math(f.node))
+            (
+                f.size,
+                score,
+                f.order,
+                arena.render(f.node),
+                arena.needs_math(f.node),
+            )
         })
         .collect();
     scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
@@ -213,8 +225,16 @@ pub fn render_def(task: &SynthTask, expression: &str, needs_math: bool) -> Strin
             None => n.clone(),
         })
         .collect();
-    let ret = task.returns.as_ref().map(|r| format!(" -> {r}")).unwrap_or_default();
-    let import = if needs_math { "    import math\n\n" } else { "" };
+    let ret = task
+        .returns
+        .as_ref()
+        .map(|r| format!(" -> {r}"))
+        .unwrap_or_default();
+    let import = if needs_math {
+        "    import math\n\n"
+    } else {
+        ""
+    };
     format!(
         "def {}({}){ret}:\n{import}    return {expression}\n",
         task.name,

@@ -190,7 +190,10 @@ impl Op {
     /// Whether swapping the two arguments gives an equal result, so the search can skip
     /// one order when both arguments have the same size.
     pub fn commutative(self) -> bool {
-        matches!(self, Op::Eq | Op::Ne | Op::And | Op::Or | Op::Min2 | Op::Max2)
+        matches!(
+            self,
+            Op::Eq | Op::Ne | Op::And | Op::Or | Op::Min2 | Op::Max2
+        )
     }
 
     /// Whether the operator consumes its first argument as an iterable, so a comprehension
@@ -206,9 +209,20 @@ impl Op {
     /// without a `list(...)` around it.
     pub fn iterates_arg(self, pos: usize) -> bool {
         match self {
-            Op::Sum | Op::Max | Op::Min | Op::Sorted | Op::SortedDesc | Op::SetOf | Op::Any
-            | Op::All | Op::Prod | Op::Enumerate | Op::SortedByLen | Op::MaxByLen
-            | Op::MinByLen | Op::Zip => true,
+            Op::Sum
+            | Op::Max
+            | Op::Min
+            | Op::Sorted
+            | Op::SortedDesc
+            | Op::SetOf
+            | Op::Any
+            | Op::All
+            | Op::Prod
+            | Op::Enumerate
+            | Op::SortedByLen
+            | Op::MaxByLen
+            | Op::MinByLen
+            | Op::Zip => true,
             Op::Join => pos == 1,
             Op::In | Op::NotIn => pos == 1,
             _ => false,
@@ -222,8 +236,12 @@ impl Op {
         match self {
             Len => &["length", "many", "number", "count", "size", "long"],
             Sum => &["sum", "total", "add"],
-            Max | Max2 => &["largest", "max", "maximum", "biggest", "greatest", "highest", "larger", "most"],
-            Min | Min2 => &["smallest", "min", "minimum", "lowest", "least", "smaller", "fewest"],
+            Max | Max2 => &[
+                "largest", "max", "maximum", "biggest", "greatest", "highest", "larger", "most",
+            ],
+            Min | Min2 => &[
+                "smallest", "min", "minimum", "lowest", "least", "smaller", "fewest",
+            ],
             Sorted => &["sort", "sorted", "order", "increasing", "ascending"],
             SortedDesc => &["sort", "sorted", "descending", "decreasing", "largest"],
             Reverse => &["reverse", "reversed", "backwards", "backward"],
@@ -259,26 +277,42 @@ impl Op {
             Index => &["first", "last", "element", "item", "at", "index"],
             Add => &["add", "plus", "sum", "append", "concatenate", "more"],
             Sub => &["subtract", "minus", "difference", "less"],
-            Mul => &["times", "multiply", "double", "square", "product", "repeat", "repeated", "twice"],
+            Mul => &[
+                "times", "multiply", "double", "square", "product", "repeat", "repeated", "twice",
+            ],
             TrueDiv => &["divide", "divided", "mean", "average", "ratio", "half"],
             FloorDiv => &["divide", "quotient", "half", "integer"],
             Mod => &["remainder", "modulo", "mod", "even", "odd", "divisible"],
             Pow => &["power", "square", "squared", "cube", "exponent"],
             Eq => &["equal", "equals", "same", "is"],
             Ne => &["different", "not", "unequal"],
-            Lt | Le => &["less", "smaller", "below", "under", "before", "fewer", "most"],
-            Gt | Ge => &["greater", "larger", "above", "over", "after", "more", "least", "positive"],
+            Lt | Le => &[
+                "less", "smaller", "below", "under", "before", "fewer", "most",
+            ],
+            Gt | Ge => &[
+                "greater", "larger", "above", "over", "after", "more", "least", "positive",
+            ],
             In => &["in", "contains", "member", "occurs", "has"],
             And => &["and", "both"],
             Or => &["or", "either"],
-            SliceFrom | SliceTo | Slice | SliceStep => &["first", "last", "part", "prefix", "suffix", "after", "before"],
+            SliceFrom | SliceTo | Slice | SliceStep => &[
+                "first", "last", "part", "prefix", "suffix", "after", "before",
+            ],
             Count => &["count", "occurrences", "occurs", "times", "many"],
             Find | IndexOf => &["index", "position", "find", "where"],
             Join => &["join", "joined", "concatenate", "separator", "comma"],
             StartsWith => &["starts", "start", "begins", "prefix"],
             EndsWith => &["ends", "end", "suffix"],
             Zip => &["pairwise", "element", "pairs", "together", "corresponding"],
-            IfElse => &["if", "otherwise", "else", "when", "unless", "limited", "clamp"],
+            IfElse => &[
+                "if",
+                "otherwise",
+                "else",
+                "when",
+                "unless",
+                "limited",
+                "clamp",
+            ],
             Replace => &["replace", "substitute", "with"],
             DictGet => &["default", "get", "lookup"],
             ListOf => &["list", "characters", "chars", "letters"],
@@ -294,8 +328,11 @@ impl Op {
         let b = args.get(1).copied();
         let c = args.get(2).copied();
         match self {
-            Len => matches!(a, T::Str | T::List(_) | T::Tuple(_) | T::Set(_) | T::Dict(..))
-                .then_some(T::Int),
+            Len => matches!(
+                a,
+                T::Str | T::List(_) | T::Tuple(_) | T::Set(_) | T::Dict(..)
+            )
+            .then_some(T::Int),
             Sum => match a.bag_elem()? {
                 T::Int | T::Bool | T::Unknown if !matches!(a, T::Str) => Some(T::Int),
                 _ => None,
@@ -361,7 +398,9 @@ impl Op {
             },
             Transpose | Flatten => match a {
                 T::List(e) => match &**e {
-                    T::List(inner) if self == Transpose => Some(T::list(T::list((**inner).clone()))),
+                    T::List(inner) if self == Transpose => {
+                        Some(T::list(T::list((**inner).clone())))
+                    }
                     T::List(inner) => Some(T::list((**inner).clone())),
                     _ => None,
                 },

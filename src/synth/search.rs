@@ -85,7 +85,11 @@ pub fn run(
         .map(|p| p.name.clone())
         .chain([fn_name.to_string(), "math".to_string()]);
     let mut arena = Arena::new(reserved);
-    let param_vars = prep.params.iter().map(|p| arena.declare_param(&p.name)).collect();
+    let param_vars = prep
+        .params
+        .iter()
+        .map(|p| arena.declare_param(&p.name))
+        .collect();
     let mut s = Search {
         arena,
         types: Types::default(),
@@ -133,16 +137,34 @@ impl Search<'_> {
     fn atoms(&mut self, bank_rows: &[usize], bound: &[(usize, Ty, Vec<Value>)]) -> Vec<Pending> {
         let mut out = Vec::new();
         for (var, ty, vals) in bound {
-            out.push((Node::Var(*var), self.types.intern(ty.clone()), vals.clone(), false, true));
+            out.push((
+                Node::Var(*var),
+                self.types.intern(ty.clone()),
+                vals.clone(),
+                false,
+                true,
+            ));
         }
         for (p, var) in self.prep.params.iter().zip(&self.param_vars) {
             let vals: Vec<Value> = bank_rows.iter().map(|ex| p.values[*ex].clone()).collect();
-            out.push((Node::Var(*var), self.types.intern(p.ty.clone()), vals, false, false));
+            out.push((
+                Node::Var(*var),
+                self.types.intern(p.ty.clone()),
+                vals,
+                false,
+                false,
+            ));
         }
         for c in &self.prep.consts {
             let ty = super::types::type_of(&c.value).unwrap_or(Ty::Unknown);
             let vals = vec![c.value.clone(); bank_rows.len()];
-            out.push((Node::Const(c.value.clone()), self.types.intern(ty), vals, true, false));
+            out.push((
+                Node::Const(c.value.clone()),
+                self.types.intern(ty),
+                vals,
+                true,
+                false,
+            ));
         }
         out
     }
@@ -157,12 +179,25 @@ impl Search<'_> {
                 pending.push(atom);
             }
         } else {
-            let Search { arena, types, cache, main, ctl, expected, found, .. } = self;
+            let Search {
+                arena,
+                types,
+                cache,
+                main,
+                ctl,
+                expected,
+                found,
+                ..
+            } = self;
             let full = ctl.full();
             let mut emit = |c: Candidate| {
                 if c.vals == *expected {
                     let node = arena.add(Node::Op(c.op, c.kids));
-                    found.push(Found { node, size: n, order: found.len() });
+                    found.push(Found {
+                        node,
+                        size: n,
+                        order: found.len(),
+                    });
                 }
                 if !full {
                     let vals: Rc<[Value]> = Rc::from(c.vals);
@@ -180,7 +215,14 @@ impl Search<'_> {
                 continue;
             }
             let node = self.arena.add(node);
-            self.main.store.push(Entry { node, ty, size: n, vals, konst, bound });
+            self.main.store.push(Entry {
+                node,
+                ty,
+                size: n,
+                vals,
+                konst,
+                bound,
+            });
             self.ctl.entries += 1;
         }
         Ok(())
@@ -190,7 +232,11 @@ impl Search<'_> {
     fn offer(&mut self, node: &Node, size: usize, vals: &[Value]) {
         if vals == self.expected.as_slice() {
             let node = self.arena.add(node.clone());
-            self.found.push(Found { node, size, order: self.found.len() });
+            self.found.push(Found {
+                node,
+                size,
+                order: self.found.len(),
+            });
         }
     }
 
@@ -199,7 +245,12 @@ impl Search<'_> {
         let mut sources = Vec::new();
         for size in 1..=MAX_SOURCE_SIZE.min(n.saturating_sub(2)) {
             for (t, list) in self.main.store.groups(size) {
-                if self.types.get(*t).seq_elem().is_none_or(|e| e == Ty::Unknown) {
+                if self
+                    .types
+                    .get(*t)
+                    .seq_elem()
+                    .is_none_or(|e| e == Ty::Unknown)
+                {
                     continue;
                 }
                 sources.extend(list.iter().copied());
@@ -207,7 +258,9 @@ impl Search<'_> {
         }
         sources.sort_unstable();
         for src in sources {
-            let Some(sub) = self.sub_for(src) else { continue };
+            let Some(sub) = self.sub_for(src) else {
+                continue;
+            };
             let rest = n - 1 - self.subs[sub].src_size;
             if rest > MAX_INNER_SIZE + 1 {
                 continue;
@@ -237,14 +290,19 @@ impl Search<'_> {
         for (ex, v) in entry.vals.iter().enumerate() {
             let start = elems.len();
             match v {
-                Value::Str(s) => elems.extend(s.chars().map(|c| Value::str(c.encode_utf8(&mut [0; 4])))),
+                Value::Str(s) => {
+                    elems.extend(s.chars().map(|c| Value::str(c.encode_utf8(&mut [0; 4]))))
+                }
                 Value::List(x) | Value::Tuple(x) => elems.extend(x.iter().cloned()),
                 _ => return None,
             }
             ranges.push(start..elems.len());
             ex_of_row.extend(std::iter::repeat_n(ex, elems.len() - start));
         }
-        let from_enumerate = matches!(self.arena.node(entry.node), Node::Op(super::ops::Op::Enumerate, _));
+        let from_enumerate = matches!(
+            self.arena.node(entry.node),
+            Node::Op(super::ops::Op::Enumerate, _)
+        );
         let from_str = matches!(self.types.get(entry.ty), Ty::Str);
         let mut bound: Vec<(usize, Ty, Vec<Value>)> = Vec::new();
         match &elem_ty {
@@ -277,14 +335,24 @@ impl Search<'_> {
         }
         let rows = ex_of_row.len();
         let atoms = self.atoms(&ex_of_row, &bound);
-        let mut bank = Bank { rows, ..Bank::default() };
+        let mut bank = Bank {
+            rows,
+            ..Bank::default()
+        };
         for (node, ty, vals, konst, is_bound) in atoms {
             let vals: Rc<[Value]> = Rc::from(vals);
             if !bank.seen.insert((ty, vals.clone())) {
                 continue;
             }
             let node = self.arena.add(node);
-            bank.store.push(Entry { node, ty, size: 1, vals, konst, bound: is_bound });
+            bank.store.push(Entry {
+                node,
+                ty,
+                size: 1,
+                vals,
+                konst,
+                bound: is_bound,
+            });
         }
         bank.level = 1;
         self.subs.push(Sub {
@@ -301,7 +369,14 @@ impl Search<'_> {
     fn grow_sub(&mut self, sub: usize, upto: usize) -> Result<(), Stop> {
         while self.subs[sub].bank.level < upto {
             let n = self.subs[sub].bank.level + 1;
-            let Search { arena, types, cache, subs, ctl, .. } = self;
+            let Search {
+                arena,
+                types,
+                cache,
+                subs,
+                ctl,
+                ..
+            } = self;
             let bank = &mut subs[sub].bank;
             let full = ctl.full();
             let mut pending = Vec::new();
@@ -317,7 +392,14 @@ impl Search<'_> {
             enumerate_ops(&bank.store, bank.rows, n, types, cache, ctl, &mut emit)?;
             for (node, ty, vals, konst, bound) in pending {
                 let node = arena.add(node);
-                bank.store.push(Entry { node, ty, size: n, vals, konst, bound });
+                bank.store.push(Entry {
+                    node,
+                    ty,
+                    size: n,
+                    vals,
+                    konst,
+                    bound,
+                });
                 ctl.entries += 1;
             }
             bank.level = n;
@@ -326,7 +408,11 @@ impl Search<'_> {
     }
 
     /// Per example, the list of `vals` over the rows where `keep` holds.
-    fn collect(ranges: &[std::ops::Range<usize>], vals: &[Value], keep: Option<&[Value]>) -> Vec<Value> {
+    fn collect(
+        ranges: &[std::ops::Range<usize>],
+        vals: &[Value],
+        keep: Option<&[Value]>,
+    ) -> Vec<Value> {
         ranges
             .iter()
             .map(|r| {
@@ -340,7 +426,15 @@ impl Search<'_> {
             .collect()
     }
 
-    fn emit_compr(&mut self, sub: usize, n: usize, elem: &Entry, cond: Option<&Entry>, vals: Vec<Value>, pending: &mut Vec<Pending>) {
+    fn emit_compr(
+        &mut self,
+        sub: usize,
+        n: usize,
+        elem: &Entry,
+        cond: Option<&Entry>,
+        vals: Vec<Value>,
+        pending: &mut Vec<Pending>,
+    ) {
         let s = &self.subs[sub];
         let node = Node::Compr {
             src: s.src_node,
@@ -359,7 +453,13 @@ impl Search<'_> {
         }
     }
 
-    fn maps(&mut self, sub: usize, n: usize, rest: usize, pending: &mut Vec<Pending>) -> Result<(), Stop> {
+    fn maps(
+        &mut self,
+        sub: usize,
+        n: usize,
+        rest: usize,
+        pending: &mut Vec<Pending>,
+    ) -> Result<(), Stop> {
         if rest > MAX_INNER_SIZE {
             return Ok(());
         }
@@ -368,7 +468,10 @@ impl Search<'_> {
             .store
             .groups(rest)
             .iter()
-            .flat_map(|(_, l)| l.iter().map(|i| self.subs[sub].bank.store.entries[*i as usize].clone()))
+            .flat_map(|(_, l)| {
+                l.iter()
+                    .map(|i| self.subs[sub].bank.store.entries[*i as usize].clone())
+            })
             // A bare bound variable would only copy the source.
             .filter(|e| e.bound && !matches!(self.arena.node(e.node), Node::Var(_)))
             .collect();
@@ -380,7 +483,13 @@ impl Search<'_> {
         Ok(())
     }
 
-    fn filters(&mut self, sub: usize, n: usize, rest: usize, pending: &mut Vec<Pending>) -> Result<(), Stop> {
+    fn filters(
+        &mut self,
+        sub: usize,
+        n: usize,
+        rest: usize,
+        pending: &mut Vec<Pending>,
+    ) -> Result<(), Stop> {
         let bool_ty = self.types.intern(Ty::Bool);
         for cond_size in 1..rest {
             let elem_size = rest - cond_size;
@@ -393,7 +502,11 @@ impl Search<'_> {
                 .iter()
                 .filter(|(t, _)| *t == bool_ty)
                 .flat_map(|(_, l)| l.iter().map(|i| store.entries[*i as usize].clone()))
-                .filter(|c| c.bound && c.vals.iter().any(|v| v.truthy()) && !c.vals.iter().all(|v| v.truthy()))
+                .filter(|c| {
+                    c.bound
+                        && c.vals.iter().any(|v| v.truthy())
+                        && !c.vals.iter().all(|v| v.truthy())
+                })
                 .collect();
             let elems: Vec<Entry> = store
                 .groups(elem_size)

@@ -94,7 +94,12 @@ impl Value {
             Value::List(v) | Value::Tuple(v) | Value::Set(v) => {
                 1 + v.iter().map(Value::weight).sum::<usize>()
             }
-            Value::Dict(d) => 1 + d.iter().map(|(k, v)| k.weight() + v.weight()).sum::<usize>(),
+            Value::Dict(d) => {
+                1 + d
+                    .iter()
+                    .map(|(k, v)| k.weight() + v.weight())
+                    .sum::<usize>()
+            }
             _ => 1,
         }
     }
@@ -402,7 +407,10 @@ mod tests {
             Some(Ordering::Less)
         );
         let l = |v: Vec<i64>| Value::list(v.into_iter().map(Value::Int).collect());
-        assert_eq!(py_cmp(&l(vec![1, 2]), &l(vec![1, 2, 0])), Some(Ordering::Less));
+        assert_eq!(
+            py_cmp(&l(vec![1, 2]), &l(vec![1, 2, 0])),
+            Some(Ordering::Less)
+        );
         assert_eq!(py_cmp(&Value::Int(1), &Value::str("a")), None);
         assert_eq!(
             py_cmp(&Value::Int(2), &Value::Float(1.5)),
