@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn long_grids_split_by_row() {
-        let v = format!("[{}]", vec!["[1, 2, 3, 4, 5, 6, 7, 8, 9]"; 4].join(", "));
+        let v = format!("[{}]", ["[1, 2, 3, 4, 5, 6, 7, 8, 9]"; 4].join(", "));
         assert_eq!(pretty(&v).lines().count(), 4);
     }
 

@@ -395,14 +395,13 @@ async fn fill_hole(job: HoleJob) -> HoleOutcome {
     if let Err(reason) = try_model(&job, &mut outcome).await {
         reasons.push(reason);
     }
-    if outcome.chosen.is_none() || outcome.status == Some(HoleStatus::Failing) {
-        if !reasons.is_empty() || outcome.failure.is_none() {
-            let mut all = reasons;
-            if let Some(f) = outcome.failure.take() {
-                all.push(f);
-            }
-            outcome.failure = Some(all.join("; "));
+    let unresolved = outcome.chosen.is_none() || outcome.status == Some(HoleStatus::Failing);
+    if unresolved && (!reasons.is_empty() || outcome.failure.is_none()) {
+        let mut all = reasons;
+        if let Some(f) = outcome.failure.take() {
+            all.push(f);
         }
+        outcome.failure = Some(all.join("; "));
     }
     outcome
 }
