@@ -146,7 +146,7 @@ pub fn parse_session(path: &Path, text: &str) -> Result<SessionFile, SessionErro
         path: path.display().to_string(),
         line: e.line(),
         col: e.column(),
-        message: e.to_string(),
+        message: without_position(&e),
     };
     let value: serde_json::Value = serde_json::from_str(text).map_err(corrupt)?;
     let value = migrate(value).map_err(|message| SessionError::Version {
@@ -159,6 +159,15 @@ pub fn parse_session(path: &Path, text: &str) -> Result<SessionFile, SessionErro
         col: 1,
         message: e.to_string(),
     })
+}
+
+/// serde_json's message ends with " at line L column C", which the error already says first.
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 #[cfg(test)]
@@ -215,7 +224,7 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let err = store.load("s.py").unwrap_err().to_string();
         assert!(
-            err.contains("s.json:2:14: the session file is corrupt"),
+            err.contains("s.json:2:13: the session file is corrupt: expected value;"),
             "{err}"
         );
         assert_eq!(
