@@ -30,6 +30,9 @@ pub struct CompileArgs {
     /// Fill only these holes (again, even if they pass).
     #[arg(long = "hole", value_name = "NAME")]
     pub holes: Vec<String>,
+    /// Seconds the offline synthesizer may spend on one hole (default 2).
+    #[arg(long, value_name = "SECS")]
+    pub synth_budget: Option<f64>,
     /// Print one JSON document instead of progress lines.
     #[arg(long)]
     pub json: bool,
@@ -38,7 +41,14 @@ pub struct CompileArgs {
 pub fn run(args: &CompileArgs) -> Result<ExitCode> {
     let env = environment();
     let config = load_config(&args.model)?;
-    let mut engine = Engine::open(args.sketch.engine_options(&env, search_settings(&config)))?;
+    let mut search = search_settings(&config);
+    if let Some(secs) = args.synth_budget {
+        if !(secs.is_finite() && secs > 0.0) {
+            anyhow::bail!("--synth-budget must be a positive number of seconds, not {secs}");
+        }
+        search.synth_budget = std::time::Duration::from_secs_f64(secs);
+    }
+    let mut engine = Engine::open(args.sketch.engine_options(&env, search))?;
     let cancel = CancellationToken::new();
     let recorded = recorded_models(&engine);
     let backend = backend(&config, &cancel, &recorded)?;
@@ -46,12 +56,12 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         if let Some(notice) = config.offline_notice() {
             eprintln!("note: {notice}");
         }
-        println!(
+        super::outln(format_args!(
             "compiling {} ({} hole(s)) with {}",
             engine.sketch.file,
             engine.sketch.holes.len(),
             backend.describe()
-        );
+        ))?;
     }
     let rt = runtime()?;
     let (sender, receiver) = mpsc::unbounded_channel();
@@ -79,9 +89,9 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
             "success": report.success(),
             "report": report,
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
     } else {
-        print_summary(&engine, &report, backend.model_name().is_none());
+        print_summary(&engine, &report, backend.model_name().is_none())?;
     }
     Ok(if report.success() {
         ExitCode::SUCCESS
@@ -153,7 +163,9 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
         if let Some(line) = line {
             match &bar {
                 Some(bar) => bar.println(line),
-                None => println!("{line}"),
+                None => {
+                    let _ = super::outln(format_args!("{line}"));
+                }
             }
         }
     }
@@ -162,8 +174,12 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
     }
 }
 
-fn print_summary(engine: &Engine, report: &CompileReport, engine_is_offline: bool) {
-    println!();
+fn print_summary(
+    engine: &Engine,
+    report: &CompileReport,
+    engine_is_offline: bool,
+) -> std::io::Result<()> {
+    super::outln(format_args!(""))?;
     for hole in &report.holes {
         let mark = match hole.status {
             HoleStatus::Passing => "ok  ",
@@ -180,39 +196,40 @@ fn print_summary(engine: &Engine, report: &CompileReport, engine_is_offline: boo
         } else {
             String::new()
         };
-        println!(
+        super::outln(format_args!(
             "{mark} {:<32} {:<10} {by}{usage}",
             hole.hole,
             hole.status.label()
-        );
+        ))?;
         if !matches!(hole.status, HoleStatus::Passing | HoleStatus::Unchecked) {
             if let Some(failure) = &hole.failure {
                 for line in failure.lines().take(8) {
-                    println!("       {line}");
+                    super::outln(format_args!("       {line}"))?;
                 }
             }
         }
     }
     if let Some(program) = &report.program {
-        println!(
+        super::outln(format_args!(
             "program examples: {} of {} pass",
             program.passed_count(),
             program.results.len()
-        );
+        ))?;
         if !program.passed() {
-            print!("{}", show::report_lines(program));
+            super::out(format_args!("{}", show::report_lines(program)))?;
         }
     }
     let unfilled = report.holes.iter().any(|h| h.status == HoleStatus::Empty);
     if unfilled && engine_is_offline {
-        println!("To fill the holes the offline synthesizer cannot, configure a model: for example `--model openai:gpt-4o-mini` with OPENAI_API_KEY set, `--model ollama:qwen2.5-coder:7b`, or `model = \"…\"` in anpl.toml (see `anpl models`).");
+        super::outln(format_args!("To fill the holes the offline synthesizer cannot, configure a model: for example `--model openai:gpt-4o-mini` with OPENAI_API_KEY set, `--model ollama:qwen2.5-coder:7b`, or `model = \"…\"` in anpl.toml (see `anpl models`)."))?;
     }
     let u = &report.usage;
-    println!(
+    super::outln(format_args!(
         "{} request(s), {} input + {} output tokens this run; session {}",
         u.requests,
         u.input_tokens,
         u.output_tokens,
         engine.session_path().display()
-    );
+    ))?;
+    Ok(())
 }

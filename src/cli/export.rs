@@ -50,11 +50,11 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     for hole in engine.stale_holes() {
         eprintln!("warning: hole {hole} changed since it was filled and was exported unfilled");
     }
-    println!(
+    super::outln(format_args!(
         "wrote {} and {} ({} example(s))",
         args.output.display(),
         tests.display(),
         exported.example_count
-    );
+    ))?;
     Ok(ExitCode::SUCCESS)
 }

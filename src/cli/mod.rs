@@ -108,6 +108,20 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Write to stdout, returning the error instead of panicking, so a closed pipe
+/// (`anpl run x.py | head -1`) ends the command quietly with success.
+pub fn out(args: std::fmt::Arguments) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_fmt(args)?;
+    stdout.flush()
+}
+
+/// `out` and a newline.
+pub fn outln(args: std::fmt::Arguments) -> std::io::Result<()> {
+    out(format_args!("{args}\n"))
+}
+
 /// The async runtime the commands run the engine on.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()

@@ -48,18 +48,18 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             "stale_holes": stale,
             "report": report,
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
     } else {
         for hole in &stale {
             eprintln!("warning: hole {hole} changed since it was filled; it is not used until `anpl compile` fills it again");
         }
-        println!(
+        super::outln(format_args!(
             "{}: {} example(s) of {entry}",
             engine.sketch.file,
             examples.len()
-        );
-        print!("{}", show::report_lines(&report));
-        println!("{passed} of {} passed", examples.len());
+        ))?;
+        super::out(format_args!("{}", show::report_lines(&report)))?;
+        super::outln(format_args!("{passed} of {} passed", examples.len()))?;
     }
     Ok(if report.passed() {
         ExitCode::SUCCESS

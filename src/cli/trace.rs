@@ -78,21 +78,29 @@ pub fn run(args: &TraceArgs) -> Result<ExitCode> {
     let result = report.results.first();
     if args.json {
         let doc = json!({ "call": example.call, "report": report });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
     } else {
-        println!("{}", example.call);
+        super::outln(format_args!("{}", example.call))?;
         if let Some(fatal) = &report.fatal {
-            println!("  {fatal}");
+            super::outln(format_args!("  {fatal}"))?;
         }
         if let Some(r) = result {
-            print!("{}", show::trace_lines(&r.trace, args.hole.as_deref()));
+            super::out(format_args!(
+                "{}",
+                show::trace_lines(&r.trace, args.hole.as_deref())
+            ))?;
             match (&r.error, &r.actual) {
-                (Some(error), _) => println!("raised {error}"),
-                (None, Some(value)) => println!("=> {}", show::short(value, 200)),
+                (Some(error), _) => super::outln(format_args!("raised {error}"))?,
+                (None, Some(value)) => {
+                    super::outln(format_args!("=> {}", show::short(value, 200)))?
+                }
                 _ => {}
             }
             if !example.expected.is_empty() && !r.passed && r.error.is_none() {
-                println!("expected {}", show::short(&example.expected, 200));
+                super::outln(format_args!(
+                    "expected {}",
+                    show::short(&example.expected, 200)
+                ))?;
             }
         }
     }
