@@ -4,16 +4,15 @@
 //! is chosen from it, the engine reads dependencies from it to recheck only what an edit
 //! touches, and front ends draw the hole tree from it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 
 use serde::Serialize;
-use tree_sitter::{Node, QueryCursor, StreamingIterator};
+use tree_sitter::Node;
 
 use super::error::Diagnostic;
 use super::model::{CallGraph, HoleKind, Sketch, MODULE};
 use super::parse::{DefInfo, InlineInfo, ParseOptions};
-use super::queries::{capture, Queries};
 use super::source::SourceText;
 
 pub(crate) struct GraphResult {
@@ -25,27 +24,56 @@ pub(crate) struct GraphResult {
     pub module_refs: HashSet<String>,
 }
 
-fn owner_of(mut node: Node, defs: &[DefInfo], def_index: &HashMap<usize, usize>) -> String {
-    while let Some(p) = node.parent() {
-        if p.kind() == "function_definition" {
-            if let Some(&i) = def_index.get(&p.id()) {
-                return defs[i].name.clone();
+/// The nesting of `def`s by byte range, to find the innermost one around an offset
+/// without walking tree-sitter parents (each `parent()` call searches from the root).
+struct Scopes {
+    spans: Vec<Range<usize>>,
+    parent: Vec<Option<usize>>,
+}
+
+impl Scopes {
+    /// `defs` must be sorted by start, as `collect_defs` returns them.
+    fn new(defs: &[DefInfo]) -> Scopes {
+        let spans: Vec<Range<usize>> = defs.iter().map(|d| d.node.byte_range()).collect();
+        let mut parent = vec![None; spans.len()];
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, span) in spans.iter().enumerate() {
+            while stack.last().is_some_and(|&t| spans[t].end <= span.start) {
+                stack.pop();
             }
+            parent[i] = stack.last().copied();
+            stack.push(i);
         }
-        node = p;
+        Scopes { spans, parent }
     }
-    MODULE.to_string()
+
+    /// Index of the innermost `def` whose range holds `offset`.
+    fn innermost(&self, offset: usize) -> Option<usize> {
+        let after = self.spans.partition_point(|s| s.start <= offset);
+        let mut cur = after.checked_sub(1);
+        while let Some(i) = cur {
+            if offset < self.spans[i].end {
+                return Some(i);
+            }
+            cur = self.parent[i];
+        }
+        None
+    }
+
+    fn owner(&self, offset: usize, defs: &[DefInfo]) -> String {
+        self.innermost(offset)
+            .map_or_else(|| MODULE.to_string(), |i| defs[i].name.clone())
+    }
 }
 
 pub(crate) fn build(
-    q: &Queries,
-    root: Node,
+    names: &[Node],
     src: &SourceText,
     defs: &[DefInfo],
-    def_index: &HashMap<usize, usize>,
     inline: &[InlineInfo],
     ids: &[String],
 ) -> GraphResult {
+    let scopes = Scopes::new(defs);
     let mut graph = CallGraph::default();
     // (offset, owner, callee): added in source order so callees list in reading order.
     let mut events: Vec<(usize, String, String)> = Vec::new();
@@ -54,40 +82,20 @@ pub(crate) fn build(
     let known: HashSet<&str> = defs.iter().map(|d| d.name.as_str()).collect();
 
     // Nested definitions belong to the function around them.
-    for d in defs {
-        if let Some(p) = d.outer.parent() {
-            let owner = owner_of(d.outer, defs, def_index);
-            if owner != MODULE && p.kind() != "class_definition" {
-                events.push((d.outer.start_byte(), owner, d.name.clone()));
-            }
+    for (i, d) in defs.iter().enumerate() {
+        if let Some(p) = scopes.parent[i].filter(|_| in_function(d, defs, &scopes, i)) {
+            events.push((d.outer.start_byte(), defs[p].name.clone(), d.name.clone()));
         }
     }
 
-    let rq = &q.references;
-    let (c_name, c_not) = (capture(rq, "name"), capture(rq, "not_reference"));
-    let mut cursor = QueryCursor::new();
-    let mut not_refs: HashSet<usize> = HashSet::new();
-    let mut names: Vec<Node> = Vec::new();
-    let mut it = cursor.captures(rq, root, src.text.as_bytes());
-    while let Some((m, i)) = it.next() {
-        let cap = m.captures[*i];
-        if cap.index == c_not {
-            not_refs.insert(cap.node.id());
-        } else if cap.index == c_name {
-            names.push(cap.node);
-        }
-    }
-    for n in names {
-        if not_refs.contains(&n.id()) {
-            continue;
-        }
+    for &n in names {
         let Some(text) = src.text.get(n.byte_range()) else {
             continue;
         };
         if !known.contains(text) {
             continue;
         }
-        let owner = owner_of(n, defs, def_index);
+        let owner = scopes.owner(n.start_byte(), defs);
         if owner == MODULE {
             module_refs.insert(text.to_string());
         }
@@ -97,9 +105,7 @@ pub(crate) fn build(
 
     for (info, id) in inline.iter().zip(ids) {
         for (&call, site) in info.calls.iter().zip(&info.sites) {
-            let owner = root
-                .descendant_for_byte_range(call, call)
-                .map_or_else(|| MODULE.to_string(), |n| owner_of(n, defs, def_index));
+            let owner = scopes.owner(call, defs);
             events.push((site.start, owner, id.clone()));
             referenced_spans.push(site.clone());
         }
@@ -113,6 +119,12 @@ pub(crate) fn build(
         referenced_spans,
         module_refs,
     }
+}
+
+/// Whether a nested def's closest enclosing scope is its parent function (not a class
+/// defined inside that function).
+fn in_function(d: &DefInfo, defs: &[DefInfo], scopes: &Scopes, i: usize) -> bool {
+    scopes.parent[i].is_some_and(|p| d.parent.as_deref() == Some(defs[p].name.as_str()))
 }
 
 /// The entry: `--entry` if given, else the one top-level function or hole no other

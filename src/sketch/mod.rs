@@ -9,6 +9,7 @@
 //! graph, `llm` prompts with [`stub`], `exec` runs what [`render`] assembles, and the
 //! session writes user edits back with the helpers in `edit`.
 
+mod captures;
 mod docstring;
 mod edit;
 mod error;

@@ -9,12 +9,13 @@ use std::path::Path;
 
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
+use super::captures::{self, Captures};
 use super::docstring::{cleandoc, read_docstring, unescape, Docstring, ExprChecker, Literal};
 use super::error::{Diagnostic, SketchError};
 use super::graph;
 use super::model::{DefLayout, Function, Hole, HoleKind, Layout, Param, Sketch};
 use super::naming::{self, ArgShape, Naming};
-use super::queries::{capture, language, queries, Queries};
+use super::queries::{language, queries, Queries};
 use super::source::SourceText;
 
 /// Choices the user makes about how to read a sketch.
@@ -74,6 +75,7 @@ fn parse_text(src: SourceText, opts: &ParseOptions) -> Result<Sketch, SketchErro
         src: &src,
         q,
         root,
+        caps: captures::collect(&q.sketch, root, src.text.as_bytes()),
         checker,
         diags: Vec::new(),
     };
@@ -217,6 +219,7 @@ struct Builder<'s, 't> {
     src: &'s SourceText,
     q: &'static Queries,
     root: Node<'t>,
+    caps: Captures<'t>,
     checker: ExprChecker,
     diags: Vec<Diagnostic>,
 }
@@ -233,14 +236,7 @@ impl<'s, 't> Builder<'s, 't> {
         let inline = self.collect_inline();
         let ids = self.name_inline(&inline);
         let id_list: &[String] = ids.as_deref().unwrap_or(&[]);
-        let def_index: HashMap<usize, usize> = defs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.node.id(), i))
-            .collect();
-        let g = graph::build(
-            self.q, self.root, self.src, &defs, &def_index, &inline, id_list,
-        );
+        let g = graph::build(&self.caps.names, self.src, &defs, &inline, id_list);
         let entry = graph::choose_entry(self.src, &defs, id_list, &g, opts, &mut self.diags);
         let prelude = self.prelude(&g.referenced_spans);
 
@@ -356,75 +352,50 @@ impl<'s, 't> Builder<'s, 't> {
 
     /// Start of the top-level statement that contains `offset`.
     fn top_level_start(&self, offset: usize) -> usize {
-        let Some(mut n) = self.root.descendant_for_byte_range(offset, offset) else {
-            return 0;
-        };
-        while let Some(p) = n.parent() {
-            if p.id() == self.root.id() {
-                return n.start_byte();
-            }
-            n = p;
-        }
-        n.start_byte()
+        let mut cursor = self.root.walk();
+        let starts: Vec<usize> = self
+            .root
+            .children(&mut cursor)
+            .map(|n| n.start_byte())
+            .collect();
+        let after = starts.partition_point(|&s| s <= offset);
+        after.checked_sub(1).map_or(0, |i| starts[i])
     }
 
     /// Backtick strings that are not hole calls, and Python 2 statements.
     fn check_invalid(&mut self) {
-        let q = &self.q.invalid;
-        let (c_string, c_py2) = (capture(q, "string"), capture(q, "python2"));
-        let mut cursor = QueryCursor::new();
         let mut found = Vec::new();
-        let mut it = cursor.captures(q, self.root, self.src.text.as_bytes());
-        while let Some((m, i)) = it.next() {
-            let cap = m.captures[*i];
-            let n = cap.node;
-            if cap.index == c_string {
-                let Some(lit) = Literal::of(n, &self.src.text) else {
-                    continue;
-                };
-                let called = n.parent().is_some_and(|p| {
-                    p.kind() == "call" && p.child_by_field_name("function") == Some(n)
-                });
-                if lit.is_backtick() && !called {
-                    found.push(self.src.diag(
-                        n.start_byte(),
-                        "a backtick string is only allowed as a hole call: `description`(args)",
-                    ));
-                }
-            } else if cap.index == c_py2 {
+        for &n in &self.caps.strings {
+            let Some(lit) = Literal::of(n, &self.src.text) else {
+                continue;
+            };
+            if !lit.is_backtick() {
+                continue;
+            }
+            let called = n.parent().is_some_and(|p| {
+                p.kind() == "call" && p.child_by_field_name("function") == Some(n)
+            });
+            if !called {
                 found.push(self.src.diag(
                     n.start_byte(),
-                    "Python 2 statement: call it as a function, e.g. print(x)",
+                    "a backtick string is only allowed as a hole call: `description`(args)",
                 ));
             }
+        }
+        for &n in &self.caps.python2 {
+            found.push(self.src.diag(
+                n.start_byte(),
+                "Python 2 statement: call it as a function, e.g. print(x)",
+            ));
         }
         self.diags.extend(found);
     }
 
     fn collect_defs(&mut self) -> Vec<DefInfo<'t>> {
-        let q = &self.q.definitions;
-        let c = |n| capture(q, n);
-        let (c_def, c_name, c_params, c_ret) =
-            (c("def"), c("def.name"), c("def.params"), c("def.returns"));
-        let (c_doc, c_doc_owner) = (c("docstring"), c("docstring.owner"));
-        let mut cursor = QueryCursor::new();
-        let mut docstrings: HashMap<usize, Node<'t>> = HashMap::new();
-        let mut raw: Vec<(Node<'t>, Node<'t>, Node<'t>, Option<Node<'t>>)> = Vec::new();
-        let mut matches = cursor.matches(q, self.root, self.src.text.as_bytes());
-        while let Some(m) = matches.next() {
-            let get = |idx| m.captures.iter().find(|c| c.index == idx).map(|c| c.node);
-            if let (Some(owner), Some(doc)) = (get(c_doc_owner), get(c_doc)) {
-                docstrings.insert(owner.id(), doc);
-            } else if let (Some(def), Some(name), Some(params)) =
-                (get(c_def), get(c_name), get(c_params))
-            {
-                raw.push((def, name, params, get(c_ret)));
-            }
-        }
-        raw.sort_by_key(|(d, ..)| d.start_byte());
+        let raw = std::mem::take(&mut self.caps.defs);
         let mut defs = Vec::with_capacity(raw.len());
         for (node, name, params, ret) in raw {
-            let doc_node = docstrings.get(&node.id()).copied();
+            let doc_node = self.caps.docstrings.get(&node.id()).copied();
             defs.push(self.def_info(node, name, params, ret, doc_node));
         }
         defs
@@ -592,32 +563,15 @@ impl<'s, 't> Builder<'s, 't> {
     }
 
     fn collect_inline(&mut self) -> Vec<InlineInfo> {
-        let q = &self.q.holes;
-        let (c_call, c_lit, c_args, c_concat) = (
-            capture(q, "hole.call"),
-            capture(q, "hole.literal"),
-            capture(q, "hole.args"),
-            capture(q, "hole.concatenated"),
-        );
-        let mut cursor = QueryCursor::new();
         let mut by_desc: BTreeMap<String, usize> = BTreeMap::new();
         let mut out: Vec<InlineInfo> = Vec::new();
-        let mut matches = cursor.matches(q, self.root, self.src.text.as_bytes());
-        let mut found: Vec<(Node, Node, Node)> = Vec::new();
-        while let Some(m) = matches.next() {
-            let get = |idx| m.captures.iter().find(|c| c.index == idx).map(|c| c.node);
-            if let Some(n) = get(c_concat) {
-                self.diags.push(self.src.diag(
-                    n.start_byte(),
-                    "a hole description must be one string literal, not several written side by side",
-                ));
-            } else if let (Some(call), Some(lit), Some(args)) =
-                (get(c_call), get(c_lit), get(c_args))
-            {
-                found.push((call, lit, args));
-            }
+        for &n in &self.caps.concatenated {
+            self.diags.push(self.src.diag(
+                n.start_byte(),
+                "a hole description must be one string literal, not several written side by side",
+            ));
         }
-        found.sort_by_key(|(c, ..)| c.start_byte());
+        let found = std::mem::take(&mut self.caps.hole_calls);
         for (call, lit_node, args) in found {
             let Some(lit) = Literal::of(lit_node, &self.src.text) else {
                 continue;
@@ -745,15 +699,8 @@ impl<'s, 't> Builder<'s, 't> {
             .chain(naming::BUILTINS)
             .map(|s| s.to_string())
             .collect();
-        let q = &self.q.references;
-        let c_name = capture(q, "name");
-        let mut cursor = QueryCursor::new();
-        let mut it = cursor.captures(q, self.root, self.src.text.as_bytes());
-        while let Some((m, i)) = it.next() {
-            let cap = m.captures[*i];
-            if cap.index == c_name {
-                reserved.insert(self.text(cap.node).to_string());
-            }
+        for &n in self.caps.names.iter().chain(&self.caps.bound) {
+            reserved.insert(self.text(n).to_string());
         }
         let descs: Vec<&str> = inline.iter().map(|h| h.description.as_str()).collect();
         match naming::inline_ids(&descs, &reserved) {
@@ -777,6 +724,8 @@ impl<'s, 't> Builder<'s, 't> {
     fn prelude(&self, referenced: &[Range<usize>]) -> String {
         let q = &self.q.prelude;
         let mut cursor = QueryCursor::new();
+        // Prelude statements are children of the module: no need to look deeper.
+        cursor.set_max_start_depth(Some(0));
         let mut parts: Vec<(usize, &str)> = Vec::new();
         let mut it = cursor.captures(q, self.root, self.src.text.as_bytes());
         while let Some((m, i)) = it.next() {

@@ -7,11 +7,10 @@ use std::sync::LazyLock;
 use tree_sitter::{Language, Query};
 
 pub(crate) struct Queries {
-    pub definitions: Query,
-    pub holes: Query,
-    pub references: Query,
+    /// Definitions, inline holes, invalid constructs and references, in one query so the
+    /// tree is walked once.
+    pub sketch: Query,
     pub prelude: Query,
-    pub invalid: Query,
 }
 
 pub(crate) fn language() -> Language {
@@ -23,18 +22,16 @@ fn compile() -> Result<Queries, String> {
     let q = |name: &str, text: &str| {
         Query::new(&lang, text).map_err(|e| format!("grammars/{name}: {e}"))
     };
+    let sketch = [
+        include_str!("../../grammars/definitions.scm"),
+        include_str!("../../grammars/holes.scm"),
+        include_str!("../../grammars/invalid.scm"),
+        include_str!("../../grammars/references.scm"),
+    ]
+    .join("\n");
     Ok(Queries {
-        definitions: q(
-            "definitions.scm",
-            include_str!("../../grammars/definitions.scm"),
-        )?,
-        holes: q("holes.scm", include_str!("../../grammars/holes.scm"))?,
-        references: q(
-            "references.scm",
-            include_str!("../../grammars/references.scm"),
-        )?,
+        sketch: q("{definitions,holes,invalid,references}.scm", &sketch)?,
         prelude: q("prelude.scm", include_str!("../../grammars/prelude.scm"))?,
-        invalid: q("invalid.scm", include_str!("../../grammars/invalid.scm"))?,
     })
 }
 
