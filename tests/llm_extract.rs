@@ -153,12 +153,23 @@ fn inline_hole_named_as_anpl_names_it_is_taken_directly() {
 }
 
 #[test]
-fn inline_hole_with_two_unrelated_functions_is_ambiguous() {
-    let text = "def a(x):\n    return x\n\ndef b(x):\n    return x\n";
+fn inline_hole_with_two_unrelated_functions_prefers_the_closer_name_then_the_last() {
+    let text = "def grid_size(g):\n    return len(g)\n\ndef unused(x):\n    return x\n";
+    assert_eq!(
+        ok(text, &inline("the_size_of_the_grid")).code,
+        "def the_size_of_the_grid(g):\n    return len(g)\n"
+    );
+    let text = "def a(x):\n    return x\n\ndef b(x):\n    return x + 1\n";
+    assert_eq!(ok(text, &inline("h")).code, "def h(x):\n    return x + 1\n");
+}
+
+#[test]
+fn inline_hole_whose_functions_all_call_each_other_is_ambiguous() {
+    let text = "def even(n):\n    return n == 0 or odd(n - 1)\n\ndef odd(n):\n    return n != 0 and even(n - 1)\n";
     assert_eq!(
         err(text, &inline("h")),
         ExtractError::Ambiguous {
-            names: vec!["a".into(), "b".into()]
+            names: vec!["even".into(), "odd".into()]
         }
     );
 }

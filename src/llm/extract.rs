@@ -53,7 +53,7 @@ pub enum ExtractError {
     NotFound { name: String, found: Vec<String> },
     #[error("the code defines no function")]
     NothingUsable,
-    #[error("the code defines several unrelated functions ({}); expected one", .names.join(", "))]
+    #[error("the code defines several functions that all call each other ({}); expected one to implement the hole", .names.join(", "))]
     Ambiguous { names: Vec<String> },
     #[error("function `{name}` has no body (only a docstring, `...` or `pass`)")]
     Unimplemented { name: String },
@@ -387,7 +387,33 @@ fn pick_inline(
     if all_roots.len() == 1 {
         return Ok(all_roots[0]);
     }
-    let roots = all_roots;
+    // Several candidates (an unused helper beside the real function, say): the one whose
+    // name shares most words with the hole's name, else the last defined, since models
+    // write helpers first. The hole's examples check the choice either way.
+    let candidates = [roots_of(&plain), roots_of(&not_sketch), all_roots.clone()]
+        .into_iter()
+        .find(|r| !r.is_empty());
+    if let Some(candidates) = candidates {
+        let words = |n: &str| -> BTreeSet<String> {
+            n.to_lowercase()
+                .split('_')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let wanted = words(&target.name);
+        let score = |i: usize| words(name(i)).intersection(&wanted).count();
+        let best = candidates.iter().map(|&i| score(i)).max().unwrap_or(0);
+        let top: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| score(i) == best)
+            .collect();
+        if let Some(&last) = top.last() {
+            return Ok(last);
+        }
+    }
+    let roots = functions;
     Err(ExtractError::Ambiguous {
         names: roots.iter().map(|&i| name(i).to_string()).collect(),
     })

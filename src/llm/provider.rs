@@ -248,45 +248,51 @@ async fn attempt<P: Provider + ?Sized>(
     provider: &P,
     wire: &WireRequest,
 ) -> Result<ChatResponse, Failure> {
-    {
-        let mut headers = HeaderMap::new();
-        for (name, value) in &wire.headers {
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                Failure::Final(LlmError::Client(format!("header {name} is not valid text")))
-            })?;
-            headers.insert(HeaderName::from_static(name), value);
-        }
-        if let Some((name, secret)) = &wire.secret_header {
-            let mut value = HeaderValue::from_str(secret.expose()).map_err(|_| {
-                Failure::Final(LlmError::Client(
-                    "the API key holds characters an HTTP header cannot".to_string(),
-                ))
-            })?;
-            value.set_sensitive(true);
-            headers.insert(HeaderName::from_static(name), value);
-        }
-        let response = provider
-            .transport()
-            .http
-            .post(&wire.url)
-            .headers(headers)
-            .json(&wire.body)
-            .send()
-            .await
-            .map_err(Failure::Transport)?;
-        let status = response.status();
-        let wait = retry::retry_after(response.headers(), SystemTime::now());
-        let body = response.bytes().await.map_err(Failure::Transport)?;
-        if status.is_success() {
-            provider.parse_response(&body).map_err(Failure::Final)
-        } else {
-            Err(Failure::Status {
-                status,
-                wait,
-                body: body.to_vec(),
-            })
-        }
+    let mut headers = HeaderMap::new();
+    for (name, value) in &wire.headers {
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            Failure::Final(LlmError::Client(format!("header {name} is not valid text")))
+        })?;
+        headers.insert(header_name(name)?, value);
     }
+    if let Some((name, secret)) = &wire.secret_header {
+        let mut value = HeaderValue::from_str(secret.expose()).map_err(|_| {
+            Failure::Final(LlmError::Client(
+                "the API key holds characters an HTTP header cannot".to_string(),
+            ))
+        })?;
+        value.set_sensitive(true);
+        headers.insert(header_name(name)?, value);
+    }
+    let response = provider
+        .transport()
+        .http
+        .post(&wire.url)
+        .headers(headers)
+        .json(&wire.body)
+        .send()
+        .await
+        .map_err(Failure::Transport)?;
+    let status = response.status();
+    let wait = retry::retry_after(response.headers(), SystemTime::now());
+    let body = response.bytes().await.map_err(Failure::Transport)?;
+    if status.is_success() {
+        provider.parse_response(&body).map_err(Failure::Final)
+    } else {
+        Err(Failure::Status {
+            status,
+            wait,
+            body: body.to_vec(),
+        })
+    }
+}
+
+fn header_name(name: &str) -> Result<HeaderName, Failure> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        Failure::Final(LlmError::Client(format!(
+            "`{name}` is not an HTTP header name"
+        )))
+    })
 }
 
 /// The one-line error for a failure that is not retried (any more).
