@@ -32,11 +32,23 @@ pub fn run(args: &BenchSynthArgs) -> Result<ExitCode> {
     let limits = bench::default_limits(Some(Duration::from_millis(args.budget_ms)));
     let report = bench::run(&file, &limits, &args.python)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).context("writing the report")?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).context("writing the report")?
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let width = report.results.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
-    println!("{:width$}  {:6}  {:>7}  {:>4}  program", "task", "result", "time", "size");
+    let width = report
+        .results
+        .iter()
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "{:width$}  {:6}  {:>7}  {:>4}  program",
+        "task", "result", "time", "size"
+    );
     for r in &report.results {
         println!(
             "{:width$}  {:6}  {:>6.3}s  {:>4}  {}",
@@ -50,6 +62,9 @@ pub fn run(args: &BenchSynthArgs) -> Result<ExitCode> {
             println!("{:width$}  {}", "", f);
         }
     }
-    println!("solved {}/{}, max {:.2}s", report.solved, report.total, report.max_seconds);
+    println!(
+        "solved {}/{}, max {:.2}s",
+        report.solved, report.total, report.max_seconds
+    );
     Ok(ExitCode::SUCCESS)
 }

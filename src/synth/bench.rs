@@ -41,7 +41,10 @@ pub struct Pair {
 #[derive(Debug, Error)]
 pub enum BenchError {
     #[error("{path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{column}: not a task file: {message}")]
     Json {
         path: String,
@@ -112,7 +115,9 @@ pub fn parse_signature(task: &BenchTask) -> Result<SynthTask, BenchError> {
         message: message.to_string(),
     };
     let sig = task.signature.trim().trim_end_matches(':');
-    let rest = sig.strip_prefix("def ").ok_or_else(|| err("does not start with `def `"))?;
+    let rest = sig
+        .strip_prefix("def ")
+        .ok_or_else(|| err("does not start with `def `"))?;
     let open = rest.find('(').ok_or_else(|| err("no `(`"))?;
     let close = rest.rfind(')').ok_or_else(|| err("no `)`"))?;
     if close < open {
@@ -211,7 +216,10 @@ json.dump(out, sys.stdout)
 "#;
 
 /// Runs the programs' tests in one `python3`; one entry per job, `None` when all passed.
-pub fn check_in_python(python: &str, jobs: &[(String, Vec<Pair>)]) -> Result<Vec<Option<String>>, BenchError> {
+pub fn check_in_python(
+    python: &str,
+    jobs: &[(String, Vec<Pair>)],
+) -> Result<Vec<Option<String>>, BenchError> {
     let perr = |message: String| BenchError::Python {
         python: python.to_string(),
         message,
@@ -244,10 +252,14 @@ pub fn check_in_python(python: &str, jobs: &[(String, Vec<Pair>)]) -> Result<Vec
             String::from_utf8_lossy(&output.stderr).trim()
         )));
     }
-    let results: Vec<Option<String>> =
-        serde_json::from_slice(&output.stdout).map_err(|e| perr(format!("unreadable answer: {e}")))?;
+    let results: Vec<Option<String>> = serde_json::from_slice(&output.stdout)
+        .map_err(|e| perr(format!("unreadable answer: {e}")))?;
     if results.len() != jobs.len() {
-        return Err(perr(format!("answered {} of {} programs", results.len(), jobs.len())));
+        return Err(perr(format!(
+            "answered {} of {} programs",
+            results.len(),
+            jobs.len()
+        )));
     }
     Ok(results)
 }

@@ -8,7 +8,7 @@
 //! false evidence. Every result is checked in real Python afterwards anyway.
 
 use std::cmp::Ordering;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::ops::Op;
 use super::value::{float_repr, int_as_exact_float, py_cmp, Value};
@@ -38,7 +38,11 @@ fn items(v: &Value) -> Option<&[Value]> {
 /// The elements when iterating: characters of a string become one-character strings.
 fn iter_values(v: &Value) -> Option<Vec<Value>> {
     match v {
-        Value::Str(s) => Some(s.chars().map(|c| Value::str(c.encode_utf8(&mut [0; 4]))).collect()),
+        Value::Str(s) => Some(
+            s.chars()
+                .map(|c| Value::str(c.encode_utf8(&mut [0; 4])))
+                .collect(),
+        ),
         Value::Dict(d) => Some(d.iter().map(|(k, _)| k.clone()).collect()),
         other => items(other).map(<[Value]>::to_vec),
     }
@@ -68,7 +72,10 @@ fn as_f64(v: &Value) -> Option<f64> {
 /// file/group/record/unit separators, which Rust's `char::is_whitespace` does not.
 pub fn py_space(c: char) -> bool {
     if c.is_ascii() {
-        matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1f')
+        matches!(
+            c,
+            ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1f'
+        )
     } else {
         c.is_whitespace()
     }
@@ -83,7 +90,12 @@ fn char_count(s: &str) -> usize {
 }
 
 /// Python's `slice.indices` followed by the selection it describes.
-fn slice_indices(len: usize, start: Option<i64>, stop: Option<i64>, step: i64) -> Option<Vec<usize>> {
+fn slice_indices(
+    len: usize,
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: i64,
+) -> Option<Vec<usize>> {
     if step == 0 {
         return None;
     }
@@ -110,7 +122,9 @@ fn slice(v: &Value, start: Option<i64>, stop: Option<i64>, step: i64) -> R {
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
             let idx = slice_indices(chars.len(), start, stop, step)?;
-            Some(Value::str(&idx.into_iter().map(|i| chars[i]).collect::<String>()))
+            Some(Value::str(
+                &idx.into_iter().map(|i| chars[i]).collect::<String>(),
+            ))
         }
         Value::List(x) => {
             let idx = slice_indices(x.len(), start, stop, step)?;
@@ -118,7 +132,9 @@ fn slice(v: &Value, start: Option<i64>, stop: Option<i64>, step: i64) -> R {
         }
         Value::Tuple(x) => {
             let idx = slice_indices(x.len(), start, stop, step)?;
-            Some(Value::Tuple(idx.into_iter().map(|i| x[i].clone()).collect()))
+            Some(Value::Tuple(
+                idx.into_iter().map(|i| x[i].clone()).collect(),
+            ))
         }
         _ => None,
     }
@@ -157,7 +173,11 @@ fn extreme(xs: &[Value], want: Ordering, key: impl Fn(&Value) -> Option<Value>) 
 
 /// A stable sort by Python's `<`, failing if two elements cannot be compared. With
 /// `reverse`, equal elements keep their original order, as in Python.
-fn sort(mut xs: Vec<Value>, reverse: bool, key: impl Fn(&Value) -> Option<Value>) -> Option<Vec<Value>> {
+fn sort(
+    mut xs: Vec<Value>,
+    reverse: bool,
+    key: impl Fn(&Value) -> Option<Value>,
+) -> Option<Vec<Value>> {
     let keys: Option<Vec<Value>> = xs.iter().map(&key).collect();
     let keys = keys?;
     let mut idx: Vec<usize> = (0..xs.len()).collect();
@@ -211,7 +231,11 @@ fn title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev_cased = false;
     for c in s.chars() {
-        out.push(if prev_cased { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() });
+        out.push(if prev_cased {
+            c.to_ascii_lowercase()
+        } else {
+            c.to_ascii_uppercase()
+        });
         prev_cased = c.is_ascii_alphabetic();
     }
     out
@@ -236,10 +260,16 @@ fn unary(op: Op, a: &Value) -> R {
             Some(Value::Int(acc))
         }
         Max | Min => {
-            let want = if op == Max { Ordering::Greater } else { Ordering::Less };
+            let want = if op == Max {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
             extreme(&iter_values(a)?, want, |v| Some(v.clone()))
         }
-        Sorted | SortedDesc => list(sort(iter_values(a)?, op == SortedDesc, |v| Some(v.clone()))?),
+        Sorted | SortedDesc => list(sort(iter_values(a)?, op == SortedDesc, |v| {
+            Some(v.clone())
+        })?),
         Reverse => slice(a, None, None, -1),
         SetOf => Value::new_set(iter_values(a)?),
         ListOf => list(iter_values(a)?),
@@ -262,7 +292,9 @@ fn unary(op: Op, a: &Value) -> R {
         },
         IntOf => match a {
             Value::Str(s) => py_int_parse(s).map(Value::Int),
-            Value::Float(f) if f.is_finite() && f.abs() < 9.0e18 => Some(Value::Int(f.trunc() as i64)),
+            Value::Float(f) if f.is_finite() && f.abs() < 9.0e18 => {
+                Some(Value::Int(f.trunc() as i64))
+            }
             Value::Bool(b) => Some(Value::Int(*b as i64)),
             _ => None,
         },
@@ -280,7 +312,11 @@ fn unary(op: Op, a: &Value) -> R {
             let s = ascii(text(a)?)?;
             let mut out = String::with_capacity(s.len());
             for (i, c) in s.chars().enumerate() {
-                out.push(if i == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() });
+                out.push(if i == 0 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                });
             }
             Some(Value::str(&out))
         }
@@ -338,7 +374,7 @@ fn unary(op: Op, a: &Value) -> R {
             iter_values(a)?
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| Value::Tuple(Rc::from(vec![Value::Int(i as i64), v])))
+                .map(|(i, v)| Value::Tuple(Arc::from(vec![Value::Int(i as i64), v])))
                 .collect(),
         ),
         Prod => {
@@ -353,10 +389,17 @@ fn unary(op: Op, a: &Value) -> R {
         MinByLen => extreme(items(a)?, Ordering::Less, len_key),
         Transpose => {
             let rows = items(a)?;
-            let width = rows.iter().map(|r| items(r).map(<[Value]>::len)).min().unwrap_or(Some(0))?;
+            let width = rows
+                .iter()
+                .map(|r| items(r).map(<[Value]>::len))
+                .min()
+                .unwrap_or(Some(0))?;
             let mut cols = Vec::with_capacity(width);
             for j in 0..width {
-                let col: Option<Vec<Value>> = rows.iter().map(|r| items(r).map(|r| r[j].clone())).collect();
+                let col: Option<Vec<Value>> = rows
+                    .iter()
+                    .map(|r| items(r).map(|r| r[j].clone()))
+                    .collect();
                 cols.push(Value::list(col?));
             }
             list(cols)
@@ -375,7 +418,7 @@ fn unary(op: Op, a: &Value) -> R {
         DictItems => match a {
             Value::Dict(d) => list(
                 d.iter()
-                    .map(|(k, v)| Value::Tuple(Rc::from(vec![k.clone(), v.clone()])))
+                    .map(|(k, v)| Value::Tuple(Arc::from(vec![k.clone(), v.clone()])))
                     .collect(),
             ),
             _ => None,
@@ -389,7 +432,11 @@ fn floor_div(a: i64, b: i64) -> Option<i64> {
         return None;
     }
     let q = a.checked_div(b)?;
-    Some(if a % b != 0 && ((a < 0) != (b < 0)) { q - 1 } else { q })
+    Some(if a % b != 0 && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    })
 }
 
 fn py_mod(a: i64, b: i64) -> Option<i64> {
@@ -397,7 +444,11 @@ fn py_mod(a: i64, b: i64) -> Option<i64> {
         return None;
     }
     let r = a.checked_rem(b)?;
-    Some(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
+    Some(if r != 0 && ((r < 0) != (b < 0)) {
+        r + b
+    } else {
+        r
+    })
 }
 
 fn index(seq: &Value, i: i64) -> R {
@@ -408,7 +459,9 @@ fn index(seq: &Value, i: i64) -> R {
     match seq {
         Value::Str(s) => {
             let n = char_count(s);
-            s.chars().nth(get(n)?).map(|c| Value::str(c.encode_utf8(&mut [0; 4])))
+            s.chars()
+                .nth(get(n)?)
+                .map(|c| Value::str(c.encode_utf8(&mut [0; 4])))
         }
         Value::List(x) | Value::Tuple(x) => Some(x[get(x.len())?].clone()),
         _ => None,
@@ -463,7 +516,9 @@ fn binary(op: Op, a: &Value, b: &Value) -> R {
         Add => match (a, b) {
             (Value::Str(x), Value::Str(y)) => string(format!("{x}{y}")),
             (Value::List(x), Value::List(y)) => list(x.iter().chain(y.iter()).cloned().collect()),
-            (Value::Tuple(x), Value::Tuple(y)) => Some(Value::Tuple(x.iter().chain(y.iter()).cloned().collect())),
+            (Value::Tuple(x), Value::Tuple(y)) => {
+                Some(Value::Tuple(x.iter().chain(y.iter()).cloned().collect()))
+            }
             _ => arith(op, a, b),
         },
         Sub => match (a, b) {
@@ -506,7 +561,11 @@ fn binary(op: Op, a: &Value, b: &Value) -> R {
         Min2 | Max2 => {
             let o = py_cmp(b, a)?;
             // min(a, b) returns a unless b < a; max(a, b) returns a unless b > a.
-            let take_b = if op == Min2 { o == Ordering::Less } else { o == Ordering::Greater };
+            let take_b = if op == Min2 {
+                o == Ordering::Less
+            } else {
+                o == Ordering::Greater
+            };
             Some(if take_b { b.clone() } else { a.clone() })
         }
         SliceFrom => slice(a, Some(int(b)?), None, 1),
@@ -515,10 +574,16 @@ fn binary(op: Op, a: &Value, b: &Value) -> R {
         Count => match a {
             Value::Str(s) => {
                 let sub = text(b)?;
-                let n = if sub.is_empty() { char_count(s) + 1 } else { s.matches(sub).count() };
+                let n = if sub.is_empty() {
+                    char_count(s) + 1
+                } else {
+                    s.matches(sub).count()
+                };
                 Some(Value::Int(n as i64))
             }
-            other => Some(Value::Int(items(other)?.iter().filter(|x| *x == b).count() as i64)),
+            other => Some(Value::Int(
+                items(other)?.iter().filter(|x| *x == b).count() as i64
+            )),
         },
         Find | IndexOf => {
             let pos = match a {
@@ -561,7 +626,7 @@ fn binary(op: Op, a: &Value, b: &Value) -> R {
             list(
                 x.into_iter()
                     .zip(y)
-                    .map(|(p, q)| Value::Tuple(Rc::from(vec![p, q])))
+                    .map(|(p, q)| Value::Tuple(Arc::from(vec![p, q])))
                     .collect(),
             )
         }
@@ -576,7 +641,11 @@ fn ternary(op: Op, a: &Value, b: &Value, c: &Value) -> R {
         Op::Replace => {
             let (s, old, new) = (text(a)?, text(b)?, text(c)?);
             // Bound the result before building it: '' as `old` inserts `new` everywhere.
-            let hits = if old.is_empty() { char_count(s) + 1 } else { s.matches(old).count() };
+            let hits = if old.is_empty() {
+                char_count(s) + 1
+            } else {
+                s.matches(old).count()
+            };
             if s.len() + hits * new.len() > MAX_LEN {
                 return None;
             }
@@ -628,14 +697,32 @@ mod tests {
     #[test]
     fn slicing_with_negative_steps() {
         assert_eq!(run(Op::Reverse, &[s("abc")]), Some("'cba'".into()));
-        assert_eq!(run(Op::SliceStep, &[ints(&[1, 2, 3, 4, 5]), i(-2)]), Some("[5, 3, 1]".into()));
-        assert_eq!(run(Op::SliceStep, &[s("abcdef"), i(2)]), Some("'ace'".into()));
+        assert_eq!(
+            run(Op::SliceStep, &[ints(&[1, 2, 3, 4, 5]), i(-2)]),
+            Some("[5, 3, 1]".into())
+        );
+        assert_eq!(
+            run(Op::SliceStep, &[s("abcdef"), i(2)]),
+            Some("'ace'".into())
+        );
         assert_eq!(run(Op::SliceStep, &[s("abc"), i(0)]), None, "ValueError");
-        assert_eq!(run(Op::SliceFrom, &[s("hello"), i(-3)]), Some("'llo'".into()));
-        assert_eq!(run(Op::SliceTo, &[ints(&[1, 2]), i(5)]), Some("[1, 2]".into()));
+        assert_eq!(
+            run(Op::SliceFrom, &[s("hello"), i(-3)]),
+            Some("'llo'".into())
+        );
+        assert_eq!(
+            run(Op::SliceTo, &[ints(&[1, 2]), i(5)]),
+            Some("[1, 2]".into())
+        );
         assert_eq!(run(Op::Slice, &[s("hello"), i(3), i(1)]), Some("''".into()));
-        assert_eq!(run(Op::Slice, &[s("hello"), i(-4), i(-1)]), Some("'ell'".into()));
-        assert_eq!(slice_indices(5, Some(-1), Some(-6), -1), Some(vec![4, 3, 2, 1, 0]));
+        assert_eq!(
+            run(Op::Slice, &[s("hello"), i(-4), i(-1)]),
+            Some("'ell'".into())
+        );
+        assert_eq!(
+            slice_indices(5, Some(-1), Some(-6), -1),
+            Some(vec![4, 3, 2, 1, 0])
+        );
         assert_eq!(slice_indices(5, Some(10), None, -2), Some(vec![4, 2, 0]));
     }
 
@@ -643,7 +730,10 @@ mod tests {
     fn repetition_and_arithmetic() {
         assert_eq!(run(Op::Mul, &[s("ab"), i(3)]), Some("'ababab'".into()));
         assert_eq!(run(Op::Mul, &[s("ab"), i(-1)]), Some("''".into()));
-        assert_eq!(run(Op::Mul, &[ints(&[1, 2]), i(2)]), Some("[1, 2, 1, 2]".into()));
+        assert_eq!(
+            run(Op::Mul, &[ints(&[1, 2]), i(2)]),
+            Some("[1, 2, 1, 2]".into())
+        );
         assert_eq!(run(Op::TrueDiv, &[i(9), i(2)]), Some("4.5".into()));
         assert_eq!(run(Op::TrueDiv, &[i(6), i(3)]), Some("2.0".into()));
         assert_eq!(run(Op::Pow, &[i(2), i(-1)]), None);
@@ -651,16 +741,28 @@ mod tests {
         assert_eq!(run(Op::Round, &[Value::Float(2.5)]), Some("2".into()));
         assert_eq!(run(Op::Round, &[Value::Float(3.5)]), Some("4".into()));
         assert_eq!(run(Op::Round, &[Value::Float(-0.5)]), Some("0".into()));
-        assert_eq!(run(Op::StrOf, &[Value::Float(1e16)]), Some("'1e+16'".into()));
+        assert_eq!(
+            run(Op::StrOf, &[Value::Float(1e16)]),
+            Some("'1e+16'".into())
+        );
     }
 
     #[test]
     fn sorting_is_stable_and_reverse_keeps_ties_in_order() {
         let words = Value::list(vec![s("bb"), s("a"), s("cc"), s("d")]);
-        assert_eq!(run(Op::SortedByLen, &[words.clone()]), Some("['a', 'd', 'bb', 'cc']".into()));
-        assert_eq!(run(Op::MaxByLen, &[words.clone()]), Some("'bb'".into()));
+        assert_eq!(
+            run(Op::SortedByLen, std::slice::from_ref(&words)),
+            Some("['a', 'd', 'bb', 'cc']".into())
+        );
+        assert_eq!(
+            run(Op::MaxByLen, std::slice::from_ref(&words)),
+            Some("'bb'".into())
+        );
         assert_eq!(run(Op::MinByLen, &[words]), Some("'a'".into()));
-        assert_eq!(run(Op::SortedDesc, &[ints(&[3, 1, 2])]), Some("[3, 2, 1]".into()));
+        assert_eq!(
+            run(Op::SortedDesc, &[ints(&[3, 1, 2])]),
+            Some("[3, 2, 1]".into())
+        );
         let mixed = Value::list(vec![i(1), s("a")]);
         assert_eq!(run(Op::Sorted, &[mixed]), None, "TypeError in Python");
         assert_eq!(run(Op::Max, &[ints(&[])]), None, "ValueError in Python");
@@ -668,10 +770,22 @@ mod tests {
 
     #[test]
     fn string_methods() {
-        assert_eq!(run(Op::Title, &[s("they're a1b")]), Some("\"They'Re A1B\"".into()));
-        assert_eq!(run(Op::Capitalize, &[s("hELLO wORLD")]), Some("'Hello world'".into()));
-        assert_eq!(run(Op::SplitWs, &[s("  a \x1c b\t")]), Some("['a', 'b']".into()));
-        assert_eq!(run(Op::Split, &[s("a,,b"), s(",")]), Some("['a', '', 'b']".into()));
+        assert_eq!(
+            run(Op::Title, &[s("they're a1b")]),
+            Some("\"They'Re A1B\"".into())
+        );
+        assert_eq!(
+            run(Op::Capitalize, &[s("hELLO wORLD")]),
+            Some("'Hello world'".into())
+        );
+        assert_eq!(
+            run(Op::SplitWs, &[s("  a \x1c b\t")]),
+            Some("['a', 'b']".into())
+        );
+        assert_eq!(
+            run(Op::Split, &[s("a,,b"), s(",")]),
+            Some("['a', '', 'b']".into())
+        );
         assert_eq!(run(Op::Split, &[s(""), s(",")]), Some("['']".into()));
         assert_eq!(run(Op::Split, &[s("a"), s("")]), None);
         assert_eq!(run(Op::Count, &[s("aaaa"), s("aa")]), Some("2".into()));
@@ -679,7 +793,10 @@ mod tests {
         assert_eq!(run(Op::Find, &[s("héllo"), s("l")]), Some("2".into()));
         assert_eq!(run(Op::Find, &[s("abc"), s("z")]), Some("-1".into()));
         assert_eq!(run(Op::IndexOf, &[s("abc"), s("z")]), None);
-        assert_eq!(run(Op::Replace, &[s("ab"), s(""), s("-")]), Some("'-a-b-'".into()));
+        assert_eq!(
+            run(Op::Replace, &[s("ab"), s(""), s("-")]),
+            Some("'-a-b-'".into())
+        );
         assert_eq!(run(Op::IsDigit, &[s("")]), Some("False".into()));
         assert_eq!(run(Op::IsUpper, &[s("A1")]), Some("True".into()));
         assert_eq!(run(Op::IsUpper, &[s("12")]), Some("False".into()));
@@ -694,14 +811,33 @@ mod tests {
     #[test]
     fn containers() {
         let g = Value::list(vec![ints(&[1, 2, 3]), ints(&[4, 5, 6])]);
-        assert_eq!(run(Op::Transpose, &[g.clone()]), Some("[[1, 4], [2, 5], [3, 6]]".into()));
+        assert_eq!(
+            run(Op::Transpose, std::slice::from_ref(&g)),
+            Some("[[1, 4], [2, 5], [3, 6]]".into())
+        );
         assert_eq!(run(Op::Flatten, &[g]), Some("[1, 2, 3, 4, 5, 6]".into()));
-        assert_eq!(run(Op::Zip, &[ints(&[1, 2, 3]), s("ab")]), Some("[(1, 'a'), (2, 'b')]".into()));
+        assert_eq!(
+            run(Op::Zip, &[ints(&[1, 2, 3]), s("ab")]),
+            Some("[(1, 'a'), (2, 'b')]".into())
+        );
         assert_eq!(run(Op::SetOf, &[ints(&[3, 1, 3])]), Some("{1, 3}".into()));
-        assert_eq!(run(Op::Sum, &[Value::list(vec![Value::Bool(true), Value::Bool(true)])]), Some("2".into()));
-        assert_eq!(run(Op::Sum, &[Value::list(vec![Value::Float(0.1)])]), None, "float sums differ across Pythons");
+        assert_eq!(
+            run(
+                Op::Sum,
+                &[Value::list(vec![Value::Bool(true), Value::Bool(true)])]
+            ),
+            Some("2".into())
+        );
+        assert_eq!(
+            run(Op::Sum, &[Value::list(vec![Value::Float(0.1)])]),
+            None,
+            "float sums differ across Pythons"
+        );
         assert_eq!(run(Op::Prod, &[ints(&[])]), Some("1".into()));
-        assert_eq!(run(Op::Min2, &[Value::Float(0.0), Value::Float(-0.0)]), Some("0.0".into()));
+        assert_eq!(
+            run(Op::Min2, &[Value::Float(0.0), Value::Float(-0.0)]),
+            Some("0.0".into())
+        );
         assert_eq!(run(Op::Range2, &[i(2), i(5)]), Some("[2, 3, 4]".into()));
         assert_eq!(run(Op::Range, &[i(1 << 40)]), None, "too large to build");
     }

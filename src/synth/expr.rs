@@ -34,6 +34,8 @@ pub struct Arena {
     names: Vec<String>,
     /// Names a rendered helper variable must not shadow (the parameters and the function).
     reserved: HashSet<String>,
+    /// Variables bound by comprehensions (the others are parameters).
+    bound: HashSet<usize>,
 }
 
 // Binding strengths from Python's grammar, weakest first.
@@ -54,6 +56,7 @@ impl Arena {
             nodes: Vec::new(),
             names: Vec::new(),
             reserved: reserved.into_iter().collect(),
+            bound: HashSet::new(),
         }
     }
 
@@ -75,9 +78,8 @@ impl Arena {
     /// Declares a variable and returns its index; the name is made unique against the
     /// reserved names and the variables in `avoid` (those in scope where it is bound).
     pub fn declare_var(&mut self, preferred: &[&str], avoid: &[usize]) -> usize {
-        let taken = |n: &str, a: &Arena| {
-            a.reserved.contains(n) || avoid.iter().any(|v| a.names[*v] == n)
-        };
+        let taken =
+            |n: &str, a: &Arena| a.reserved.contains(n) || avoid.iter().any(|v| a.names[*v] == n);
         let mut name = None;
         for p in preferred {
             if !taken(p, self) {
@@ -93,7 +95,24 @@ impl Arena {
                 .unwrap_or_else(|| base.to_string())
         });
         self.names.push(name);
+        self.bound.insert(self.names.len() - 1);
         self.names.len() - 1
+    }
+
+    /// Whether the expression mentions a comprehension variable.
+    fn mentions_bound(&self, id: NodeId) -> bool {
+        let mut vars = Vec::new();
+        self.vars(id, &mut vars);
+        vars.iter().any(|v| self.bound.contains(v))
+    }
+
+    /// Whether a comparison reads better mirrored: `x > k` rather than `k < x`, `n % 2 == 0`
+    /// rather than `0 == n % 2`. The subject (a constant never is; a loop variable is) goes
+    /// on the left.
+    fn mirror(&self, left: NodeId, right: NodeId) -> bool {
+        let is_const = |id| matches!(self.node(id), Node::Const(_));
+        (is_const(left) && !is_const(right))
+            || (!self.mentions_bound(left) && self.mentions_bound(right))
     }
 
     /// A name for a helper variable inside a rendered idiom, e.g. `row` in a transpose.
@@ -113,9 +132,24 @@ impl Arena {
     pub fn size(&self, id: NodeId) -> usize {
         match self.node(id) {
             Node::Var(_) | Node::Const(_) => 1,
-            Node::Op(op, kids) => 1 + kids[..op.arity()].iter().map(|k| self.size(*k)).sum::<usize>(),
-            Node::Compr { src, elem, cond, .. } => {
-                1 + self.size(*src) + self.size(*elem) + cond.map_or(0, |c| self.size(c))
+            Node::Op(op, kids) => {
+                1 + kids[..op.arity()]
+                    .iter()
+                    .map(|k| self.size(*k))
+                    .sum::<usize>()
+            }
+            Node::Compr {
+                src,
+                elem,
+                cond,
+                vars,
+            } => {
+                // A filter keeping the bare variable counts as one idiom (see search.rs).
+                let elem_size = match (self.node(*elem), cond) {
+                    (Node::Var(v), Some(_)) if vars.len() == 1 && vars[0] == *v => 0,
+                    _ => self.size(*elem),
+                };
+                1 + self.size(*src) + elem_size + cond.map_or(0, |c| self.size(c))
             }
         }
     }
@@ -130,11 +164,35 @@ impl Arena {
                     self.ops(*k, out);
                 }
             }
-            Node::Compr { src, elem, cond, .. } => {
+            Node::Compr {
+                src, elem, cond, ..
+            } => {
                 self.ops(*src, out);
                 self.ops(*elem, out);
                 if let Some(c) = cond {
                     self.ops(*c, out);
+                }
+            }
+        }
+    }
+
+    /// Every variable used.
+    pub fn vars(&self, id: NodeId, out: &mut Vec<usize>) {
+        match self.node(id) {
+            Node::Var(v) => out.push(*v),
+            Node::Const(_) => {}
+            Node::Op(op, kids) => {
+                for k in &kids[..op.arity()] {
+                    self.vars(*k, out);
+                }
+            }
+            Node::Compr {
+                src, elem, cond, ..
+            } => {
+                self.vars(*src, out);
+                self.vars(*elem, out);
+                if let Some(c) = cond {
+                    self.vars(*c, out);
                 }
             }
         }
@@ -150,7 +208,9 @@ impl Arena {
                     self.consts(*k, out);
                 }
             }
-            Node::Compr { src, elem, cond, .. } => {
+            Node::Compr {
+                src, elem, cond, ..
+            } => {
                 self.consts(*src, out);
                 self.consts(*elem, out);
                 if let Some(c) = cond {
@@ -188,9 +248,15 @@ impl Arena {
     /// An argument that is iterated: iterators need no `list(...)` here.
     fn iter_arg(&self, id: NodeId) -> String {
         match self.node(id) {
-            Node::Op(op @ (Op::Range | Op::Range2 | Op::Enumerate | Op::Zip | Op::DictValues | Op::DictItems), k) => {
-                self.iterator(*op, k)
-            }
+            Node::Op(
+                op @ (Op::Range
+                | Op::Range2
+                | Op::Enumerate
+                | Op::Zip
+                | Op::DictValues
+                | Op::DictItems),
+                k,
+            ) => self.iterator(*op, k),
             _ => self.arg(id),
         }
     }
@@ -215,7 +281,13 @@ impl Arena {
     }
 
     fn comprehension(&self, id: NodeId, brackets: bool) -> String {
-        let Node::Compr { src, vars, elem, cond } = self.node(id) else {
+        let Node::Compr {
+            src,
+            vars,
+            elem,
+            cond,
+        } = self.node(id)
+        else {
             return self.render(id);
         };
         let names: Vec<&str> = vars.iter().map(|v| self.var_name(*v)).collect();
@@ -224,7 +296,15 @@ impl Arena {
             self.at_least(*elem, P_TERNARY),
             names.join(", "),
             match self.node(*src) {
-                Node::Op(op @ (Op::Range | Op::Range2 | Op::Enumerate | Op::Zip | Op::DictValues | Op::DictItems), k) => {
+                Node::Op(
+                    op @ (Op::Range
+                    | Op::Range2
+                    | Op::Enumerate
+                    | Op::Zip
+                    | Op::DictValues
+                    | Op::DictItems),
+                    k,
+                ) => {
                     self.iterator(*op, k)
                 }
                 _ => self.at_least(*src, P_OR),
@@ -259,12 +339,31 @@ impl Arena {
         use Op::*;
         const ATOM: u8 = 15;
         let call = |name: &str| (format!("{name}({})", self.gen_arg(k[0])), ATOM);
-        let method = |name: &str| (format!("{}.{name}()", self.at_least(k[0], P_PRIMARY)), P_PRIMARY);
+        let method = |name: &str| {
+            (
+                format!("{}.{name}()", self.at_least(k[0], P_PRIMARY)),
+                P_PRIMARY,
+            )
+        };
         let method1 = |name: &str| {
-            (format!("{}.{name}({})", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY)
+            (
+                format!(
+                    "{}.{name}({})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1])
+                ),
+                P_PRIMARY,
+            )
         };
         let bin = |sym: &str, p: u8, left: u8, right: u8| {
-            (format!("{} {sym} {}", self.at_least(k[0], left), self.at_least(k[1], right)), p)
+            (
+                format!(
+                    "{} {sym} {}",
+                    self.at_least(k[0], left),
+                    self.at_least(k[1], right)
+                ),
+                p,
+            )
         };
         match op {
             Len => (format!("len({})", self.arg(k[0])), ATOM),
@@ -272,8 +371,14 @@ impl Arena {
             Max => call("max"),
             Min => call("min"),
             Sorted => call("sorted"),
-            SortedDesc => (format!("sorted({}, reverse=True)", self.iter_arg(k[0])), ATOM),
-            Reverse => (format!("{}[::-1]", self.at_least(k[0], P_PRIMARY)), P_PRIMARY),
+            SortedDesc => (
+                format!("sorted({}, reverse=True)", self.iter_arg(k[0])),
+                ATOM,
+            ),
+            Reverse => (
+                format!("{}[::-1]", self.at_least(k[0], P_PRIMARY)),
+                P_PRIMARY,
+            ),
             SetOf => call("set"),
             ListOf => (format!("list({})", self.arg(k[0])), ATOM),
             Abs => (format!("abs({})", self.arg(k[0])), ATOM),
@@ -306,13 +411,28 @@ impl Arena {
             MinByLen => (format!("min({}, key=len)", self.iter_arg(k[0])), ATOM),
             Transpose => {
                 let r = self.helper_name("col");
-                (format!("[list({r}) for {r} in zip(*{})]", self.at_least(k[0], P_PRIMARY)), ATOM)
+                (
+                    format!(
+                        "[list({r}) for {r} in zip(*{})]",
+                        self.at_least(k[0], P_PRIMARY)
+                    ),
+                    ATOM,
+                )
             }
             Flatten => {
                 let (row, v) = (self.helper_name("row"), self.helper_name("item"));
-                (format!("[{v} for {row} in {} for {v} in {row}]", self.at_least(k[0], P_OR)), ATOM)
+                (
+                    format!(
+                        "[{v} for {row} in {} for {v} in {row}]",
+                        self.at_least(k[0], P_OR)
+                    ),
+                    ATOM,
+                )
             }
-            Index => (format!("{}[{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY),
+            Index => (
+                format!("{}[{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])),
+                P_PRIMARY,
+            ),
             Add => bin("+", P_ADD, P_ADD, P_ADD + 1),
             Sub => bin("-", P_ADD, P_ADD, P_ADD + 1),
             Mul => bin("*", P_MUL, P_MUL, P_MUL + 1),
@@ -320,13 +440,22 @@ impl Arena {
             FloorDiv => bin("//", P_MUL, P_MUL, P_MUL + 1),
             Mod => bin("%", P_MUL, P_MUL, P_MUL + 1),
             Pow => bin("**", P_POW, P_POW + 1, P_UNARY),
-            // Comparisons chain in Python, so a comparison inside one needs parentheses.
-            Eq => bin("==", P_CMP, P_CMP + 1, P_CMP + 1),
-            Ne => bin("!=", P_CMP, P_CMP + 1, P_CMP + 1),
-            Lt => bin("<", P_CMP, P_CMP + 1, P_CMP + 1),
-            Le => bin("<=", P_CMP, P_CMP + 1, P_CMP + 1),
-            Gt => bin(">", P_CMP, P_CMP + 1, P_CMP + 1),
-            Ge => bin(">=", P_CMP, P_CMP + 1, P_CMP + 1),
+            Eq | Ne | Lt | Le | Gt | Ge => {
+                let (mut l, mut r, mut sym) = (k[0], k[1], cmp_symbol(op));
+                if self.mirror(l, r) {
+                    std::mem::swap(&mut l, &mut r);
+                    sym = cmp_symbol(mirrored(op));
+                }
+                // Comparisons chain in Python, so a comparison inside one needs parentheses.
+                (
+                    format!(
+                        "{} {sym} {}",
+                        self.at_least(l, P_CMP + 1),
+                        self.at_least(r, P_CMP + 1)
+                    ),
+                    P_CMP,
+                )
+            }
             In | NotIn => (
                 format!(
                     "{} {} {}",
@@ -343,11 +472,25 @@ impl Arena {
             Or => bin("or", P_OR, P_OR, P_OR + 1),
             Min2 => (format!("min({}, {})", self.arg(k[0]), self.arg(k[1])), ATOM),
             Max2 => (format!("max({}, {})", self.arg(k[0]), self.arg(k[1])), ATOM),
-            SliceFrom => (format!("{}[{}:]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY),
-            SliceTo => (format!("{}[:{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY),
-            SliceStep => (format!("{}[::{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])), P_PRIMARY),
+            SliceFrom => (
+                format!("{}[{}:]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])),
+                P_PRIMARY,
+            ),
+            SliceTo => (
+                format!("{}[:{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])),
+                P_PRIMARY,
+            ),
+            SliceStep => (
+                format!("{}[::{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1])),
+                P_PRIMARY,
+            ),
             Slice => (
-                format!("{}[{}:{}]", self.at_least(k[0], P_PRIMARY), self.arg(k[1]), self.arg(k[2])),
+                format!(
+                    "{}[{}:{}]",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1]),
+                    self.arg(k[2])
+                ),
                 P_PRIMARY,
             ),
             Count => method1("count"),
@@ -355,7 +498,11 @@ impl Arena {
             IndexOf => method1("index"),
             Split => method1("split"),
             Join => (
-                format!("{}.join({})", self.at_least(k[0], P_PRIMARY), self.gen_arg(k[1])),
+                format!(
+                    "{}.join({})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.gen_arg(k[1])
+                ),
                 P_PRIMARY,
             ),
             StartsWith => method1("startswith"),
@@ -371,14 +518,45 @@ impl Arena {
                 P_TERNARY,
             ),
             Replace => (
-                format!("{}.replace({}, {})", self.at_least(k[0], P_PRIMARY), self.arg(k[1]), self.arg(k[2])),
+                format!(
+                    "{}.replace({}, {})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1]),
+                    self.arg(k[2])
+                ),
                 P_PRIMARY,
             ),
             DictGet => (
-                format!("{}.get({}, {})", self.at_least(k[0], P_PRIMARY), self.arg(k[1]), self.arg(k[2])),
+                format!(
+                    "{}.get({}, {})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1]),
+                    self.arg(k[2])
+                ),
                 P_PRIMARY,
             ),
         }
+    }
+}
+
+fn cmp_symbol(op: Op) -> &'static str {
+    match op {
+        Op::Eq => "==",
+        Op::Ne => "!=",
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Gt => ">",
+        _ => ">=",
+    }
+}
+
+fn mirrored(op: Op) -> Op {
+    match op {
+        Op::Lt => Op::Gt,
+        Op::Le => Op::Ge,
+        Op::Gt => Op::Lt,
+        Op::Ge => Op::Le,
+        other => other,
     }
 }
 
@@ -422,7 +600,12 @@ mod tests {
         let x = a.declare_var(&["x", "y"], &[]);
         let xv = a.add(Node::Var(x));
         let sq = a.add(Node::Op(Op::Mul, [xv, xv, 0]));
-        let comp = a.add(Node::Compr { src: xs, vars: vec![x], elem: sq, cond: None });
+        let comp = a.add(Node::Compr {
+            src: xs,
+            vars: vec![x],
+            elem: sq,
+            cond: None,
+        });
         let sum = a.add(Node::Op(Op::Sum, [comp, 0, 0]));
         assert_eq!(a.render(sum), "sum(x * x for x in xs)");
         assert_eq!(a.render(comp), "[x * x for x in xs]");
@@ -433,6 +616,9 @@ mod tests {
         assert_eq!(a.render(r), "list(range(len(xs)))");
         let s = a.add(Node::Op(Op::Sum, [r, 0, 0]));
         assert_eq!(a.render(s), "sum(range(len(xs)))");
+        let zero = a.add(Node::Const(Value::Int(0)));
+        let lt = a.add(Node::Op(Op::Lt, [zero, xv, 0]));
+        assert_eq!(a.render(lt), "x > 0", "the subject goes left");
         let y = a.declare_var(&["x"], &[x]);
         assert_eq!(a.var_name(y), "x2", "names stay unique in one scope");
         let z = a.declare_var(&["xs", "ys"], &[]);

@@ -8,7 +8,7 @@
 //! error that says what and at which column, so the synthesizer can decline with a reason
 //! instead of guessing.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -42,7 +42,9 @@ pub fn parse_value(text: &str) -> Result<Value, LiteralError> {
 pub fn parse_call(text: &str) -> Result<Call, LiteralError> {
     let mut p = Parser::new(text);
     p.skip_ws();
-    let name = p.dotted_name().ok_or_else(|| p.err("expected a function call"))?;
+    let name = p
+        .dotted_name()
+        .ok_or_else(|| p.err("expected a function call"))?;
     p.skip_ws();
     p.expect('(')?;
     let mut args = Vec::new();
@@ -54,7 +56,12 @@ pub fn parse_call(text: &str) -> Result<Call, LiteralError> {
         }
         let save = p.pos;
         let keyword = match p.dotted_name() {
-            Some(k) if !k.contains('.') && { p.skip_ws(); p.peek() == Some('=') && p.peek_at(1) != Some('=') } => {
+            Some(k)
+                if !k.contains('.') && {
+                    p.skip_ws();
+                    p.peek() == Some('=') && p.peek_at(1) != Some('=')
+                } =>
+            {
                 p.pos += 1;
                 Some(k)
             }
@@ -192,7 +199,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 self.skip_ws();
                 if self.eat(')') {
-                    return Ok(Value::Tuple(Rc::from(Vec::new())));
+                    return Ok(Value::Tuple(Arc::from(Vec::new())));
                 }
                 let first = self.value()?;
                 self.skip_ws();
@@ -202,7 +209,7 @@ impl<'a> Parser<'a> {
                 self.expect(',')?;
                 let mut items = vec![first];
                 items.extend(self.items(')')?);
-                Ok(Value::Tuple(Rc::from(items)))
+                Ok(Value::Tuple(Arc::from(items)))
             }
             '{' => {
                 self.pos += 1;
@@ -233,8 +240,9 @@ impl<'a> Parser<'a> {
                             Value::List(v) | Value::Tuple(v) | Value::Set(v) => v.to_vec(),
                             _ => return Err(self.err_at(start, "set(...) of a non-sequence")),
                         };
-                        Value::new_set(items)
-                            .ok_or_else(|| self.err_at(start, "a set of values with no common order"))
+                        Value::new_set(items).ok_or_else(|| {
+                            self.err_at(start, "a set of values with no common order")
+                        })
                     }
                     "r" | "R" if quote_follows => self.raw_string(),
                     "b" | "B" | "rb" | "br" if quote_follows => {
@@ -246,7 +254,9 @@ impl<'a> Parser<'a> {
                     "u" | "U" if quote_follows => self.string(),
                     _ if self.chars.get(after) == Some(&'(') => Err(self.err_at(
                         start,
-                        &format!("`{name}(...)` is not a literal; only Python literals are supported"),
+                        &format!(
+                            "`{name}(...)` is not a literal; only Python literals are supported"
+                        ),
                     )),
                     _ => Err(self.err_at(
                         start,
@@ -278,7 +288,7 @@ impl<'a> Parser<'a> {
     fn brace(&mut self, start: usize) -> Result<Value, LiteralError> {
         self.skip_ws();
         if self.eat('}') {
-            return Ok(Value::Dict(Rc::from(Vec::new())));
+            return Ok(Value::Dict(Arc::from(Vec::new())));
         }
         let first = self.value()?;
         self.skip_ws();
@@ -304,10 +314,13 @@ impl<'a> Parser<'a> {
                     None => pairs.push((k, v)),
                 }
             }
-            if pairs.iter().any(|(k, _)| matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_))) {
+            if pairs
+                .iter()
+                .any(|(k, _)| matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_)))
+            {
                 return Err(self.err_at(start, "unhashable dict key"));
             }
-            Ok(Value::Dict(Rc::from(pairs)))
+            Ok(Value::Dict(Arc::from(pairs)))
         } else {
             let mut items = vec![first];
             self.skip_ws();
@@ -494,7 +507,10 @@ impl<'a> Parser<'a> {
                             None => break,
                         }
                     }
-                    out.push(char::from_u32(v).ok_or_else(|| self.err_at(esc_pos, "bad octal escape"))?);
+                    out.push(
+                        char::from_u32(v)
+                            .ok_or_else(|| self.err_at(esc_pos, "bad octal escape"))?,
+                    );
                 }
                 'x' | 'u' | 'U' => {
                     let n = match e {
@@ -549,7 +565,10 @@ mod tests {
     fn strings_with_escapes_and_both_quotes() {
         assert_eq!(parse_value(r#"'a\'b'"#).ok(), Some(Value::str("a'b")));
         assert_eq!(parse_value(r#""it's""#).ok(), Some(Value::str("it's")));
-        assert_eq!(parse_value(r"'a\nb\t\\'").ok(), Some(Value::str("a\nb\t\\")));
+        assert_eq!(
+            parse_value(r"'a\nb\t\\'").ok(),
+            Some(Value::str("a\nb\t\\"))
+        );
         assert_eq!(parse_value(r"'\x41\u00e9'").ok(), Some(Value::str("Aé")));
         assert_eq!(parse_value(r"r'\d+'").ok(), Some(Value::str("\\d+")));
         assert_eq!(parse_value("'''x'y'''").ok(), Some(Value::str("x'y")));
@@ -559,20 +578,35 @@ mod tests {
     fn containers() {
         assert_eq!(parse_value("[1, 2, 3]").ok(), Some(ints(&[1, 2, 3])));
         assert_eq!(parse_value("[]").ok(), Some(ints(&[])));
-        assert_eq!(parse_value("[[1], [2, 3],]").ok(), Some(Value::list(vec![ints(&[1]), ints(&[2, 3])])));
+        assert_eq!(
+            parse_value("[[1], [2, 3],]").ok(),
+            Some(Value::list(vec![ints(&[1]), ints(&[2, 3])]))
+        );
         assert_eq!(parse_value("(1)").ok(), Some(Value::Int(1)));
         assert_eq!(
             parse_value("(1,)").ok(),
-            Some(Value::Tuple(Rc::from(vec![Value::Int(1)])))
+            Some(Value::Tuple(Arc::from(vec![Value::Int(1)])))
         );
-        assert_eq!(parse_value("()").ok(), Some(Value::Tuple(Rc::from(Vec::new()))));
+        assert_eq!(
+            parse_value("()").ok(),
+            Some(Value::Tuple(Arc::from(Vec::new())))
+        );
         assert_eq!(
             parse_value("{'a': 1, 'b': 2}").map(|v| v.repr()).ok(),
             Some("{'a': 1, 'b': 2}".to_string())
         );
-        assert_eq!(parse_value("{3, 1, 3}").map(|v| v.repr()).ok(), Some("{1, 3}".to_string()));
-        assert_eq!(parse_value("set()").map(|v| v.repr()).ok(), Some("set()".to_string()));
-        assert_eq!(parse_value("{}").map(|v| v.repr()).ok(), Some("{}".to_string()));
+        assert_eq!(
+            parse_value("{3, 1, 3}").map(|v| v.repr()).ok(),
+            Some("{1, 3}".to_string())
+        );
+        assert_eq!(
+            parse_value("set()").map(|v| v.repr()).ok(),
+            Some("set()".to_string())
+        );
+        assert_eq!(
+            parse_value("{}").map(|v| v.repr()).ok(),
+            Some("{}".to_string())
+        );
     }
 
     #[test]
@@ -596,11 +630,15 @@ mod tests {
             e,
             Some(LiteralError {
                 col: 1,
-                message: "`np.array(...)` is not a literal; only Python literals are supported".into()
+                message: "`np.array(...)` is not a literal; only Python literals are supported"
+                    .into()
             })
         );
         assert_eq!(parse_value("[1, 2").err().map(|e| e.col), Some(6));
-        assert_eq!(parse_value("'abc").err().map(|e| e.message), Some("unterminated string".into()));
+        assert_eq!(
+            parse_value("'abc").err().map(|e| e.message),
+            Some("unterminated string".into())
+        );
         assert_eq!(parse_value("1 2").err().map(|e| e.col), Some(3));
         assert!(parse_value("99999999999999999999")
             .err()

@@ -57,7 +57,7 @@ impl Default for SynthLimits {
     fn default() -> Self {
         SynthLimits {
             time_budget: Duration::from_secs(2),
-            max_bank: 400_000,
+            max_bank: 250_000,
             max_size: 14,
         }
     }
@@ -125,7 +125,11 @@ pub enum SynthFailure {
 
 /// The smallest program that reproduces the examples, preferring among equally small ones
 /// the one whose operators the description names.
-pub fn synthesize(task: &SynthTask, limits: &SynthLimits, cancel: &CancelFlag) -> Result<Solution, SynthFailure> {
+pub fn synthesize(
+    task: &SynthTask,
+    limits: &SynthLimits,
+    cancel: &CancelFlag,
+) -> Result<Solution, SynthFailure> {
     let all = synthesize_ranked(task, limits, cancel, 1)?;
     // `synthesize_ranked` returns at least one solution or an error.
     all.into_iter().next().ok_or(SynthFailure::Exhausted {
@@ -151,7 +155,9 @@ pub fn synthesize_ranked(
     let elapsed = start.elapsed();
     if out.found.is_empty() {
         return Err(match out.stop {
-            Some(Stop::Cancelled) => SynthFailure::Cancelled { candidates: out.tried },
+            Some(Stop::Cancelled) => SynthFailure::Cancelled {
+                candidates: out.tried,
+            },
             _ => SynthFailure::Exhausted {
                 candidates: out.tried,
                 seconds: elapsed.as_secs_f64(),
@@ -161,31 +167,12 @@ pub fn synthesize_ranked(
         });
     }
     let arena = &out.arena;
-    let mut scored: Vec<(usize, usize, usize, String, bool)> = out
+    let scored = out
         .found
         .iter()
-        .map(|f| {
-            let mut ops = Vec::new();
-            arena.ops(f.node, &mut ops);
-            ops.sort();
-            ops.dedup();
-            let mut score = ops
-                .iter()
-                .filter(|op| op.keywords().iter().any(|k| prep.words.contains(*k)))
-                .count();
-            let mut consts = Vec::new();
-            arena.consts(f.node, &mut consts);
-            score += prep
-                .consts
-                .iter()
-                .filter(|c| c.described && consts.contains(&c.value))
-                .count();
-            (f.size, score, f.order, arena.render(f.node), arena.needs_math(f.node))
-        })
-        .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        .map(|f| (f.size, arena.render(f.node), arena.needs_math(f.node)));
     let mut solutions: Vec<Solution> = Vec::new();
-    for (size, _, _, expression, math) in scored {
+    for (size, expression, math) in scored {
         if solutions.iter().any(|s| s.expression == expression) {
             continue;
         }
@@ -213,8 +200,16 @@ pub fn render_def(task: &SynthTask, expression: &str, needs_math: bool) -> Strin
             None => n.clone(),
         })
         .collect();
-    let ret = task.returns.as_ref().map(|r| format!(" -> {r}")).unwrap_or_default();
-    let import = if needs_math { "    import math\n\n" } else { "" };
+    let ret = task
+        .returns
+        .as_ref()
+        .map(|r| format!(" -> {r}"))
+        .unwrap_or_default();
+    let import = if needs_math {
+        "    import math\n\n"
+    } else {
+        ""
+    };
     format!(
         "def {}({}){ret}:\n{import}    return {expression}\n",
         task.name,

@@ -190,7 +190,10 @@ impl Op {
     /// Whether swapping the two arguments gives an equal result, so the search can skip
     /// one order when both arguments have the same size.
     pub fn commutative(self) -> bool {
-        matches!(self, Op::Eq | Op::Ne | Op::And | Op::Or | Op::Min2 | Op::Max2)
+        matches!(
+            self,
+            Op::Eq | Op::Ne | Op::And | Op::Or | Op::Min2 | Op::Max2
+        )
     }
 
     /// Whether the operator consumes its first argument as an iterable, so a comprehension
@@ -206,9 +209,20 @@ impl Op {
     /// without a `list(...)` around it.
     pub fn iterates_arg(self, pos: usize) -> bool {
         match self {
-            Op::Sum | Op::Max | Op::Min | Op::Sorted | Op::SortedDesc | Op::SetOf | Op::Any
-            | Op::All | Op::Prod | Op::Enumerate | Op::SortedByLen | Op::MaxByLen
-            | Op::MinByLen | Op::Zip => true,
+            Op::Sum
+            | Op::Max
+            | Op::Min
+            | Op::Sorted
+            | Op::SortedDesc
+            | Op::SetOf
+            | Op::Any
+            | Op::All
+            | Op::Prod
+            | Op::Enumerate
+            | Op::SortedByLen
+            | Op::MaxByLen
+            | Op::MinByLen
+            | Op::Zip => true,
             Op::Join => pos == 1,
             Op::In | Op::NotIn => pos == 1,
             _ => false,
@@ -220,25 +234,27 @@ impl Op {
     pub fn keywords(self) -> &'static [&'static str] {
         use Op::*;
         match self {
-            Len => &["length", "many", "number", "count", "size", "long"],
+            Len => &["length", "many", "count", "size", "long"],
             Sum => &["sum", "total", "add"],
-            Max | Max2 => &["largest", "max", "maximum", "biggest", "greatest", "highest", "larger", "most"],
-            Min | Min2 => &["smallest", "min", "minimum", "lowest", "least", "smaller", "fewest"],
-            Sorted => &["sort", "sorted", "order", "increasing", "ascending"],
+            Max | Max2 => &[
+                "largest", "max", "maximum", "biggest", "greatest", "highest", "larger",
+            ],
+            Min | Min2 => &["smallest", "min", "minimum", "lowest", "smaller"],
+            Sorted => &["sort", "sorted", "increasing", "ascending"],
             SortedDesc => &["sort", "sorted", "descending", "decreasing", "largest"],
             Reverse => &["reverse", "reversed", "backwards", "backward"],
             SetOf => &["distinct", "unique", "different", "set", "duplicates"],
             Abs => &["absolute", "abs", "magnitude", "distance"],
             Neg => &["negate", "negative", "minus"],
-            Not | NotIn => &["not", "without", "remove", "except", "no"],
-            StrOf => &["string", "text", "digits", "decimal"],
-            IntOf => &["integer", "int", "digits", "digit", "number"],
+            Not | NotIn => &["not", "without", "remove", "except"],
+            StrOf => &["digits", "decimal"],
+            IntOf => &["integer", "int", "digits", "digit"],
             Round => &["round", "rounded", "nearest"],
             Upper => &["upper", "uppercase", "capital", "capitals", "shout"],
             Lower => &["lower", "lowercase"],
             Strip | StripChars => &["strip", "trim", "whitespace"],
             Title | Capitalize => &["capitalize", "capitalise", "title", "capital"],
-            SwapCase => &["swap", "case"],
+            SwapCase => &["swap"],
             SplitWs | Split => &["word", "words", "split", "separated", "whitespace"],
             IsDigit => &["digit", "digits", "numeric"],
             IsAlpha => &["letter", "letters", "alphabetic"],
@@ -246,42 +262,64 @@ impl Op {
             IsUpper => &["upper", "uppercase", "capital"],
             IsLower => &["lower", "lowercase"],
             IsSpace => &["space", "whitespace", "blank"],
-            Any => &["any", "some", "exists", "contains"],
-            All => &["all", "every", "each"],
-            Range | Range2 => &["range", "numbers", "up", "from", "between"],
+            Any => &["any", "exists"],
+            All => &["all", "every"],
+            Range | Range2 => &["range", "indices"],
             Enumerate => &["index", "position", "indices", "positions"],
             Prod => &["product", "multiply", "multiplied"],
             SortedByLen | MaxByLen | MinByLen => &["length", "long", "longest", "shortest"],
             Transpose => &["transpose", "columns", "column"],
-            Flatten => &["flatten", "flat", "concatenate", "all"],
+            Flatten => &["flatten", "flat", "concatenate"],
             DictValues => &["values", "value"],
             DictItems => &["items", "pairs", "entries"],
-            Index => &["first", "last", "element", "item", "at", "index"],
-            Add => &["add", "plus", "sum", "append", "concatenate", "more"],
-            Sub => &["subtract", "minus", "difference", "less"],
-            Mul => &["times", "multiply", "double", "square", "product", "repeat", "repeated", "twice"],
+            Index => &["first", "last", "index"],
+            Add => &["add", "plus", "sum", "append", "concatenate"],
+            Sub => &["subtract", "minus", "difference"],
+            Mul => &[
+                "multiply", "double", "square", "product", "repeat", "repeated", "twice",
+            ],
             TrueDiv => &["divide", "divided", "mean", "average", "ratio", "half"],
             FloorDiv => &["divide", "quotient", "half", "integer"],
             Mod => &["remainder", "modulo", "mod", "even", "odd", "divisible"],
             Pow => &["power", "square", "squared", "cube", "exponent"],
-            Eq => &["equal", "equals", "same", "is"],
+            Eq => &["equal", "equals", "same"],
             Ne => &["different", "not", "unequal"],
-            Lt | Le => &["less", "smaller", "below", "under", "before", "fewer", "most"],
-            Gt | Ge => &["greater", "larger", "above", "over", "after", "more", "least", "positive"],
-            In => &["in", "contains", "member", "occurs", "has"],
+            // `a < b` is `b > a`: one vocabulary for every ordering comparison.
+            Lt | Le | Gt | Ge => &[
+                "less", "smaller", "below", "under", "fewer", "greater", "larger", "above", "over",
+                "positive", "negative", "strictly", "exceeds",
+            ],
+            In => &["contains", "member", "occurs"],
             And => &["and", "both"],
             Or => &["or", "either"],
-            SliceFrom | SliceTo | Slice | SliceStep => &["first", "last", "part", "prefix", "suffix", "after", "before"],
-            Count => &["count", "occurrences", "occurs", "times", "many"],
+            SliceFrom | SliceTo | Slice | SliceStep => &["first", "last", "prefix", "suffix"],
+            Count => &["count", "occurrences", "occurs", "times"],
             Find | IndexOf => &["index", "position", "find", "where"],
             Join => &["join", "joined", "concatenate", "separator", "comma"],
-            StartsWith => &["starts", "start", "begins", "prefix"],
-            EndsWith => &["ends", "end", "suffix"],
+            StartsWith => &["starts", "begins", "prefix"],
+            EndsWith => &["ends", "suffix"],
             Zip => &["pairwise", "element", "pairs", "together", "corresponding"],
-            IfElse => &["if", "otherwise", "else", "when", "unless", "limited", "clamp"],
-            Replace => &["replace", "substitute", "with"],
+            IfElse => &["otherwise", "unless", "limited", "clamp"],
+            Replace => &["replace", "substitute"],
             DictGet => &["default", "get", "lookup"],
-            ListOf => &["list", "characters", "chars", "letters"],
+            ListOf => &["characters", "chars"],
+        }
+    }
+
+    /// Extra cost, in size units, of an unusual use: the search still finds these, but an
+    /// equally small plain program wins. `min` of words compares them alphabetically, which
+    /// an example can satisfy by accident far more often than a user means it.
+    pub fn penalty(self, args: &[&Ty]) -> u8 {
+        match self {
+            Op::Max | Op::Min => match args.first().and_then(|a| a.bag_elem()) {
+                Some(Ty::Str | Ty::List(_) | Ty::Tuple(_)) => 2,
+                _ => 0,
+            },
+            Op::Min2 | Op::Max2 => u8::from(args.first().is_some_and(|a| **a == Ty::Str)) * 2,
+            Op::MaxByLen | Op::MinByLen => 3,
+            Op::Range2 => 1,
+            Op::Pow => 1,
+            _ => 0,
         }
     }
 
@@ -294,8 +332,11 @@ impl Op {
         let b = args.get(1).copied();
         let c = args.get(2).copied();
         match self {
-            Len => matches!(a, T::Str | T::List(_) | T::Tuple(_) | T::Set(_) | T::Dict(..))
-                .then_some(T::Int),
+            Len => matches!(
+                a,
+                T::Str | T::List(_) | T::Tuple(_) | T::Set(_) | T::Dict(..)
+            )
+            .then_some(T::Int),
             Sum => match a.bag_elem()? {
                 T::Int | T::Bool | T::Unknown if !matches!(a, T::Str) => Some(T::Int),
                 _ => None,
@@ -361,7 +402,9 @@ impl Op {
             },
             Transpose | Flatten => match a {
                 T::List(e) => match &**e {
-                    T::List(inner) if self == Transpose => Some(T::list(T::list((**inner).clone()))),
+                    T::List(inner) if self == Transpose => {
+                        Some(T::list(T::list((**inner).clone())))
+                    }
                     T::List(inner) => Some(T::list((**inner).clone())),
                     _ => None,
                 },

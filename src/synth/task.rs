@@ -27,6 +27,10 @@ pub struct Const {
     pub value: Value,
     /// Taken from the description, so using it counts as following the description.
     pub described: bool,
+    /// Added to the cost of a program using it: a default constant that neither the
+    /// description nor the examples suggest is a guess, so programs that need fewer of
+    /// them rank first. Only `2` costs: `0`, `1`, `-1`, `""` and `" "` are everyday.
+    pub extra_cost: u8,
 }
 
 #[derive(Debug, Clone)]
@@ -82,19 +86,47 @@ pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
     }
     let mut params = Vec::new();
     for ((name, ann), values) in task.params.iter().zip(columns) {
-        let (ty, values) = settle(ann.as_deref(), values)
-            .map_err(|detail| SynthFailure::MixedTypes { what: format!("parameter `{name}`"), detail })?;
-        params.push(Param { name: name.clone(), ty, values });
+        let (ty, values) =
+            settle(ann.as_deref(), values).map_err(|detail| SynthFailure::MixedTypes {
+                what: format!("parameter `{name}`"),
+                detail,
+            })?;
+        params.push(Param {
+            name: name.clone(),
+            ty,
+            values,
+        });
     }
-    let (target, expected) = settle(task.returns.as_deref(), expected).map_err(|detail| {
-        SynthFailure::MixedTypes { what: "the expected values".to_string(), detail }
-    })?;
+    let (target, expected) =
+        settle(task.returns.as_deref(), expected).map_err(|detail| SynthFailure::MixedTypes {
+            what: "the expected values".to_string(),
+            detail,
+        })?;
     let mut consts = defaults();
     for value in description_constants(&task.description) {
         push_const(&mut consts, value, true);
     }
+    let mut example_ints = Vec::new();
+    for v in params
+        .iter()
+        .flat_map(|p| p.values.iter())
+        .chain(expected.iter())
+    {
+        ints_in(v, &mut example_ints);
+    }
+    for c in consts.iter_mut() {
+        if let Value::Int(i) = c.value {
+            if example_ints.contains(&i) {
+                c.extra_cost = 0;
+            }
+        }
+    }
     let mut from_examples = Vec::new();
-    for v in params.iter().flat_map(|p| p.values.iter()).chain(expected.iter()) {
+    for v in params
+        .iter()
+        .flat_map(|p| p.values.iter())
+        .chain(expected.iter())
+    {
         punctuation_runs(v, &mut from_examples);
     }
     for value in from_examples.into_iter().take(MAX_EXAMPLE_CONSTS) {
@@ -109,7 +141,11 @@ pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
     })
 }
 
-fn bind_args(task: &SynthTask, args: &[Value], kwargs: &[(String, Value)]) -> Result<Vec<Value>, String> {
+fn bind_args(
+    task: &SynthTask,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> Result<Vec<Value>, String> {
     if args.len() > task.params.len() {
         return Err(format!(
             "passes {} arguments, but `{}` takes {}",
@@ -146,7 +182,11 @@ fn settle(annotation: Option<&str>, values: Vec<Value>) -> Result<(Ty, Vec<Value
     let mut ty = Ty::Unknown;
     for (i, v) in values.iter().enumerate() {
         let t = type_of(v).ok_or_else(|| {
-            format!("example {} has `{}`, a container mixing element types", i + 1, v.repr())
+            format!(
+                "example {} has `{}`, a container mixing element types",
+                i + 1,
+                v.repr()
+            )
         })?;
         ty = ty.join(&t).ok_or_else(|| {
             format!(
@@ -164,16 +204,46 @@ fn settle(annotation: Option<&str>, values: Vec<Value>) -> Result<(Ty, Vec<Value
 }
 
 fn defaults() -> Vec<Const> {
-    [Value::Int(0), Value::Int(1), Value::Int(-1), Value::Int(2), Value::str(""), Value::str(" ")]
-        .into_iter()
-        .map(|value| Const { value, described: false })
-        .collect()
+    [
+        Value::Int(0),
+        Value::Int(1),
+        Value::Int(-1),
+        Value::Int(2),
+        Value::str(""),
+        Value::str(" "),
+    ]
+    .into_iter()
+    .map(|value| Const {
+        extra_cost: u8::from(matches!(value, Value::Int(2))),
+        value,
+        described: false,
+    })
+    .collect()
 }
 
 fn push_const(consts: &mut Vec<Const>, value: Value, described: bool) {
     match consts.iter_mut().find(|c| c.value == value) {
-        Some(c) => c.described |= described,
-        None => consts.push(Const { value, described }),
+        Some(c) => {
+            c.described |= described;
+            c.extra_cost = 0;
+        }
+        None => consts.push(Const {
+            value,
+            described,
+            extra_cost: 0,
+        }),
+    }
+}
+
+fn ints_in(v: &Value, out: &mut Vec<i64>) {
+    match v {
+        Value::Int(i) => out.push(*i),
+        Value::List(items) | Value::Tuple(items) | Value::Set(items) => {
+            for x in items.iter() {
+                ints_in(x, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -218,9 +288,9 @@ const SYMBOL_WORDS: &[(&str, &str)] = &[
     ("apostrophe", "'"),
 ];
 
+/// Number words; "one" is left out because it is far more often a pronoun.
 const NUMBER_WORDS: &[(&str, i64)] = &[
     ("zero", 0),
-    ("one", 1),
     ("two", 2),
     ("three", 3),
     ("four", 4),
@@ -252,7 +322,9 @@ pub fn description_constants(description: &str) -> Vec<Value> {
     }
     let description = rest.as_str();
     for token in description.split_whitespace() {
-        let bare = token.trim_end_matches(['.', ',', ';', ':', ')']).trim_start_matches('(');
+        let bare = token
+            .trim_end_matches(['.', ',', ';', ':', ')'])
+            .trim_start_matches('(');
         if let Ok(i) = bare.parse::<i64>() {
             push(Value::Int(i), &mut out);
         } else if bare.contains('.') && bare.chars().any(|c| c.is_ascii_digit()) {
@@ -261,15 +333,27 @@ pub fn description_constants(description: &str) -> Vec<Value> {
             }
         }
         // A token made only of symbols, e.g. "@" in "after the @.", names a symbol.
-        let sym = if token.len() > 1 { token.trim_end_matches(['.', ',']) } else { token };
-        if !sym.is_empty() && sym.chars().count() <= 3 && sym.chars().all(|c| !c.is_alphanumeric() && !c.is_whitespace()) {
+        let sym = if token.len() > 1 {
+            token.trim_end_matches(['.', ','])
+        } else {
+            token
+        };
+        if !sym.is_empty()
+            && sym.chars().count() <= 3
+            && sym
+                .chars()
+                .all(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        {
             push(Value::str(sym), &mut out);
         }
     }
     for w in description.split(|c: char| !c.is_alphabetic()) {
         let w = w.to_lowercase();
         let singular = w.strip_suffix('s').unwrap_or(&w);
-        if let Some((_, s)) = SYMBOL_WORDS.iter().find(|(name, _)| *name == w || *name == singular) {
+        if let Some((_, s)) = SYMBOL_WORDS
+            .iter()
+            .find(|(name, _)| *name == w || *name == singular)
+        {
             push(Value::str(s), &mut out);
         }
         if let Some((_, n)) = NUMBER_WORDS.iter().find(|(name, _)| *name == w) {
@@ -317,7 +401,11 @@ fn char_lists(text: &str) -> Vec<String> {
     let mut run = String::new();
     for piece in text.split([',', '(', ')', ';', ':']) {
         let p = piece.trim();
-        let p = p.strip_prefix("and ").or_else(|| p.strip_prefix("or ")).unwrap_or(p).trim();
+        let p = p
+            .strip_prefix("and ")
+            .or_else(|| p.strip_prefix("or "))
+            .unwrap_or(p)
+            .trim();
         let mut cs = p.chars();
         match (cs.next(), cs.next()) {
             (Some(c), None) if c.is_alphanumeric() => run.push(c),
@@ -389,20 +477,34 @@ mod tests {
     #[test]
     fn constants_from_descriptions() {
         assert_eq!(
-            reprs(&description_constants("How many vowels (a, e, i, o, u, either case) the text has.")),
+            reprs(&description_constants(
+                "How many vowels (a, e, i, o, u, either case) the text has."
+            )),
             vec!["'aeiou'"]
         );
-        assert_eq!(reprs(&description_constants("The part of the address after the @.")), vec!["'@'"]);
         assert_eq!(
-            reprs(&description_constants("Join with ' | ' and keep the first 3, don't sort.")),
+            reprs(&description_constants(
+                "The part of the address after the @."
+            )),
+            vec!["'@'"]
+        );
+        assert_eq!(
+            reprs(&description_constants(
+                "Join with ' | ' and keep the first 3, don't sort."
+            )),
             vec!["' | '", "3"]
         );
         assert_eq!(
-            reprs(&description_constants("Replace spaces with underscores, twice.")),
+            reprs(&description_constants(
+                "Replace spaces with underscores, twice."
+            )),
             vec!["' '", "'_'", "2"],
             "symbol words in the plural, and number words"
         );
-        assert_eq!(reprs(&description_constants("Separate by a comma.")), vec!["','"]);
+        assert_eq!(
+            reprs(&description_constants("Separate by a comma.")),
+            vec!["','"]
+        );
     }
 
     #[test]
@@ -417,7 +519,10 @@ mod tests {
     fn examples_become_typed_columns() {
         let task = SynthTask {
             name: "f".into(),
-            params: vec![("xs".into(), Some("list[float]".into())), ("k".into(), None)],
+            params: vec![
+                ("xs".into(), Some("list[float]".into())),
+                ("k".into(), None),
+            ],
             returns: Some("float".into()),
             description: String::new(),
             examples: vec![
@@ -428,9 +533,15 @@ mod tests {
         let p = prepare(&task).ok();
         let p = p.as_ref();
         assert_eq!(p.map(|p| p.params[0].ty.clone()), Some(Ty::list(Ty::Float)));
-        assert_eq!(p.map(|p| p.params[0].values[0].repr()), Some("[1.0, 2.5]".into()));
+        assert_eq!(
+            p.map(|p| p.params[0].values[0].repr()),
+            Some("[1.0, 2.5]".into())
+        );
         assert_eq!(p.map(|p| p.params[1].ty.clone()), Some(Ty::Int));
-        assert_eq!(p.map(|p| reprs(&p.expected)), Some(vec!["3.0".into(), "0.5".into()]));
+        assert_eq!(
+            p.map(|p| reprs(&p.expected)),
+            Some(vec!["3.0".into(), "0.5".into()])
+        );
     }
 
     #[test]
@@ -448,12 +559,21 @@ mod tests {
             Some("example 1 `f(np.array([1]))`: column 3: `np.array(...)` is not a literal; only Python literals are supported")
         );
         task.examples = vec![("g(1)".into(), "1".into())];
-        assert!(prepare(&task).err().is_some_and(|e| e.to_string().contains("calls `g`")));
+        assert!(prepare(&task)
+            .err()
+            .is_some_and(|e| e.to_string().contains("calls `g`")));
         task.examples = vec![("f(1)".into(), "1".into()), ("f('a')".into(), "1".into())];
-        assert!(prepare(&task).err().is_some_and(|e| e.to_string().contains("parameter `a`")));
+        assert!(prepare(&task)
+            .err()
+            .is_some_and(|e| e.to_string().contains("parameter `a`")));
         task.examples = vec![("f(1, 2)".into(), "1".into())];
-        assert!(prepare(&task).err().is_some_and(|e| e.to_string().contains("takes 1")));
+        assert!(prepare(&task)
+            .err()
+            .is_some_and(|e| e.to_string().contains("takes 1")));
         task.examples.clear();
-        assert!(matches!(prepare(&task), Err(SynthFailure::NoExamples { .. })));
+        assert!(matches!(
+            prepare(&task),
+            Err(SynthFailure::NoExamples { .. })
+        ));
     }
 }

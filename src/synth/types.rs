@@ -6,7 +6,7 @@
 //! empty in every example. Types are interned (`TyId`) so the bank can group entries by type
 //! and check an operator once per group instead of once per entry.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::value::Value;
 
@@ -165,9 +165,10 @@ fn join_all(items: &[Value]) -> Option<Ty> {
 pub fn parse_annotation(text: &str) -> Option<Ty> {
     let text = text.trim();
     let (head, args) = match text.find('[') {
-        Some(open) if text.ends_with(']') => {
-            (text[..open].trim(), split_top(&text[open + 1..text.len() - 1])?)
-        }
+        Some(open) if text.ends_with(']') => (
+            text[..open].trim(),
+            split_top(&text[open + 1..text.len() - 1])?,
+        ),
         Some(_) => return None,
         None => (text, Vec::new()),
     };
@@ -243,7 +244,10 @@ mod tests {
         );
         assert_eq!(parse_annotation("tuple[int, ...]"), None);
         assert_eq!(parse_annotation("np.ndarray"), None);
-        assert_eq!(parse_annotation("List[List[int]]"), Some(Ty::list(Ty::list(Ty::Int))));
+        assert_eq!(
+            parse_annotation("List[List[int]]"),
+            Some(Ty::list(Ty::list(Ty::Int)))
+        );
     }
 
     #[test]
@@ -253,7 +257,13 @@ mod tests {
         let a = type_of(&empty);
         let b = type_of(&full);
         assert_eq!(a.clone(), Some(Ty::list(Ty::Unknown)));
-        assert_eq!(a.and_then(|a| b.and_then(|b| a.join(&b))), Some(Ty::list(Ty::Int)));
-        assert_eq!(type_of(&Value::list(vec![Value::Int(1), Value::str("a")])), None);
+        assert_eq!(
+            a.and_then(|a| b.and_then(|b| a.join(&b))),
+            Some(Ty::list(Ty::Int))
+        );
+        assert_eq!(
+            type_of(&Value::list(vec![Value::Int(1), Value::str("a")])),
+            None
+        );
     }
 }
