@@ -7,12 +7,12 @@
 //! size `n` are built from entries of smaller sizes, type group by type group, so an operator
 //! is type-checked once per pair of groups rather than once per pair of entries.
 
-use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::eval::apply;
-use super::expr::NodeId;
+use super::expr::{Arena, Node, NodeId};
 use super::ops::Op;
 use super::types::{TyId, Types};
 use super::value::Value;
@@ -23,11 +23,15 @@ pub struct Entry {
     pub node: NodeId,
     pub ty: TyId,
     pub size: usize,
-    pub vals: Rc<[Value]>,
+    pub vals: Arc<[Value]>,
     /// Built from constants only: its value is the same on every row.
     pub konst: bool,
     /// Mentions a comprehension's bound variable.
     pub bound: bool,
+    /// The operator at the root, if any.
+    pub op: Option<Op>,
+    /// Extra cost of unusual operator uses inside (see [`Op::penalty`]).
+    pub penalty: u8,
 }
 
 /// Entries of one search context, grouped for enumeration.
@@ -62,17 +66,92 @@ impl Store {
 #[derive(Debug, Default)]
 pub struct Bank {
     pub store: Store,
-    pub seen: HashSet<(TyId, Rc<[Value]>)>,
+    /// Values seen so far: `u32::MAX` for committed entries, else the index in the
+    /// pending list of the level being built.
+    pub seen: Seen,
     pub rows: usize,
     /// The largest size whose candidates have all been enumerated.
     pub level: usize,
 }
+
+/// A candidate kept for the bank at the end of its level.
+pub struct Pending {
+    pub node: Node,
+    pub ty: TyId,
+    pub vals: Arc<[Value]>,
+    pub konst: bool,
+    pub bound: bool,
+    pub penalty: u8,
+}
+
+impl Pending {
+    fn into_entry(self, node: NodeId, size: usize) -> Entry {
+        Entry {
+            node,
+            ty: self.ty,
+            size,
+            vals: self.vals,
+            konst: self.konst,
+            bound: self.bound,
+            op: match self.node {
+                Node::Op(op, _) => Some(op),
+                _ => None,
+            },
+            penalty: self.penalty,
+        }
+    }
+}
+
+impl Bank {
+    /// Offers a candidate of the level being built. New values are kept; values equal to
+    /// those of another candidate of this level replace it when the newcomer is plainer
+    /// (lower penalty), so `x % 2 == 0` wins over an equally small oddity found first.
+    pub fn admit(&mut self, pending: &mut Vec<Pending>, p: Pending) {
+        admit(&mut self.seen, pending, p)
+    }
+
+    /// Adds the level's candidates to the store; returns how many.
+    pub fn commit(&mut self, pending: Vec<Pending>, arena: &mut Arena, size: usize) -> usize {
+        let n = pending.len();
+        for p in pending {
+            if let Some(slot) = self.seen.get_mut(&(p.ty, p.vals.clone())) {
+                *slot = u32::MAX;
+            }
+            let node = arena.add(p.node.clone());
+            self.store.push(p.into_entry(node, size));
+        }
+        n
+    }
+}
+
+/// [`Bank::admit`] on the equivalence table alone, for use while the store is borrowed.
+pub fn admit(seen: &mut Seen, pending: &mut Vec<Pending>, p: Pending) {
+    let key = (p.ty, p.vals.clone());
+    match seen.get(&key) {
+        None => {
+            seen.insert(key, pending.len() as u32);
+            pending.push(p);
+        }
+        Some(&idx) if idx != u32::MAX => {
+            if let Some(old) = pending.get_mut(idx as usize) {
+                if p.penalty < old.penalty {
+                    *old = p;
+                }
+            }
+        }
+        Some(_) => {}
+    }
+}
+
+pub type Seen = HashMap<(TyId, Arc<[Value]>), u32>;
 
 /// Why a search stopped before it was done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
     Time,
     Cancelled,
+    /// The extra search for a better-ranked solution used up its share.
+    Enough,
 }
 
 /// Budget and counters shared by every bank of one search.
@@ -82,12 +161,17 @@ pub struct Ctl<'a> {
     pub tried: u64,
     pub entries: usize,
     pub max_entries: usize,
+    /// Candidate count after which the search stops looking for better solutions.
+    pub soft_cap: Option<u64>,
 }
 
 impl Ctl<'_> {
     /// Counts one candidate; every few hundred, checks the clock and the cancel flag.
     pub fn tick(&mut self) -> Result<(), Stop> {
         self.tried += 1;
+        if self.soft_cap.is_some_and(|cap| self.tried > cap) {
+            return Err(Stop::Enough);
+        }
         if self.tried & 255 == 0 {
             if self.cancel.is_cancelled() {
                 return Err(Stop::Cancelled);
@@ -106,10 +190,13 @@ impl Ctl<'_> {
 
 /// Result types of operators, memoized per combination of argument types.
 #[derive(Debug, Default)]
-pub struct TypeCache(HashMap<(Op, [TyId; 3]), Option<TyId>>);
+pub struct TypeCache(HashMap<TypeKey, Option<(TyId, u8)>>);
+
+type TypeKey = (Op, [TyId; 3]);
 
 impl TypeCache {
-    pub fn result(&mut self, types: &mut Types, op: Op, args: &[TyId]) -> Option<TyId> {
+    /// The result type and the penalty of applying `op` to these argument types.
+    pub fn result(&mut self, types: &mut Types, op: Op, args: &[TyId]) -> Option<(TyId, u8)> {
         let mut key = [TyId(u32::MAX); 3];
         key[..args.len()].copy_from_slice(args);
         if let Some(r) = self.0.get(&(op, key)) {
@@ -117,7 +204,9 @@ impl TypeCache {
         }
         let tys: Vec<_> = args.iter().map(|t| types.get(*t).clone()).collect();
         let refs: Vec<_> = tys.iter().collect();
-        let r = op.result_type(&refs).map(|t| types.intern(t));
+        let r = op
+            .result_type(&refs)
+            .map(|t| (types.intern(t), op.penalty(&refs)));
         self.0.insert((op, key), r);
         r
     }
@@ -131,6 +220,23 @@ pub struct Candidate {
     pub vals: Vec<Value>,
     pub konst: bool,
     pub bound: bool,
+    pub penalty: u8,
+}
+
+/// Combinations that are legal but never worth keeping: a range is already sorted and
+/// distinct, and `len(range(n))` is `max(n, 0)` in disguise, which lets tiny programs fit
+/// examples by accident.
+fn pointless(op: Op, first: &Entry) -> bool {
+    match first.op {
+        Some(Op::Range | Op::Range2) => !matches!(
+            op,
+            Op::Sum | Op::Zip | Op::Enumerate | Op::In | Op::NotIn | Op::Index | Op::Add
+        ),
+        Some(Op::Enumerate) => op == Op::Len,
+        // `x[a:][b:]` is one slice written twice.
+        Some(prev @ (Op::SliceFrom | Op::SliceTo | Op::SliceStep)) => prev == op,
+        _ => false,
+    }
 }
 
 /// Enumerates every operator application of size `n` over the store, in a fixed order, and
@@ -153,12 +259,12 @@ pub fn enumerate_ops(
         match k {
             1 => {
                 for (t, list) in store.groups(budget) {
-                    let Some(rt) = cache.result(types, op, &[*t]) else {
+                    let Some((rt, pen)) = cache.result(types, op, &[*t]) else {
                         continue;
                     };
                     for &a in list {
                         let ea = &store.entries[a as usize];
-                        if ea.konst {
+                        if ea.konst || pointless(op, ea) {
                             continue;
                         }
                         ctl.tick()?;
@@ -170,6 +276,7 @@ pub fn enumerate_ops(
                                 vals,
                                 konst: false,
                                 bound: ea.bound,
+                                penalty: pen.saturating_add(ea.penalty),
                             });
                         }
                     }
@@ -180,7 +287,7 @@ pub fn enumerate_ops(
                     let s2 = budget - s1;
                     for (t1, l1) in store.groups(s1) {
                         for (t2, l2) in store.groups(s2) {
-                            let Some(rt) = cache.result(types, op, &[*t1, *t2]) else {
+                            let Some((rt, pen)) = cache.result(types, op, &[*t1, *t2]) else {
                                 continue;
                             };
                             let symmetric = op.commutative() && s1 == s2 && t1 == t2;
@@ -189,7 +296,10 @@ pub fn enumerate_ops(
                                 let from = if symmetric { i } else { 0 };
                                 for &b in &l2[from..] {
                                     let eb = &store.entries[b as usize];
-                                    if ea.konst && eb.konst {
+                                    if (ea.konst && eb.konst)
+                                        || pointless(op, ea)
+                                        || pointless(op, eb)
+                                    {
                                         continue;
                                     }
                                     ctl.tick()?;
@@ -201,6 +311,9 @@ pub fn enumerate_ops(
                                             vals,
                                             konst: false,
                                             bound: ea.bound || eb.bound,
+                                            penalty: pen
+                                                .saturating_add(ea.penalty)
+                                                .saturating_add(eb.penalty),
                                         });
                                     }
                                 }
@@ -236,7 +349,7 @@ fn ternary(
     for (t1, l1) in store.groups(sizes[0]) {
         for (t2, l2) in store.groups(sizes[1]) {
             for (t3, l3) in store.groups(sizes[2]) {
-                let Some(rt) = cache.result(types, op, &[*t1, *t2, *t3]) else {
+                let Some((rt, pen)) = cache.result(types, op, &[*t1, *t2, *t3]) else {
                     continue;
                 };
                 for &a in l1 {
@@ -261,6 +374,10 @@ fn ternary(
                                     vals,
                                     konst: false,
                                     bound: ea.bound || eb.bound || ec.bound,
+                                    penalty: pen
+                                        .saturating_add(ea.penalty)
+                                        .saturating_add(eb.penalty)
+                                        .saturating_add(ec.penalty),
                                 });
                             }
                         }

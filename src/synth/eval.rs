@@ -8,7 +8,7 @@
 //! false evidence. Every result is checked in real Python afterwards anyway.
 
 use std::cmp::Ordering;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::ops::Op;
 use super::value::{float_repr, int_as_exact_float, py_cmp, Value};
@@ -374,7 +374,7 @@ fn unary(op: Op, a: &Value) -> R {
             iter_values(a)?
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| Value::Tuple(Rc::from(vec![Value::Int(i as i64), v])))
+                .map(|(i, v)| Value::Tuple(Arc::from(vec![Value::Int(i as i64), v])))
                 .collect(),
         ),
         Prod => {
@@ -418,7 +418,7 @@ fn unary(op: Op, a: &Value) -> R {
         DictItems => match a {
             Value::Dict(d) => list(
                 d.iter()
-                    .map(|(k, v)| Value::Tuple(Rc::from(vec![k.clone(), v.clone()])))
+                    .map(|(k, v)| Value::Tuple(Arc::from(vec![k.clone(), v.clone()])))
                     .collect(),
             ),
             _ => None,
@@ -626,7 +626,7 @@ fn binary(op: Op, a: &Value, b: &Value) -> R {
             list(
                 x.into_iter()
                     .zip(y)
-                    .map(|(p, q)| Value::Tuple(Rc::from(vec![p, q])))
+                    .map(|(p, q)| Value::Tuple(Arc::from(vec![p, q])))
                     .collect(),
             )
         }
@@ -751,10 +751,13 @@ mod tests {
     fn sorting_is_stable_and_reverse_keeps_ties_in_order() {
         let words = Value::list(vec![s("bb"), s("a"), s("cc"), s("d")]);
         assert_eq!(
-            run(Op::SortedByLen, &[words.clone()]),
+            run(Op::SortedByLen, std::slice::from_ref(&words)),
             Some("['a', 'd', 'bb', 'cc']".into())
         );
-        assert_eq!(run(Op::MaxByLen, &[words.clone()]), Some("'bb'".into()));
+        assert_eq!(
+            run(Op::MaxByLen, std::slice::from_ref(&words)),
+            Some("'bb'".into())
+        );
         assert_eq!(run(Op::MinByLen, &[words]), Some("'a'".into()));
         assert_eq!(
             run(Op::SortedDesc, &[ints(&[3, 1, 2])]),
@@ -809,7 +812,7 @@ mod tests {
     fn containers() {
         let g = Value::list(vec![ints(&[1, 2, 3]), ints(&[4, 5, 6])]);
         assert_eq!(
-            run(Op::Transpose, &[g.clone()]),
+            run(Op::Transpose, std::slice::from_ref(&g)),
             Some("[[1, 4], [2, 5], [3, 6]]".into())
         );
         assert_eq!(run(Op::Flatten, &[g]), Some("[1, 2, 3, 4, 5, 6]".into()));

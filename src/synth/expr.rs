@@ -34,6 +34,8 @@ pub struct Arena {
     names: Vec<String>,
     /// Names a rendered helper variable must not shadow (the parameters and the function).
     reserved: HashSet<String>,
+    /// Variables bound by comprehensions (the others are parameters).
+    bound: HashSet<usize>,
 }
 
 // Binding strengths from Python's grammar, weakest first.
@@ -54,6 +56,7 @@ impl Arena {
             nodes: Vec::new(),
             names: Vec::new(),
             reserved: reserved.into_iter().collect(),
+            bound: HashSet::new(),
         }
     }
 
@@ -92,7 +95,24 @@ impl Arena {
                 .unwrap_or_else(|| base.to_string())
         });
         self.names.push(name);
+        self.bound.insert(self.names.len() - 1);
         self.names.len() - 1
+    }
+
+    /// Whether the expression mentions a comprehension variable.
+    fn mentions_bound(&self, id: NodeId) -> bool {
+        let mut vars = Vec::new();
+        self.vars(id, &mut vars);
+        vars.iter().any(|v| self.bound.contains(v))
+    }
+
+    /// Whether a comparison reads better mirrored: `x > k` rather than `k < x`, `n % 2 == 0`
+    /// rather than `0 == n % 2`. The subject (a constant never is; a loop variable is) goes
+    /// on the left.
+    fn mirror(&self, left: NodeId, right: NodeId) -> bool {
+        let is_const = |id| matches!(self.node(id), Node::Const(_));
+        (is_const(left) && !is_const(right))
+            || (!self.mentions_bound(left) && self.mentions_bound(right))
     }
 
     /// A name for a helper variable inside a rendered idiom, e.g. `row` in a transpose.
@@ -119,8 +139,18 @@ impl Arena {
                     .sum::<usize>()
             }
             Node::Compr {
-                src, elem, cond, ..
-            } => 1 + self.size(*src) + self.size(*elem) + cond.map_or(0, |c| self.size(c)),
+                src,
+                elem,
+                cond,
+                vars,
+            } => {
+                // A filter keeping the bare variable counts as one idiom (see search.rs).
+                let elem_size = match (self.node(*elem), cond) {
+                    (Node::Var(v), Some(_)) if vars.len() == 1 && vars[0] == *v => 0,
+                    _ => self.size(*elem),
+                };
+                1 + self.size(*src) + elem_size + cond.map_or(0, |c| self.size(c))
+            }
         }
     }
 
@@ -141,6 +171,28 @@ impl Arena {
                 self.ops(*elem, out);
                 if let Some(c) = cond {
                     self.ops(*c, out);
+                }
+            }
+        }
+    }
+
+    /// Every variable used.
+    pub fn vars(&self, id: NodeId, out: &mut Vec<usize>) {
+        match self.node(id) {
+            Node::Var(v) => out.push(*v),
+            Node::Const(_) => {}
+            Node::Op(op, kids) => {
+                for k in &kids[..op.arity()] {
+                    self.vars(*k, out);
+                }
+            }
+            Node::Compr {
+                src, elem, cond, ..
+            } => {
+                self.vars(*src, out);
+                self.vars(*elem, out);
+                if let Some(c) = cond {
+                    self.vars(*c, out);
                 }
             }
         }
@@ -388,13 +440,22 @@ impl Arena {
             FloorDiv => bin("//", P_MUL, P_MUL, P_MUL + 1),
             Mod => bin("%", P_MUL, P_MUL, P_MUL + 1),
             Pow => bin("**", P_POW, P_POW + 1, P_UNARY),
-            // Comparisons chain in Python, so a comparison inside one needs parentheses.
-            Eq => bin("==", P_CMP, P_CMP + 1, P_CMP + 1),
-            Ne => bin("!=", P_CMP, P_CMP + 1, P_CMP + 1),
-            Lt => bin("<", P_CMP, P_CMP + 1, P_CMP + 1),
-            Le => bin("<=", P_CMP, P_CMP + 1, P_CMP + 1),
-            Gt => bin(">", P_CMP, P_CMP + 1, P_CMP + 1),
-            Ge => bin(">=", P_CMP, P_CMP + 1, P_CMP + 1),
+            Eq | Ne | Lt | Le | Gt | Ge => {
+                let (mut l, mut r, mut sym) = (k[0], k[1], cmp_symbol(op));
+                if self.mirror(l, r) {
+                    std::mem::swap(&mut l, &mut r);
+                    sym = cmp_symbol(mirrored(op));
+                }
+                // Comparisons chain in Python, so a comparison inside one needs parentheses.
+                (
+                    format!(
+                        "{} {sym} {}",
+                        self.at_least(l, P_CMP + 1),
+                        self.at_least(r, P_CMP + 1)
+                    ),
+                    P_CMP,
+                )
+            }
             In | NotIn => (
                 format!(
                     "{} {} {}",
@@ -478,6 +539,27 @@ impl Arena {
     }
 }
 
+fn cmp_symbol(op: Op) -> &'static str {
+    match op {
+        Op::Eq => "==",
+        Op::Ne => "!=",
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Gt => ">",
+        _ => ">=",
+    }
+}
+
+fn mirrored(op: Op) -> Op {
+    match op {
+        Op::Lt => Op::Gt,
+        Op::Le => Op::Ge,
+        Op::Gt => Op::Lt,
+        Op::Ge => Op::Le,
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,6 +616,9 @@ mod tests {
         assert_eq!(a.render(r), "list(range(len(xs)))");
         let s = a.add(Node::Op(Op::Sum, [r, 0, 0]));
         assert_eq!(a.render(s), "sum(range(len(xs)))");
+        let zero = a.add(Node::Const(Value::Int(0)));
+        let lt = a.add(Node::Op(Op::Lt, [zero, xv, 0]));
+        assert_eq!(a.render(lt), "x > 0", "the subject goes left");
         let y = a.declare_var(&["x"], &[x]);
         assert_eq!(a.var_name(y), "x2", "names stay unique in one scope");
         let z = a.declare_var(&["xs", "ys"], &[]);

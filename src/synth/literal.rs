@@ -8,7 +8,7 @@
 //! error that says what and at which column, so the synthesizer can decline with a reason
 //! instead of guessing.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -199,7 +199,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 self.skip_ws();
                 if self.eat(')') {
-                    return Ok(Value::Tuple(Rc::from(Vec::new())));
+                    return Ok(Value::Tuple(Arc::from(Vec::new())));
                 }
                 let first = self.value()?;
                 self.skip_ws();
@@ -209,7 +209,7 @@ impl<'a> Parser<'a> {
                 self.expect(',')?;
                 let mut items = vec![first];
                 items.extend(self.items(')')?);
-                Ok(Value::Tuple(Rc::from(items)))
+                Ok(Value::Tuple(Arc::from(items)))
             }
             '{' => {
                 self.pos += 1;
@@ -288,7 +288,7 @@ impl<'a> Parser<'a> {
     fn brace(&mut self, start: usize) -> Result<Value, LiteralError> {
         self.skip_ws();
         if self.eat('}') {
-            return Ok(Value::Dict(Rc::from(Vec::new())));
+            return Ok(Value::Dict(Arc::from(Vec::new())));
         }
         let first = self.value()?;
         self.skip_ws();
@@ -320,7 +320,7 @@ impl<'a> Parser<'a> {
             {
                 return Err(self.err_at(start, "unhashable dict key"));
             }
-            Ok(Value::Dict(Rc::from(pairs)))
+            Ok(Value::Dict(Arc::from(pairs)))
         } else {
             let mut items = vec![first];
             self.skip_ws();
@@ -585,11 +585,11 @@ mod tests {
         assert_eq!(parse_value("(1)").ok(), Some(Value::Int(1)));
         assert_eq!(
             parse_value("(1,)").ok(),
-            Some(Value::Tuple(Rc::from(vec![Value::Int(1)])))
+            Some(Value::Tuple(Arc::from(vec![Value::Int(1)])))
         );
         assert_eq!(
             parse_value("()").ok(),
-            Some(Value::Tuple(Rc::from(Vec::new())))
+            Some(Value::Tuple(Arc::from(Vec::new())))
         );
         assert_eq!(
             parse_value("{'a': 1, 'b': 2}").map(|v| v.repr()).ok(),

@@ -57,7 +57,7 @@ impl Default for SynthLimits {
     fn default() -> Self {
         SynthLimits {
             time_budget: Duration::from_secs(2),
-            max_bank: 400_000,
+            max_bank: 250_000,
             max_size: 14,
         }
     }
@@ -167,37 +167,12 @@ pub fn synthesize_ranked(
         });
     }
     let arena = &out.arena;
-    let mut scored: Vec<(usize, usize, usize, String, bool)> = out
+    let scored = out
         .found
         .iter()
-        .map(|f| {
-            let mut ops = Vec::new();
-            arena.ops(f.node, &mut ops);
-            ops.sort();
-            ops.dedup();
-            let mut score = ops
-                .iter()
-                .filter(|op| op.keywords().iter().any(|k| prep.words.contains(*k)))
-                .count();
-            let mut consts = Vec::new();
-            arena.consts(f.node, &mut consts);
-            score += prep
-                .consts
-                .iter()
-                .filter(|c| c.described && consts.contains(&c.value))
-                .count();
-            (
-                f.size,
-                score,
-                f.order,
-                arena.render(f.node),
-                arena.needs_math(f.node),
-            )
-        })
-        .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        .map(|f| (f.size, arena.render(f.node), arena.needs_math(f.node)));
     let mut solutions: Vec<Solution> = Vec::new();
-    for (size, _, _, expression, math) in scored {
+    for (size, expression, math) in scored {
         if solutions.iter().any(|s| s.expression == expression) {
             continue;
         }

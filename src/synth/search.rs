@@ -8,14 +8,15 @@
 //! all equally small solutions are seen and the caller can prefer the one whose words match
 //! the description.
 
-use std::collections::HashMap;
-use std::rc::Rc;
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
-use super::bank::{enumerate_ops, Bank, Candidate, Ctl, Entry, Stop, TypeCache};
+use super::bank::{admit, enumerate_ops, Bank, Candidate, Ctl, Entry, Pending, Stop, TypeCache};
 use super::expr::{Arena, Node, NodeId};
+use super::ops::Op;
 use super::task::Prepared;
-use super::types::{Ty, TyId, Types};
+use super::types::{Ty, Types};
 use super::value::Value;
 use super::{CancelFlag, SynthLimits};
 
@@ -26,15 +27,13 @@ const MAX_SOURCES: usize = 40;
 /// Largest element expression or condition inside a comprehension.
 const MAX_INNER_SIZE: usize = 6;
 
-/// A candidate kept for the bank: node, type, values, constant?, mentions a bound variable?
-type Pending = (Node, TyId, Vec<Value>, bool, bool);
-
 /// One solution: an expression of the arena whose values match every example.
 #[derive(Debug, Clone, Copy)]
 pub struct Found {
     pub node: NodeId,
     pub size: usize,
     pub order: usize,
+    pub penalty: u8,
 }
 
 pub struct Outcome {
@@ -70,6 +69,8 @@ struct Search<'a> {
     prep: &'a Prepared,
     /// Param variables, in order.
     param_vars: Vec<usize>,
+    /// Candidates of an interrupted level, dropped with the banks (see `run`).
+    trash: Vec<Vec<Pending>>,
 }
 
 pub fn run(
@@ -99,45 +100,146 @@ pub fn run(
             ..Bank::default()
         },
         subs: Vec::new(),
-        sub_of: HashMap::new(),
+        sub_of: HashMap::default(),
         ctl: Ctl {
-            deadline: Instant::now() + limits.time_budget,
+            // A fifth of the budget is left for tearing down the banks and ranking.
+            deadline: Instant::now() + limits.time_budget.mul_f64(0.8),
             cancel,
             tried: 0,
             entries: 0,
             max_entries: limits.max_bank,
+            soft_cap: None,
         },
         expected: prep.expected.clone(),
         found: Vec::new(),
         prep,
         param_vars,
+        trash: Vec::new(),
     };
     let mut stop = None;
     for n in 1..=limits.max_size {
-        if let Err(e) = s.main_level(n) {
-            stop = Some(e);
-            break;
+        match s.main_level(n) {
+            Ok(()) => s.main.level = n,
+            Err(Stop::Enough) => break,
+            Err(e) => {
+                stop = Some(e);
+                break;
+            }
         }
-        s.main.level = n;
-        if s.found.len() >= want {
+        if s.found.is_empty() {
+            continue;
+        }
+        if s.ctl.soft_cap.is_none() {
+            s.ctl.soft_cap = Some((s.ctl.tried * EXTENSION_FACTOR).max(EXTENSION_MIN));
+        }
+        // A solution found later is at least one size larger and can gain at most
+        // MAX_WORD_BONUS, so once that cannot beat the best one the search is done.
+        let best = s.found.iter().map(|f| s.rank(f).cost).min().unwrap_or(0);
+        if s.found.len() >= want && n as i64 >= best + MAX_WORD_BONUS {
             break;
         }
     }
+    let mut ranked: Vec<(Rank, Found)> = s.found.iter().map(|f| (s.rank(f), *f)).collect();
+    ranked.sort_by_key(|(r, _)| *r);
+    // Freeing millions of small values takes a good fraction of a second; the caller
+    // should not wait for it, so the banks are dropped on a thread of their own. If no
+    // thread can be started they are dropped here when the closure is.
+    let level = s.main.level;
+    let banks = (
+        std::mem::take(&mut s.main),
+        std::mem::take(&mut s.subs),
+        std::mem::take(&mut s.trash),
+    );
+    let _ = std::thread::Builder::new()
+        .name("synth-free".into())
+        .spawn(move || drop(banks));
     Outcome {
-        level: s.main.level,
+        level,
         bank_full: s.ctl.full(),
         arena: s.arena,
-        found: s.found,
+        found: ranked.into_iter().map(|(_, f)| f).collect(),
         tried: s.ctl.tried,
         stop,
+    }
+}
+
+/// Added to a solution's cost for each parameter it ignores: a user passes a parameter
+/// because the result depends on it, so `xs[1:]` is a poor reading of `above(xs, k)`.
+const UNUSED_PARAM_COST: i64 = 3;
+/// Most a solution's cost may drop for naming what the description says.
+const MAX_WORD_BONUS: i64 = 3;
+/// After the first solution, the search looks for a better-ranked one for at most this
+/// many times the candidates it took to find the first (and at least `EXTENSION_MIN`).
+/// Counting candidates rather than time keeps the outcome the same on any machine.
+const EXTENSION_FACTOR: u64 = 3;
+const EXTENSION_MIN: u64 = 200_000;
+
+/// Order of solutions, best first: cost (size plus penalties minus description bonus),
+/// then how much of the description it uses, then size, then discovery order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rank {
+    pub cost: i64,
+    pub neg_score: i64,
+    pub size: usize,
+    pub order: usize,
+}
+
+impl Search<'_> {
+    fn rank(&self, f: &Found) -> Rank {
+        let mut ops = Vec::new();
+        self.arena.ops(f.node, &mut ops);
+        // Description words the program accounts for; a word counts once however many
+        // operators match it, so piling up operators cannot buy a better rank.
+        let mut covered: Vec<&str> = ops
+            .iter()
+            .flat_map(|op| op.keywords().iter().copied())
+            .filter(|k| self.prep.words.contains(*k))
+            .collect();
+        covered.sort_unstable();
+        covered.dedup();
+        let mut score = covered.len() as i64;
+        let mut consts = Vec::new();
+        self.arena.consts(f.node, &mut consts);
+        score += self
+            .prep
+            .consts
+            .iter()
+            .filter(|c| c.described && consts.contains(&c.value))
+            .count() as i64;
+        let mut vars = Vec::new();
+        self.arena.vars(f.node, &mut vars);
+        let unused = self.param_vars.iter().filter(|v| !vars.contains(v)).count() as i64;
+        Rank {
+            cost: f.size as i64 + i64::from(f.penalty) + UNUSED_PARAM_COST * unused
+                - score.min(MAX_WORD_BONUS),
+            neg_score: -score,
+            size: f.size,
+            order: f.order,
+        }
     }
 }
 
 impl Search<'_> {
     fn atoms(&mut self, bank_rows: &[usize], bound: &[(usize, Ty, Vec<Value>)]) -> Vec<Pending> {
         let mut out = Vec::new();
+        let atom = |node, ty, vals: Vec<Value>, konst, bound| Pending {
+            node,
+            ty,
+            vals: Arc::from(vals),
+            konst,
+            bound,
+            penalty: 0,
+        };
+        let const_atom = |node, ty, vals: Vec<Value>, penalty| Pending {
+            node,
+            ty,
+            vals: Arc::from(vals),
+            konst: true,
+            bound: false,
+            penalty,
+        };
         for (var, ty, vals) in bound {
-            out.push((
+            out.push(atom(
                 Node::Var(*var),
                 self.types.intern(ty.clone()),
                 vals.clone(),
@@ -147,7 +249,7 @@ impl Search<'_> {
         }
         for (p, var) in self.prep.params.iter().zip(&self.param_vars) {
             let vals: Vec<Value> = bank_rows.iter().map(|ex| p.values[*ex].clone()).collect();
-            out.push((
+            out.push(atom(
                 Node::Var(*var),
                 self.types.intern(p.ty.clone()),
                 vals,
@@ -158,12 +260,11 @@ impl Search<'_> {
         for c in &self.prep.consts {
             let ty = super::types::type_of(&c.value).unwrap_or(Ty::Unknown);
             let vals = vec![c.value.clone(); bank_rows.len()];
-            out.push((
+            out.push(const_atom(
                 Node::Const(c.value.clone()),
                 self.types.intern(ty),
                 vals,
-                true,
-                false,
+                c.extra_cost,
             ));
         }
         out
@@ -175,8 +276,8 @@ impl Search<'_> {
             let rows: Vec<usize> = (0..self.main.rows).collect();
             for atom in self.atoms(&rows, &[]) {
                 self.ctl.tick()?;
-                self.offer(&atom.0, n, &atom.2);
-                pending.push(atom);
+                self.offer(&atom.node, n, &atom.vals, atom.penalty);
+                self.main.admit(&mut pending, atom);
             }
         } else {
             let Search {
@@ -197,45 +298,46 @@ impl Search<'_> {
                         node,
                         size: n,
                         order: found.len(),
+                        penalty: c.penalty,
                     });
                 }
                 if !full {
-                    let vals: Rc<[Value]> = Rc::from(c.vals);
-                    if main.seen.insert((c.ty, vals.clone())) {
-                        pending.push((Node::Op(c.op, c.kids), c.ty, vals.to_vec(), c.konst, false));
-                    }
+                    admit(
+                        &mut main.seen,
+                        &mut pending,
+                        Pending {
+                            node: Node::Op(c.op, c.kids),
+                            ty: c.ty,
+                            vals: Arc::from(c.vals),
+                            konst: c.konst,
+                            bound: false,
+                            penalty: c.penalty,
+                        },
+                    );
                 }
             };
-            enumerate_ops(&main.store, main.rows, n, types, cache, ctl, &mut emit)?;
-            self.comprehensions(n, &mut pending)?;
-        }
-        for (node, ty, vals, konst, bound) in pending {
-            let vals: Rc<[Value]> = Rc::from(vals);
-            if n == 1 && !self.main.seen.insert((ty, vals.clone())) {
-                continue;
+            let mut done = enumerate_ops(&main.store, main.rows, n, types, cache, ctl, &mut emit);
+            if done.is_ok() {
+                done = self.comprehensions(n, &mut pending);
             }
-            let node = self.arena.add(node);
-            self.main.store.push(Entry {
-                node,
-                ty,
-                size: n,
-                vals,
-                konst,
-                bound,
-            });
-            self.ctl.entries += 1;
+            if let Err(e) = done {
+                self.trash.push(pending);
+                return Err(e);
+            }
         }
+        self.ctl.entries += self.main.commit(pending, &mut self.arena, n);
         Ok(())
     }
 
     /// Records a solution if the values are the expected ones.
-    fn offer(&mut self, node: &Node, size: usize, vals: &[Value]) {
+    fn offer(&mut self, node: &Node, size: usize, vals: &[Value], penalty: u8) {
         if vals == self.expected.as_slice() {
             let node = self.arena.add(node.clone());
             self.found.push(Found {
                 node,
                 size,
                 order: self.found.len(),
+                penalty,
             });
         }
     }
@@ -256,6 +358,10 @@ impl Search<'_> {
                 sources.extend(list.iter().copied());
             }
         }
+        sources.retain(|i| {
+            let e = &self.main.store.entries[*i as usize];
+            !e.konst && e.op.is_none_or(is_source_op)
+        });
         sources.sort_unstable();
         for src in sources {
             let Some(sub) = self.sub_for(src) else {
@@ -299,10 +405,7 @@ impl Search<'_> {
             ranges.push(start..elems.len());
             ex_of_row.extend(std::iter::repeat_n(ex, elems.len() - start));
         }
-        let from_enumerate = matches!(
-            self.arena.node(entry.node),
-            Node::Op(super::ops::Op::Enumerate, _)
-        );
+        let from_enumerate = matches!(self.arena.node(entry.node), Node::Op(Op::Enumerate, _));
         let from_str = matches!(self.types.get(entry.ty), Ty::Str);
         let mut bound: Vec<(usize, Ty, Vec<Value>)> = Vec::new();
         match &elem_ty {
@@ -339,21 +442,11 @@ impl Search<'_> {
             rows,
             ..Bank::default()
         };
-        for (node, ty, vals, konst, is_bound) in atoms {
-            let vals: Rc<[Value]> = Rc::from(vals);
-            if !bank.seen.insert((ty, vals.clone())) {
-                continue;
-            }
-            let node = self.arena.add(node);
-            bank.store.push(Entry {
-                node,
-                ty,
-                size: 1,
-                vals,
-                konst,
-                bound: is_bound,
-            });
+        let mut pending = Vec::new();
+        for atom in atoms {
+            bank.admit(&mut pending, atom);
         }
+        bank.commit(pending, &mut self.arena, 1);
         bank.level = 1;
         self.subs.push(Sub {
             bank,
@@ -384,24 +477,18 @@ impl Search<'_> {
                 if full {
                     return;
                 }
-                let vals: Rc<[Value]> = Rc::from(c.vals);
-                if bank.seen.insert((c.ty, vals.clone())) {
-                    pending.push((Node::Op(c.op, c.kids), c.ty, vals, c.konst, c.bound));
-                }
+                let p = Pending {
+                    node: Node::Op(c.op, c.kids),
+                    ty: c.ty,
+                    vals: Arc::from(c.vals),
+                    konst: c.konst,
+                    bound: c.bound,
+                    penalty: c.penalty,
+                };
+                admit(&mut bank.seen, &mut pending, p);
             };
             enumerate_ops(&bank.store, bank.rows, n, types, cache, ctl, &mut emit)?;
-            for (node, ty, vals, konst, bound) in pending {
-                let node = arena.add(node);
-                bank.store.push(Entry {
-                    node,
-                    ty,
-                    size: n,
-                    vals,
-                    konst,
-                    bound,
-                });
-                ctl.entries += 1;
-            }
+            ctl.entries += bank.commit(pending, arena, n);
             bank.level = n;
         }
         Ok(())
@@ -426,6 +513,7 @@ impl Search<'_> {
             .collect()
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn emit_compr(
         &mut self,
         sub: usize,
@@ -444,12 +532,18 @@ impl Search<'_> {
         };
         let elem_ty = self.types.get(elem.ty).clone();
         let ty = self.types.intern(Ty::list(elem_ty));
-        self.offer(&node, n, &vals);
+        let penalty = elem.penalty.saturating_add(cond.map_or(0, |c| c.penalty));
+        self.offer(&node, n, &vals, penalty);
         if !self.ctl.full() {
-            let key: Rc<[Value]> = Rc::from(vals.clone());
-            if self.main.seen.insert((ty, key)) {
-                pending.push((node, ty, vals, false, false));
-            }
+            let p = Pending {
+                node,
+                ty,
+                vals: Arc::from(vals),
+                konst: false,
+                bound: false,
+                penalty,
+            };
+            self.main.admit(pending, p);
         }
     }
 
@@ -491,7 +585,8 @@ impl Search<'_> {
         pending: &mut Vec<Pending>,
     ) -> Result<(), Stop> {
         let bool_ty = self.types.intern(Ty::Bool);
-        for cond_size in 1..rest {
+        // `[x for x in xs if C]` is one idiom, a filter: the bare variable adds no size.
+        for cond_size in 1..=rest {
             let elem_size = rest - cond_size;
             if cond_size > MAX_INNER_SIZE || elem_size > MAX_INNER_SIZE {
                 continue;
@@ -508,12 +603,22 @@ impl Search<'_> {
                         && !c.vals.iter().all(|v| v.truthy())
                 })
                 .collect();
-            let elems: Vec<Entry> = store
-                .groups(elem_size)
-                .iter()
-                .flat_map(|(_, l)| l.iter().map(|i| store.entries[*i as usize].clone()))
-                .filter(|e| e.bound)
-                .collect();
+            let is_var = |e: &Entry| matches!(self.arena.node(e.node), Node::Var(_));
+            let elems: Vec<Entry> = if elem_size == 0 {
+                store
+                    .groups(1)
+                    .iter()
+                    .flat_map(|(_, l)| l.iter().map(|i| store.entries[*i as usize].clone()))
+                    .filter(|e| e.bound && is_var(e))
+                    .collect()
+            } else {
+                store
+                    .groups(elem_size)
+                    .iter()
+                    .flat_map(|(_, l)| l.iter().map(|i| store.entries[*i as usize].clone()))
+                    .filter(|e| e.bound && !(elem_size == 1 && is_var(e)))
+                    .collect()
+            };
             for c in &conds {
                 for e in &elems {
                     self.ctl.tick()?;
@@ -524,6 +629,32 @@ impl Search<'_> {
         }
         Ok(())
     }
+}
+
+/// Operators whose results are worth iterating over in a comprehension. Iterating over any
+/// list-valued expression would multiply the work for shapes users rarely write.
+fn is_source_op(op: Op) -> bool {
+    matches!(
+        op,
+        Op::SplitWs
+            | Op::Split
+            | Op::Lower
+            | Op::Upper
+            | Op::StrOf
+            | Op::Range
+            | Op::Range2
+            | Op::Enumerate
+            | Op::Zip
+            | Op::Transpose
+            | Op::Flatten
+            | Op::DictItems
+            | Op::DictValues
+            | Op::ListOf
+            | Op::Sorted
+            | Op::SortedDesc
+            | Op::Strip
+            | Op::Reverse
+    )
 }
 
 /// Conventional names for a loop variable over elements of this type.

@@ -27,6 +27,10 @@ pub struct Const {
     pub value: Value,
     /// Taken from the description, so using it counts as following the description.
     pub described: bool,
+    /// Added to the cost of a program using it: a default constant that neither the
+    /// description nor the examples suggest is a guess, so programs that need fewer of
+    /// them rank first. Only `2` costs: `0`, `1`, `-1`, `""` and `" "` are everyday.
+    pub extra_cost: u8,
 }
 
 #[derive(Debug, Clone)]
@@ -101,6 +105,21 @@ pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
     let mut consts = defaults();
     for value in description_constants(&task.description) {
         push_const(&mut consts, value, true);
+    }
+    let mut example_ints = Vec::new();
+    for v in params
+        .iter()
+        .flat_map(|p| p.values.iter())
+        .chain(expected.iter())
+    {
+        ints_in(v, &mut example_ints);
+    }
+    for c in consts.iter_mut() {
+        if let Value::Int(i) = c.value {
+            if example_ints.contains(&i) {
+                c.extra_cost = 0;
+            }
+        }
     }
     let mut from_examples = Vec::new();
     for v in params
@@ -195,6 +214,7 @@ fn defaults() -> Vec<Const> {
     ]
     .into_iter()
     .map(|value| Const {
+        extra_cost: u8::from(matches!(value, Value::Int(2))),
         value,
         described: false,
     })
@@ -203,8 +223,27 @@ fn defaults() -> Vec<Const> {
 
 fn push_const(consts: &mut Vec<Const>, value: Value, described: bool) {
     match consts.iter_mut().find(|c| c.value == value) {
-        Some(c) => c.described |= described,
-        None => consts.push(Const { value, described }),
+        Some(c) => {
+            c.described |= described;
+            c.extra_cost = 0;
+        }
+        None => consts.push(Const {
+            value,
+            described,
+            extra_cost: 0,
+        }),
+    }
+}
+
+fn ints_in(v: &Value, out: &mut Vec<i64>) {
+    match v {
+        Value::Int(i) => out.push(*i),
+        Value::List(items) | Value::Tuple(items) | Value::Set(items) => {
+            for x in items.iter() {
+                ints_in(x, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -249,9 +288,9 @@ const SYMBOL_WORDS: &[(&str, &str)] = &[
     ("apostrophe", "'"),
 ];
 
+/// Number words; "one" is left out because it is far more often a pronoun.
 const NUMBER_WORDS: &[(&str, i64)] = &[
     ("zero", 0),
-    ("one", 1),
     ("two", 2),
     ("three", 3),
     ("four", 4),

@@ -6,7 +6,7 @@
 //! empty in every example. Types are interned (`TyId`) so the bank can group entries by type
 //! and check an operator once per group instead of once per entry.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::value::Value;
 

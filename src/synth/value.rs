@@ -11,7 +11,7 @@
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A Python value of the subset the synthesizer handles.
 #[derive(Debug, Clone)]
@@ -20,24 +20,24 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(Rc<str>),
-    List(Rc<[Value]>),
-    Tuple(Rc<[Value]>),
+    Str(Arc<str>),
+    List(Arc<[Value]>),
+    Tuple(Arc<[Value]>),
     /// Elements kept sorted and distinct (see [`Value::new_set`]), so equal sets are equal
     /// vectors. Iterating a set in Python has no order a program may rely on, so only
     /// order-free operations (`sorted`, `len`, `in`, `min`, `max`) accept one.
-    Set(Rc<[Value]>),
+    Set(Arc<[Value]>),
     /// Pairs in insertion order (Python dicts keep it); equality ignores order.
-    Dict(Rc<[(Value, Value)]>),
+    Dict(Arc<[(Value, Value)]>),
 }
 
 impl Value {
     pub fn str(s: &str) -> Value {
-        Value::Str(Rc::from(s))
+        Value::Str(Arc::from(s))
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::from(items))
+        Value::List(Arc::from(items))
     }
 
     /// Builds a set from any elements: sorts them by Python order and drops duplicates.
@@ -56,7 +56,7 @@ impl Value {
             return None;
         }
         items.dedup();
-        Some(Value::Set(Rc::from(items)))
+        Some(Value::Set(Arc::from(items)))
     }
 
     /// The Python type name, for messages.
@@ -169,7 +169,7 @@ fn write_items(items: &[Value], out: &mut String) {
 }
 
 /// Python's `repr(float)`: the shortest digits that round-trip, positional notation for
-/// exponents in -5..16, scientific otherwise, always with a `.0` or an exponent.
+/// exponents in -4..16, scientific otherwise, always with a `.0` or an exponent.
 pub fn float_repr(f: f64) -> String {
     if f.is_nan() {
         return "nan".to_string();
@@ -186,7 +186,7 @@ pub fn float_repr(f: f64) -> String {
     let negative = mantissa.starts_with('-');
     let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
     let sign = if negative { "-" } else { "" };
-    if (-5..16).contains(&exp) {
+    if (-4..16).contains(&exp) {
         let n = digits.len() as i32;
         let body = if exp >= 0 {
             let int_len = exp + 1;
@@ -314,7 +314,7 @@ impl Hash for Value {
                 // Order-free: combine the pair hashes commutatively.
                 let mut acc: u64 = 0;
                 for (k, v) in d.iter() {
-                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    let mut h = rustc_hash::FxHasher::default();
                     k.hash(&mut h);
                     v.hash(&mut h);
                     acc = acc.wrapping_add(h.finish());
@@ -370,11 +370,11 @@ mod tests {
 
     #[test]
     fn dicts_compare_without_order() {
-        let a = Value::Dict(Rc::from(vec![
+        let a = Value::Dict(Arc::from(vec![
             (Value::str("a"), Value::Int(1)),
             (Value::str("b"), Value::Int(2)),
         ]));
-        let b = Value::Dict(Rc::from(vec![
+        let b = Value::Dict(Arc::from(vec![
             (Value::str("b"), Value::Int(2)),
             (Value::str("a"), Value::Int(1)),
         ]));
