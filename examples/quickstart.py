@@ -17,8 +17,10 @@ def long_words(ws: list[str]) -> list[str]:
 
     >>> long_words(['hello', 'big', 'world'])
     ['hello', 'world']
-    >>> long_words(['a', 'abcd', 'xyz'])
-    ['abcd']
+    >>> long_words(['r2d2', 'xyz', 'abcd', 'a'])
+    ['r2d2', 'abcd']
+    >>> long_words(['tiny', 'cats', 'nap', 'elephant'])
+    ['tiny', 'cats', 'elephant']
     """
 
 

@@ -121,9 +121,25 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
+    // Holes with a request or check under way, shown beside the bar.
+    let mut in_flight: Vec<String> = Vec::new();
     while let Some(event) = receiver.recv().await {
         if quiet {
             continue;
+        }
+        match &event {
+            Event::RequestSent { hole, .. } | Event::CandidateChecked { hole, .. } => {
+                if !in_flight.contains(hole) {
+                    in_flight.push(hole.clone());
+                }
+            }
+            Event::HoleFilled { hole, .. } | Event::HoleFailed { hole, .. } => {
+                in_flight.retain(|h| h != hole);
+            }
+            _ => {}
+        }
+        if let Some(bar) = &bar {
+            bar.set_message(format!("in flight: {}", show::short(&in_flight.join(", "), 80)));
         }
         let line = match &event {
             Event::HoleQueued { .. } | Event::Tokens { .. } | Event::CombinationSearch { .. } => None,
