@@ -363,3 +363,97 @@ async fn export_refuses_while_a_hole_is_unfilled() {
     let partial = engine.export("prog_out", true).unwrap();
     assert!(partial.program.contains("def double"));
 }
+
+const MIXED: &str = r#"def shout(s: str) -> str:
+    """Upper-case the text and add an exclamation mark.
+
+    >>> shout('hi')
+    'HI!'
+    >>> shout('go team')
+    'GO TEAM!'
+    """
+
+
+def main(s: str) -> str:
+    """Shout a greeting.
+
+    >>> main('bob')
+    'HELLO BOB!'
+    """
+    return shout("greet the person by name"(s))
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_first_fills_what_it_can_and_the_model_the_rest() {
+    let server = FakeServer::start(table(vec![
+        rule(
+            "greet the person by name",
+            &["def greet(name):\n    return 'hello ' + name"],
+        ),
+        rule(
+            "Upper-case the text",
+            &["def shout(s):\n    return 'never asked'"],
+        ),
+    ]))
+    .await
+    .unwrap();
+    let fx = Fixture::new(MIXED);
+    let Backend::Model { name, client } = backend(&server) else {
+        unreachable!()
+    };
+    let both = Backend::OfflineThenModel { name, client };
+    let mut search = settings(0, 0);
+    search.synth_budget = std::time::Duration::from_secs(30);
+    let mut engine = Engine::open(fx.options(search)).unwrap();
+    let report = compile(&mut engine, &both).await;
+    assert!(report.success(), "{report:#?}");
+    let by: Vec<(String, Option<String>)> = report
+        .holes
+        .iter()
+        .map(|h| (h.hole.clone(), h.by.clone()))
+        .collect();
+    assert_eq!(
+        by,
+        vec![
+            ("shout".to_string(), Some("offline synthesizer".to_string())),
+            (
+                "greet_the_person_by_name".to_string(),
+                Some("openai-compatible:fake".to_string())
+            ),
+        ]
+    );
+    assert!(server.requests().iter().all(|r| !r
+        .raw_body
+        .contains("Implement this function:\n\n```python\ndef shout")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_answers_from_the_session_without_the_network() {
+    let server = FakeServer::start(table(vec![
+        rule("Double the number", &["def double(x):\n    return x * 2"]),
+        rule(
+            "Upper-case the text",
+            &["def shout(s):\n    return s.upper() + '!'"],
+        ),
+    ]))
+    .await
+    .unwrap();
+    let fx = Fixture::new(SKETCH);
+    {
+        let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+        assert!(compile(&mut engine, &backend(&server)).await.success());
+    }
+    server.stop();
+    // A fresh session file with the recorded transcripts but no implementations.
+    let path = fx.dir.path().join("sessions/prog.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    doc["holes"] = serde_json::json!({});
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let replay = Backend::Replay {
+        name: "openai-compatible:fake".to_string(),
+    };
+    let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+    let report = compile(&mut engine, &replay).await;
+    assert!(report.success(), "{report:#?}");
+}

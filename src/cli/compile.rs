@@ -139,7 +139,10 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
             _ => {}
         }
         if let Some(bar) = &bar {
-            bar.set_message(format!("in flight: {}", show::short(&in_flight.join(", "), 80)));
+            bar.set_message(format!(
+                "in flight: {}",
+                show::short(&in_flight.join(", "), 80)
+            ));
         }
         let line = match &event {
             Event::HoleQueued { .. } | Event::Tokens { .. } | Event::CombinationSearch { .. } => None,
