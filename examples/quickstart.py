@@ -21,6 +21,8 @@ def long_words(ws: list[str]) -> list[str]:
     ['r2d2', 'abcd']
     >>> long_words(['tiny', 'cats', 'nap', 'elephant'])
     ['tiny', 'cats', 'elephant']
+    >>> long_words(['o.k.', 'no'])
+    ['o.k.']
     """
 
 
