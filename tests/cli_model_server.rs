@@ -59,7 +59,11 @@ fn arc_sketch_compiles_against_a_local_openai_compatible_server() {
         "--json",
     ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["success"], serde_json::json!(true));
     assert_eq!(doc["report"]["usage"]["requests"], serde_json::json!(2));

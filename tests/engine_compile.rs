@@ -192,6 +192,10 @@ async fn unchanged_recompile_makes_no_request_and_an_edit_recompiles_one_hole() 
         let report = compile(&mut engine, &backend).await;
         assert!(report.success());
         assert_eq!(report.usage.requests, 0);
+        assert!(
+            !engine.python_started(),
+            "an unchanged recompile re-ran checks that had passed on the same code"
+        );
     }
     assert_eq!(
         server.request_count(),
@@ -456,4 +460,49 @@ async fn replay_answers_from_the_session_without_the_network() {
     let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
     let report = compile(&mut engine, &replay).await;
     assert!(report.success(), "{report:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_example_that_the_saved_code_fails_gets_the_hole_filled_again() {
+    let server = FakeServer::start(table(vec![
+        rule(
+            "Double the number",
+            &[
+                "def double(x):\n    return x + 2",
+                "def double(x):\n    return x * 2",
+            ],
+        ),
+        rule(
+            "Upper-case the text",
+            &["def shout(s):\n    return s.upper() + '!'"],
+        ),
+    ]))
+    .await
+    .unwrap();
+    let fx = Fixture::new(SKETCH);
+    let backend = backend(&server);
+    {
+        let mut engine = Engine::open(fx.options(settings(2, 0))).unwrap();
+        assert!(compile(&mut engine, &backend).await.success());
+        // x + 2 passes double(2) == 4: the examples did not pin the hole down.
+        assert!(engine
+            .session()
+            .current_code("double")
+            .unwrap()
+            .contains("x + 2"));
+    }
+    let more = SKETCH.replace(
+        ">>> double(2)\n    4\n",
+        ">>> double(2)\n    4\n    >>> double(5)\n    10\n",
+    );
+    assert_ne!(more, SKETCH);
+    std::fs::write(&fx.sketch, more).unwrap();
+    let mut engine = Engine::open(fx.options(settings(2, 0))).unwrap();
+    let report = compile(&mut engine, &backend).await;
+    assert!(report.success(), "{report:#?}");
+    assert!(engine
+        .session()
+        .current_code("double")
+        .unwrap()
+        .contains("x * 2"));
 }

@@ -15,23 +15,23 @@ use crate::sketch::{self, Example, RenderMode, Rendered};
 
 use std::sync::Arc;
 
-use crate::exec::Runner;
 use crate::sketch::Sketch;
 
 use super::{Engine, EngineError};
 
-/// What checking needs, cheap to clone into concurrent tasks.
+/// What checking needs, cheap to clone into concurrent tasks. The worker pool starts on
+/// the first check, so work that needs no Python (an unchanged recompile) never pays for it.
 #[derive(Clone)]
 pub struct Checker {
     pub sketch: Arc<Sketch>,
-    pub runner: Arc<Runner>,
+    pool: super::Pool,
 }
 
 impl Engine {
     pub async fn checker(&self) -> Result<Checker, EngineError> {
         Ok(Checker {
             sketch: self.sketch.clone(),
-            runner: self.runner().await?,
+            pool: self.pool.clone(),
         })
     }
 }
@@ -65,6 +65,27 @@ pub struct CheckReport {
 impl CheckReport {
     pub fn passed(&self) -> bool {
         self.fatal.is_none() && self.results.iter().all(|r| r.passed)
+    }
+
+    /// The report of a check that passed before on exactly this program and these
+    /// examples, rebuilt without running it again (no trace: nothing ran).
+    pub fn remembered(examples: &[Example]) -> CheckReport {
+        CheckReport {
+            results: examples
+                .iter()
+                .map(|e| ExampleResult {
+                    call: e.call.clone(),
+                    expected: Some(e.expected.clone()),
+                    actual: Some(e.expected.clone()),
+                    passed: true,
+                    error: None,
+                    trace: Vec::new(),
+                })
+                .collect(),
+            fatal: None,
+            needs_hole: None,
+            stdout: String::new(),
+        }
     }
 
     pub fn passed_count(&self) -> usize {
@@ -149,7 +170,12 @@ impl Checker {
                 .collect(),
             stop_at_first_failure: false,
         };
-        let outcome = self.runner.check(&request).await?;
+        let outcome = self
+            .pool
+            .runner(&self.sketch.prelude)
+            .await?
+            .check(&request)
+            .await?;
         Ok(self.report(&rendered, examples, outcome))
     }
 
@@ -180,7 +206,12 @@ impl Checker {
                 .collect(),
             stop_at_first_failure: false,
         };
-        let outcome = self.runner.check(&request).await?;
+        let outcome = self
+            .pool
+            .runner(&self.sketch.prelude)
+            .await?
+            .check(&request)
+            .await?;
         Ok(self.report(&rendered, &examples, outcome))
     }
 

@@ -22,7 +22,7 @@ use crate::synth;
 
 use super::check::{CheckReport, Checker};
 use super::events::{Event, Events};
-use super::fingerprint::fingerprint;
+use super::fingerprint::{check_hash, fingerprint};
 use super::sample::{self, Backend};
 use super::{prompt, Engine, EngineError, SearchSettings};
 
@@ -193,6 +193,13 @@ impl Engine {
             if examples.is_empty() {
                 continue;
             }
+            let record = self.session().holes.get(&hole.id);
+            let seen = check_hash(code, &examples);
+            if record.is_some_and(|r| {
+                r.status == HoleStatus::Passing && r.verified.as_deref() == Some(seen.as_str())
+            }) {
+                continue;
+            }
             let report = checker
                 .check_candidate(&impls, &hole.id, code, &examples)
                 .await?;
@@ -245,7 +252,12 @@ impl Engine {
                 record.current = Some(record.versions.len() - 1);
             }
             record.status = outcome.status.unwrap_or(HoleStatus::Unchecked);
+            record.verified = None;
             let verified = record.status == HoleStatus::Passing;
+            if verified {
+                let examples = self.examples_for(&outcome.hole);
+                self.record_mut(&outcome.hole).verified = Some(check_hash(code, &examples));
+            }
             self.clear_stale(&outcome.hole);
             events.send(Event::HoleFilled {
                 hole: outcome.hole.clone(),

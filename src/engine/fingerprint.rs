@@ -28,3 +28,19 @@ pub fn fingerprint(hole: &Hole) -> String {
     let digest = hasher.finalize();
     hex::encode(&digest[..12])
 }
+
+/// A hash of what a check saw (code and examples, or a whole program and its examples).
+/// When it matches the one saved after a passing check, the check need not run again.
+pub fn check_hash(code: &str, examples: &[crate::sketch::Example]) -> String {
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    field(code.as_bytes());
+    for e in examples {
+        field(e.call.as_bytes());
+        field(e.expected.as_bytes());
+    }
+    hex::encode(&hasher.finalize()[..12])
+}

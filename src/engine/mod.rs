@@ -87,14 +87,34 @@ pub struct EngineOptions {
     pub search: SearchSettings,
 }
 
+/// The worker pool, started once on first use and shared by every clone.
+#[derive(Clone)]
+pub(crate) struct Pool {
+    cell: Arc<OnceCell<Arc<Runner>>>,
+    config: ExecConfig,
+}
+
+impl Pool {
+    pub(crate) async fn runner(&self, prelude: &str) -> Result<Arc<Runner>, EngineError> {
+        let runner = self
+            .cell
+            .get_or_try_init(|| async {
+                Runner::start(self.config.clone(), prelude)
+                    .await
+                    .map(Arc::new)
+            })
+            .await?;
+        Ok(runner.clone())
+    }
+}
+
 pub struct Engine {
     pub sketch: Arc<Sketch>,
     store: Store,
     session: SessionFile,
     /// Examples from `--examples FILE`, by function name.
     file_examples: Vec<(String, Example)>,
-    exec_config: ExecConfig,
-    runner: OnceCell<Arc<Runner>>,
+    pool: Pool,
     pub search: SearchSettings,
     /// Holes whose saved implementation no longer matches the sketch.
     stale: Vec<String>,
@@ -125,8 +145,10 @@ impl Engine {
             store,
             session,
             file_examples,
-            exec_config: options.exec,
-            runner: OnceCell::new(),
+            pool: Pool {
+                cell: Arc::new(OnceCell::new()),
+                config: options.exec,
+            },
             search: options.search,
             stale: Vec::new(),
         };
@@ -179,15 +201,12 @@ impl Engine {
 
     /// The pool of Python workers, started on first use with the sketch's prelude imported.
     pub async fn runner(&self) -> Result<Arc<Runner>, EngineError> {
-        let runner = self
-            .runner
-            .get_or_try_init(|| async {
-                Runner::start(self.exec_config.clone(), &self.sketch.prelude)
-                    .await
-                    .map(Arc::new)
-            })
-            .await?;
-        Ok(runner.clone())
+        self.pool.runner(&self.sketch.prelude).await
+    }
+
+    /// Whether the Python worker pool has been started (it starts on the first check).
+    pub fn python_started(&self) -> bool {
+        self.pool.cell.initialized()
     }
 
     /// Every example of a function or hole: its doctests, the session's store, and the

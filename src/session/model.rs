@@ -29,6 +29,9 @@ pub struct SessionFile {
     /// Token use over the life of the session.
     #[serde(default)]
     pub usage: Usage,
+    /// `check_hash` of the program and its examples when they last all passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program_verified: Option<String>,
     /// Operations in the order they happened, for `history`, undo and redo.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
@@ -43,6 +46,7 @@ impl SessionFile {
             examples: Vec::new(),
             transcripts: BTreeMap::new(),
             usage: Usage::default(),
+            program_verified: None,
             history: Vec::new(),
         }
     }
@@ -67,6 +71,10 @@ pub struct HoleRecord {
     pub current: Option<usize>,
     #[serde(default)]
     pub status: HoleStatus,
+    /// `check_hash` of the code and examples of the last passing check, so an unchanged
+    /// recompile does not start Python to check them again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<String>,
     /// Why the last attempt failed, for front ends to show.
     #[serde(default)]
     pub last_failure: Option<String>,
