@@ -71,14 +71,14 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     match result {
         Ok(s) => {
-            println!(
+            super::outln(format_args!(
                 "{file}: ok: {} hole{}, {} function{}, entry `{}`",
                 s.holes.len(),
                 if s.holes.len() == 1 { "" } else { "s" },
                 s.functions.len(),
                 if s.functions.len() == 1 { "" } else { "s" },
                 s.entry
-            );
+            ))?;
         }
         Err(e) => print_error(&e),
     }

@@ -33,17 +33,17 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
         .context("starting a Python worker")?;
     let report = runner.sandbox_report();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(report)?);
+        super::outln(format_args!("{}", serde_json::to_string_pretty(report)?))?;
     } else {
-        println!(
+        super::outln(format_args!(
             "python: {} ({})",
             report.python.display(),
             report.python_version
-        );
-        println!("sandbox layers:");
+        ))?;
+        super::outln(format_args!("sandbox layers:"))?;
         for layer in &report.layers {
             let mark = if layer.active { "active " } else { "MISSING" };
-            println!("  [{mark}] {}: {}", layer.name, layer.detail);
+            super::outln(format_args!("  [{mark}] {}: {}", layer.name, layer.detail))?;
         }
         for warning in report.warnings() {
             eprintln!("warning: {warning}");
