@@ -3,6 +3,9 @@
 //! sketch file byte for byte where an operation writes it, and that undo brings back
 //! exactly what was there.
 
+// Helpers outside #[test] functions fail loudly too: a broken fixture is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -47,6 +47,8 @@ struct Search<'a> {
     cancel: &'a CancellationToken,
     outcome: HoleOutcome,
     tried: usize,
+    /// Candidates identical to the implementation in use.
+    same: usize,
     best_failure: Option<(String, String)>,
 }
 
@@ -125,6 +127,7 @@ impl Engine {
                 ..HoleOutcome::default()
             },
             tried: 0,
+            same: 0,
             best_failure: None,
         };
         let settings = self.search.clone();
@@ -161,6 +164,10 @@ impl Engine {
         } else {
             Some(match &search.best_failure {
                 Some((_, f)) => f.clone(),
+                None if search.same == search.tried && search.tried > 0 => format!(
+                    "all {} candidate(s) were the implementation in use; add an example it fails, or reword the hole",
+                    search.tried
+                ),
                 None => format!(
                     "none of the {} candidate(s) was usable{}",
                     search.tried,
@@ -271,6 +278,9 @@ impl Engine {
             let origin = Origin::Model {
                 model: search.model.clone(),
             };
+            if Some(code.as_str()) == current {
+                search.same += 1;
+            }
             if search.examples.is_empty() {
                 if report.fatal.is_none() && Some(code.as_str()) != current {
                     search.outcome.chosen = Some((code, origin));
