@@ -224,12 +224,15 @@ impl Repl {
                 Next::Interrupted => continue,
                 Next::End => break,
             };
+            let opened_at = self.input.line_number();
             let body = match heredoc_tag(&line) {
                 Some(tag) => match self.read_heredoc(tag) {
                     Some(body) => Some(body),
                     None => {
                         summary.errors += 1;
-                        self.report_error(&format!("the input ended before the closing `{tag}`"));
+                        self.say(&format!(
+                            "error: line {opened_at}: the input ended before the closing `{tag}`"
+                        ));
                         break;
                     }
                 },
