@@ -12,6 +12,7 @@ pub mod cli;
 pub mod engine;
 pub mod exec;
 pub mod llm;
+pub mod repl;
 pub mod session;
 pub mod sketch;
 pub mod synth;

@@ -100,7 +100,7 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
     })
 }
 
-fn recorded_models(engine: &Engine) -> Vec<String> {
+pub(crate) fn recorded_models(engine: &Engine) -> Vec<String> {
     let mut transcripts: Vec<_> = engine.session().transcripts.values().collect();
     transcripts.sort_by_key(|t| t.created);
     let mut out: Vec<String> = Vec::new();

@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod export;
 pub mod holes;
 pub mod models;
+pub mod repl;
 pub mod run;
 pub mod show;
 pub mod trace;
@@ -44,6 +45,8 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// Run the program on every example of its entry.
     Run(run::RunArgs),
+    /// Repair the program hole by hole: an interactive REPL, or a script piped to stdin.
+    Repl(repl::ReplArgs),
     /// Run once and show every hole call with its arguments and result.
     Trace(trace::TraceArgs),
     /// Write the finished program as plain Python, with a pytest file of its examples.
@@ -79,6 +82,7 @@ pub fn main() -> ExitCode {
         Some(Command::Holes(args)) => holes::run(&args),
         Some(Command::Compile(args)) => compile::run(&args),
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Repl(args)) => repl::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Models(args)) => Ok(models::run(&args)),

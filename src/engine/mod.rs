@@ -12,6 +12,8 @@ pub mod compile;
 pub mod events;
 pub mod export;
 pub mod fingerprint;
+pub mod history;
+pub mod ops;
 pub mod prompt;
 pub mod sample;
 
@@ -43,6 +45,8 @@ pub enum EngineError {
     Render(String),
     #[error("no function or hole named `{0}` in the sketch")]
     UnknownFunction(String),
+    #[error(transparent)]
+    Op(#[from] ops::OpError),
     #[error("{0}")]
     Other(String),
 }
@@ -118,6 +122,11 @@ pub struct Engine {
     pub search: SearchSettings,
     /// Holes whose saved implementation no longer matches the sketch.
     stale: Vec<String>,
+    /// The sketch file and how it was parsed, to parse it again after an edit.
+    sketch_path: PathBuf,
+    parse_options: ParseOptions,
+    /// The operation being recorded for undo, while one is open.
+    group: Option<history::Group>,
 }
 
 impl Engine {
@@ -151,6 +160,11 @@ impl Engine {
             },
             search: options.search,
             stale: Vec::new(),
+            sketch_path: options.sketch.clone(),
+            parse_options: ParseOptions {
+                entry: options.entry.clone(),
+            },
+            group: None,
         };
         engine.reconcile();
         Ok(engine)

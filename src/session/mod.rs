@@ -10,7 +10,7 @@ pub mod model;
 pub mod store;
 
 pub use model::{
-    HistoryEntry, HoleRecord, HoleStatus, ImplVersion, Origin, SessionFile, StoredExample,
-    Transcript, Usage,
+    HistoryEntry, HoleRecord, HoleState, HoleStatus, ImplVersion, LastTrace, Origin, SessionFile,
+    Snapshot, StoredExample, TracedCall, Transcript, Usage,
 };
 pub use store::{default_session_path, SessionError, Store};

@@ -35,6 +35,13 @@ pub struct SessionFile {
     /// Operations in the order they happened, for `history`, undo and redo.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// Operations undone and not yet redone, the most recently undone last. A new
+    /// operation clears it, as in every editor.
+    #[serde(default)]
+    pub redo: Vec<HistoryEntry>,
+    /// The hole calls of the last trace, so a call can be pinned as an example later.
+    #[serde(default)]
+    pub last_trace: Option<LastTrace>,
 }
 
 impl SessionFile {
@@ -48,6 +55,8 @@ impl SessionFile {
             usage: Usage::default(),
             program_verified: None,
             history: Vec::new(),
+            redo: Vec::new(),
+            last_trace: None,
         }
     }
 
@@ -183,6 +192,63 @@ pub struct HistoryEntry {
     pub operation: String,
     pub hole: Option<String>,
     pub created: u64,
+    /// The state before and after the operation; undo restores `before`, redo `after`.
+    /// Entries written before undo existed have neither and cannot be undone.
+    #[serde(default)]
+    pub before: Option<Snapshot>,
+    #[serde(default)]
+    pub after: Option<Snapshot>,
+}
+
+/// What undo and redo restore: the sketch text, which implementation each hole uses, and
+/// the stored examples. Implementation versions are append-only, so an index into a
+/// hole's `versions` names the same code forever and snapshots stay small.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// SHA-256 (hex) of the sketch file's bytes at this point.
+    pub sketch_hash: String,
+    /// The sketch file's text, kept only when the operation changed it.
+    #[serde(default)]
+    pub sketch_text: Option<String>,
+    #[serde(default)]
+    pub holes: BTreeMap<String, HoleState>,
+    #[serde(default)]
+    pub examples: Vec<StoredExample>,
+}
+
+/// The parts of a `HoleRecord` an operation can change, apart from its append-only lists.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HoleState {
+    pub fingerprint: String,
+    #[serde(default)]
+    pub current: Option<usize>,
+    #[serde(default)]
+    pub status: HoleStatus,
+    #[serde(default)]
+    pub last_failure: Option<String>,
+}
+
+/// The last trace: the call that was run and every hole call it made.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LastTrace {
+    pub call: String,
+    pub calls: Vec<TracedCall>,
+}
+
+/// One hole call of a trace, as plain Python source text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TracedCall {
+    /// The number the trace shows (`#3`), used to pin the call as an example.
+    pub id: usize,
+    pub function: String,
+    /// Argument names and values (Python source) as they were when the call started.
+    pub args: Vec<(String, String)>,
+    pub result: Option<String>,
+    /// `ExcType: message` when the call raised.
+    pub error: Option<String>,
+    /// Whether an argument or the result was cut short when recorded.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 pub fn now() -> u64 {

@@ -203,6 +203,12 @@ pub fn set_description(sketch: &Sketch, id: &str, text: &str) -> Result<String, 
     Ok(out)
 }
 
+/// True when `text` is one Python expression (it may span lines), as an example's call
+/// and expected value must be.
+pub fn is_expression(text: &str) -> bool {
+    ExprChecker::new().is_some_and(|mut c| c.is_expression(text))
+}
+
 /// The sketch source with a doctest example `>>> call` / `expected` added to the
 /// docstring of function or named hole `name` (a docstring is created if it has none).
 pub fn add_example(

@@ -23,7 +23,9 @@ mod render;
 mod source;
 mod values;
 
-pub use edit::{add_example, escape_description, replace_span, set_description, LiteralStyle};
+pub use edit::{
+    add_example, escape_description, is_expression, replace_span, set_description, LiteralStyle,
+};
 pub use error::{Diagnostic, EditError, RenderError, SketchError};
 pub use examples_file::load_examples_file;
 pub use graph::TreeNode;
