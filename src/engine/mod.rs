@@ -94,7 +94,7 @@ pub struct EngineOptions {
 /// The worker pool, started once on first use and shared by every clone.
 #[derive(Clone)]
 pub(crate) struct Pool {
-    cell: Arc<OnceCell<Arc<Runner>>>,
+    pub(crate) cell: Arc<OnceCell<Arc<Runner>>>,
     config: ExecConfig,
 }
 

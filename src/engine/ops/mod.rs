@@ -180,7 +180,7 @@ impl Engine {
     fn install_sketch(&mut self, parsed: sketch::Sketch) {
         if parsed.prelude != self.sketch.prelude {
             // The workers imported the old prelude; start fresh ones on next use.
-            self.runner = OnceCell::new();
+            self.pool.cell = Arc::new(OnceCell::new());
         }
         self.sketch = Arc::new(parsed);
         self.reconcile();
