@@ -15,3 +15,4 @@ pub mod llm;
 pub mod session;
 pub mod sketch;
 pub mod synth;
+pub mod tui;

@@ -18,6 +18,7 @@ pub mod models;
 pub mod run;
 pub mod show;
 pub mod trace;
+pub mod tui;
 
 use std::process::ExitCode;
 
@@ -27,7 +28,8 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "anpl",
     version,
-    about = "Natural programming: Python sketches with holes filled by language models and checked against examples"
+    about = "Natural programming: Python sketches with holes filled by language models and checked against examples",
+    override_usage = "anpl SKETCH [OPTIONS]   opens the terminal UI (see `anpl SKETCH --help`)\n       anpl <COMMAND>"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -68,6 +70,9 @@ pub enum BenchCommand {
 }
 
 pub fn main() -> ExitCode {
+    if let Some(args) = tui::open_args() {
+        return finish(tui::run(&args));
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         None => {
@@ -87,6 +92,10 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(BenchCommand::Exec(args))) => bench_exec::run(args),
         Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(&args),
     };
+    finish(result)
+}
+
+fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
