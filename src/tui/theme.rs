@@ -32,6 +32,8 @@ pub struct Theme {
     pub operator: Style,
     /// Drawn over a grid cell whose value differs from the expected grid's.
     pub diff_mark: Style,
+    /// A grid cell's value, faint on its colour.
+    pub grid_digit: Style,
 }
 
 impl Default for Theme {
@@ -57,6 +59,7 @@ impl Default for Theme {
             builtin: Style::new().fg(Color::Cyan),
             operator: Style::new().fg(Color::White),
             diff_mark: Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
+            grid_digit: Style::new().fg(Color::Gray).add_modifier(Modifier::DIM),
         }
     }
 }

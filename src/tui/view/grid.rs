@@ -2,14 +2,20 @@
 //! square. With a grid to compare against, cells that differ are marked, so a wrong pixel in
 //! a 30×30 ARC output stands out.
 
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::tui::theme::Theme;
 use crate::tui::values::Grid;
 
-const MARK: &str = "××";
-const CELL: &str = "  ";
+/// A cell is two columns: its value in a colour that reads on its background, or, where
+/// it differs from the grid it is compared with, a mark and the value.
+fn cell_text(value: i64, differs: bool) -> String {
+    match (differs, value) {
+        (true, v) if v < 10 => format!("×{v}"),
+        (true, _) => "××".to_string(),
+        (false, v) => format!("{v:>2}"),
+    }
+}
 
 /// One line per row of `grid`; cells differing from `against` carry the diff mark.
 pub fn grid_lines(grid: &Grid, against: Option<&Grid>, theme: &Theme) -> Vec<Line<'static>> {
@@ -27,16 +33,16 @@ pub(super) fn row_spans(
     let mut spans = Vec::with_capacity(grid.width());
     for col in 0..grid.width() {
         let Some(v) = grid.get(row, col) else {
-            spans.push(Span::raw(CELL));
+            spans.push(Span::raw("  "));
             continue;
         };
         let differs = against.is_some_and(|a| grid.differs(a, row, col));
         let style = if differs {
             theme.diff_mark.bg(theme.arc(v))
         } else {
-            Style::new().bg(theme.arc(v))
+            theme.grid_digit.bg(theme.arc(v))
         };
-        spans.push(Span::styled(if differs { MARK } else { CELL }, style));
+        spans.push(Span::styled(cell_text(v, differs), style));
     }
     spans
 }

@@ -15,10 +15,15 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let in_flight: u32 = app.in_flight.values().sum();
     let tokens_in = usage.input_tokens + app.live_tokens.0;
     let tokens_out = usage.output_tokens + app.live_tokens.1;
-    let mut text = format!(
+    // The running operation first, so a narrow terminal still shows it.
+    let mut text = match &app.operation {
+        Some(op) => format!(" {} {}… │", spinner(app.tick), op.label),
+        None => String::new(),
+    };
+    text.push_str(&format!(
         " {} │ {} in flight │ {} + {} tokens",
         app.model, in_flight, tokens_in, tokens_out
-    );
+    ));
     if usage.cost_usd > 0.0 {
         text.push_str(&format!(" │ ${:.4}", usage.cost_usd));
     }
@@ -27,9 +32,6 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         app.display_path(std::path::Path::new(&app.snapshot.sketch.file)),
         app.display_path(&app.snapshot.session_path)
     ));
-    if let Some(op) = &app.operation {
-        text.push_str(&format!(" │ {} {}…", spinner(app.tick), op.label));
-    }
     let width = area.width as usize;
     let line = truncate_line(Line::raw(format!("{text:<width$}")), width);
     frame.render_widget(Paragraph::new(line).style(app.theme.status_bar), area);
