@@ -258,7 +258,12 @@ async fn compile(
     while let Ok(event) = rx.try_recv() {
         sender.send(AppEvent::Engine(event));
     }
-    result.map(|r| summary(&r)).map_err(|e| e.to_string())
+    // A compile that leaves a hole or the program failing is reported in the error tone.
+    match result {
+        Ok(report) if report.success() => Ok(summary(&report)),
+        Ok(report) => Err(summary(&report)),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn summary(report: &CompileReport) -> String {

@@ -53,6 +53,10 @@ def recolor(grid: np.ndarray) -> np.ndarray:
 
 
 def main(grid: np.ndarray) -> np.ndarray:
+    """
+    >>> main(np.array([[1, 0], [0, 1]]))
+    np.array([[2, 0], [0, 2]])
+    """
     return recolor(grid)
 "#;
 
