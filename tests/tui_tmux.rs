@@ -29,7 +29,7 @@ struct Tmux {
 impl Tmux {
     fn new(name: &str) -> Tmux {
         let config = tempfile::NamedTempFile::new().unwrap();
-        // Keep the pane after the program exits so its exit status can be read.
+        // Keep the pane after the program exits so the restored screen can be read.
         std::fs::write(config.path(), "set -g remain-on-exit on\n").unwrap();
         Tmux {
             socket: format!("anpl-test-{name}-{}", std::process::id()),
@@ -72,31 +72,41 @@ impl Tmux {
         }
     }
 
-    /// `Some(status)` once the program in the pane has exited.
-    fn exit_status(&self, limit: Duration) -> Option<i32> {
+    /// Wait until the screen no longer shows `text`.
+    fn wait_while(&self, text: &str, limit: Duration) {
+        let start = Instant::now();
+        while self.screen().contains(text) {
+            if start.elapsed() > limit {
+                panic!("the screen kept showing {text:?}:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// `Some(status)` once anpl has exited (the pane's shell writes it to `exit.txt`).
+    fn exit_status(&self, dir: &Path, limit: Duration) -> Option<i32> {
         let start = Instant::now();
         while start.elapsed() < limit {
-            let out = self.cmd(&[
-                "display",
-                "-p",
-                "-t",
-                "ui",
-                "#{pane_dead} #{pane_dead_status}",
-            ]);
-            let mut parts = out.split_whitespace();
-            if parts.next() == Some("1") {
-                return parts.next().and_then(|s| s.parse().ok());
+            if let Ok(text) = std::fs::read_to_string(dir.join("exit.txt")) {
+                if text.ends_with('\n') {
+                    return text.trim().parse().ok();
+                }
             }
             std::thread::sleep(Duration::from_millis(100));
         }
         None
     }
 
-    fn pane_pid(&self) -> i32 {
-        self.cmd(&["display", "-p", "-t", "ui", "#{pane_pid}"])
+    /// The pid of anpl: the only child of the pane's shell.
+    fn anpl_pid(&self) -> i32 {
+        let shell: i32 = self
+            .cmd(&["display", "-p", "-t", "ui", "#{pane_pid}"])
             .trim()
             .parse()
-            .unwrap()
+            .unwrap();
+        let children =
+            std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+        children.split_whitespace().next().unwrap().parse().unwrap()
     }
 }
 
@@ -141,11 +151,11 @@ impl Drop for FakeModel {
     }
 }
 
-/// Start `anpl prog.py` in a 100×30 tmux pane (the pane's process is anpl itself).
+/// Start `anpl prog.py` in a 100×30 tmux pane; its shell writes the exit status to exit.txt.
 fn open(name: &str, dir: &Path, model: &FakeModel) -> Tmux {
     let tmux = Tmux::new(name);
     let command = format!(
-        "exec env -i HOME={home} PATH={path} TERM=xterm-256color {anpl} prog.py --model openai-compatible:fake --base-url http://127.0.0.1:{port}/v1",
+        "env -i HOME={home} PATH={path} TERM=xterm-256color {anpl} prog.py --model openai-compatible:fake --base-url http://127.0.0.1:{port}/v1; echo $? > exit.txt",
         home = dir.display(),
         path = std::env::var("PATH").unwrap_or_default(),
         anpl = env!("CARGO_BIN_EXE_anpl"),
@@ -198,13 +208,19 @@ fn compile_trace_and_quit_in_a_real_terminal() {
     tmux.keys("?");
     tmux.wait_for("keys · Esc closes", Duration::from_secs(5));
     tmux.keys("Escape");
+    // ESC and a key sent together read as Alt+key; wait for the overlay to close first.
+    tmux.wait_while("keys · Esc closes", Duration::from_secs(5));
     tmux.keys(":");
+    tmux.wait_for(":▏", Duration::from_secs(5));
     tmux.keys("frobnicate");
     tmux.keys("Enter");
     tmux.wait_for("unknown command `frobnicate`", Duration::from_secs(5));
 
     tmux.keys("q");
-    assert_eq!(tmux.exit_status(Duration::from_secs(15)), Some(0));
+    assert_eq!(
+        tmux.exit_status(dir.path(), Duration::from_secs(15)),
+        Some(0)
+    );
     // The alternate screen is gone: the shell's screen is back.
     assert!(!tmux.screen().contains("holes 3/3"), "{}", tmux.screen());
     let session = std::fs::read_to_string(dir.path().join("sessions/prog.json")).unwrap();
@@ -224,11 +240,14 @@ fn sigterm_restores_the_terminal_and_keeps_the_session() {
     let tmux = open("sigterm", dir.path(), &model);
     tmux.keys("c");
     tmux.wait_for("compiled: 3 of 3", Duration::from_secs(30));
-    let pid = tmux.pane_pid();
+    let pid = tmux.anpl_pid();
     // SAFETY: kill(2) on the pid of the process this test started in its own tmux pane.
     let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
     assert_eq!(sent, 0);
-    assert_eq!(tmux.exit_status(Duration::from_secs(15)), Some(0));
+    assert_eq!(
+        tmux.exit_status(dir.path(), Duration::from_secs(15)),
+        Some(0)
+    );
     assert!(!tmux.screen().contains("holes 3/3"), "{}", tmux.screen());
     assert!(dir.path().join("sessions/prog.json").exists());
 }
