@@ -73,3 +73,14 @@ pub fn open_args() -> Option<TuiArgs> {
     }
     Some(OpenCli::parse().args)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::OpenCli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn open_arguments_are_consistent() {
+        OpenCli::command().debug_assert();
+    }
+}
