@@ -16,3 +16,4 @@ pub mod repl;
 pub mod session;
 pub mod sketch;
 pub mod synth;
+pub mod tui;

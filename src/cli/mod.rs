@@ -19,6 +19,7 @@ pub mod repl;
 pub mod run;
 pub mod show;
 pub mod trace;
+pub mod tui;
 
 use std::process::ExitCode;
 
@@ -28,7 +29,8 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "anpl",
     version,
-    about = "Natural programming: Python sketches with holes filled by language models and checked against examples"
+    about = "Natural programming: Python sketches with holes filled by language models and checked against examples",
+    override_usage = "anpl SKETCH [OPTIONS]   opens the terminal UI (see `anpl SKETCH --help`)\n       anpl <COMMAND>"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -71,6 +73,9 @@ pub enum BenchCommand {
 }
 
 pub fn main() -> ExitCode {
+    if let Some(args) = tui::open_args() {
+        return finish(tui::run(&args));
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         None => {
@@ -91,6 +96,10 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(BenchCommand::Exec(args))) => bench_exec::run(args),
         Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(&args),
     };
+    finish(result)
+}
+
+fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {

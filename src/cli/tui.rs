@@ -1,0 +1,86 @@
+//! `anpl SKETCH`: open the terminal UI on a sketch. Resolves the model configuration and
+//! opens the engine here (so a bad flag or sketch is reported before the screen is taken),
+//! then hands the UI a factory that builds the model backend for each compile.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::args::{backend, environment, search_settings, SketchArgs};
+use super::models::{load_config, ModelFlags};
+use super::runtime;
+use crate::engine::Engine;
+use crate::tui::{BackendFactory, TuiOptions};
+
+#[derive(Debug, Clone, Args)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub sketch: SketchArgs,
+    #[command(flatten)]
+    pub model: ModelFlags,
+}
+
+pub fn run(args: &TuiArgs) -> Result<ExitCode> {
+    let env = environment();
+    let config = load_config(&args.model)?;
+    // A misconfigured model is reported now, not at the first compile inside the UI.
+    if let Some(problem) = config.problems().first() {
+        anyhow::bail!("{problem}");
+    }
+    let engine = Engine::open(args.sketch.engine_options(&env, search_settings(&config)))?;
+    let notice = config.offline_notice();
+    let model = config.model.value.to_string();
+    let factory: BackendFactory = Arc::new(move |cancel, recorded| {
+        backend(&config, cancel, recorded).map_err(|e| format!("{e:#}"))
+    });
+    let rt = runtime()?;
+    rt.block_on(crate::tui::run(TuiOptions {
+        engine,
+        model,
+        backend: factory,
+        cwd: std::env::current_dir().ok(),
+        notice,
+    }))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The parser for `anpl SKETCH [OPTIONS]`.
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "anpl",
+    version,
+    about = "Open the terminal UI on a sketch (creating or resuming its session)"
+)]
+struct OpenCli {
+    #[command(flatten)]
+    args: TuiArgs,
+}
+
+/// `Some` when the first argument is a path rather than a subcommand or a flag: then the
+/// command line is `anpl SKETCH [OPTIONS]` and is parsed (exiting on a usage error) here.
+pub fn open_args() -> Option<TuiArgs> {
+    use clap::{CommandFactory, Parser};
+    let first = std::env::args_os().nth(1)?;
+    let first = first.to_str().unwrap_or("-");
+    let is_subcommand = super::Cli::command()
+        .get_subcommands()
+        .any(|c| c.get_name() == first || c.get_all_aliases().any(|a| a == first))
+        || first == "help";
+    if first.starts_with('-') || is_subcommand {
+        return None;
+    }
+    Some(OpenCli::parse().args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OpenCli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn open_arguments_are_consistent() {
+        OpenCli::command().debug_assert();
+    }
+}

@@ -1,0 +1,317 @@
+//! The driver carries out the app's [`Effect`]s. The engine lives in one background task
+//! that takes operations (compile, export, shutdown) one at a time, forwards their progress
+//! events in order, and sends a fresh [`Snapshot`] when each ends. Checks (run, trace, a
+//! hole's examples) need only the warm worker pool and the snapshot's implementations, so
+//! they run as their own tasks beside it; a newer check of the same kind aborts the older
+//! one (latest wins), and the app drops any result whose generation is stale.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::event::{AppEvent, AppSender, CheckJob, Effect};
+use super::snapshot::Snapshot;
+use crate::engine::check::Checker;
+use crate::engine::compile::CompileReport;
+use crate::engine::{Backend, Engine, Events};
+use crate::session::HoleStatus;
+use crate::sketch::Example;
+
+/// Builds the model backend for one compile, given that compile's cancellation token and
+/// the models recorded in the session (for `replay`). The CLI supplies it, so the UI never
+/// reads configuration itself. An `Err` is shown to the user as it is.
+pub type BackendFactory =
+    Arc<dyn Fn(&CancellationToken, &[String]) -> Result<Backend, String> + Send + Sync>;
+
+enum EngineOp {
+    Compile {
+        generation: u64,
+        only: Option<Vec<String>>,
+        backend: Backend,
+        cancel: CancellationToken,
+    },
+    Export {
+        generation: u64,
+        path: String,
+    },
+    Shutdown(oneshot::Sender<Result<(), String>>),
+}
+
+type CheckerState = Option<Result<Checker, String>>;
+
+pub struct Driver {
+    ops: mpsc::UnboundedSender<EngineOp>,
+    checker: watch::Receiver<CheckerState>,
+    sender: AppSender,
+    backend: BackendFactory,
+    cancel: Option<CancellationToken>,
+    /// The running run or trace.
+    job: Option<JoinHandle<()>>,
+    /// The running check of the selected hole's examples.
+    hole_job: Option<JoinHandle<()>>,
+    engine_task: JoinHandle<()>,
+}
+
+impl Driver {
+    /// Move the engine into its task and start its Python workers. Must be called within a
+    /// tokio runtime.
+    pub fn start(engine: Engine, sender: AppSender, backend: BackendFactory) -> Driver {
+        let (ops, receiver) = mpsc::unbounded_channel();
+        let (checker_tx, checker) = watch::channel(None);
+        let engine_task = tokio::spawn(engine_task(engine, receiver, sender.clone(), checker_tx));
+        Driver {
+            ops,
+            checker,
+            sender,
+            backend,
+            cancel: None,
+            job: None,
+            hole_job: None,
+            engine_task,
+        }
+    }
+
+    pub fn perform(&mut self, effect: Effect, snapshot: &Arc<Snapshot>) {
+        match effect {
+            Effect::Compile { generation, only } => {
+                let cancel = CancellationToken::new();
+                match (self.backend)(&cancel, &snapshot.recorded_models) {
+                    Ok(backend) => {
+                        self.cancel = Some(cancel.clone());
+                        let _ = self.ops.send(EngineOp::Compile {
+                            generation,
+                            only,
+                            backend,
+                            cancel,
+                        });
+                    }
+                    Err(e) => self.sender.send(AppEvent::OperationDone {
+                        generation,
+                        result: Err(e),
+                    }),
+                }
+            }
+            Effect::Export { generation, path } => {
+                let _ = self.ops.send(EngineOp::Export { generation, path });
+            }
+            Effect::Check { job, generation } => self.check(job, generation, snapshot),
+            Effect::Cancel => self.cancel(),
+            // The loop ends itself; `shutdown` does the rest.
+            Effect::Quit => {}
+        }
+    }
+
+    fn check(&mut self, job: CheckJob, generation: u64, snapshot: &Snapshot) {
+        let entry = snapshot.sketch.entry.as_str();
+        let mut impls = snapshot.implementations.clone();
+        let (examples, trace): (Vec<Example>, bool) = match &job {
+            CheckJob::Run => (snapshot.examples_of(entry).to_vec(), true),
+            CheckJob::Trace(n) => (
+                snapshot
+                    .examples_of(entry)
+                    .get(*n)
+                    .cloned()
+                    .into_iter()
+                    .collect(),
+                true,
+            ),
+            CheckJob::Hole(hole) => {
+                // A stale hole is left out of runs, but its own table shows how its saved
+                // code does against its (changed) examples.
+                if let Some(code) = snapshot.holes.get(hole).and_then(|h| h.code.clone()) {
+                    impls.insert(hole.clone(), code);
+                }
+                (snapshot.examples_of(hole).to_vec(), false)
+            }
+        };
+        let mut checker = self.checker.clone();
+        let sender = self.sender.clone();
+        let is_hole = matches!(job, CheckJob::Hole(_));
+        let handle = tokio::spawn(async move {
+            let ready = checker
+                .wait_for(Option::is_some)
+                .await
+                .map(|state| state.clone())
+                .ok()
+                .flatten();
+            let result = match ready {
+                Some(Ok(checker)) => checker
+                    .check_examples(&impls, &examples, trace)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Some(Err(e)) => Err(e),
+                None => Err("the engine stopped".to_string()),
+            };
+            sender.send(AppEvent::Checked {
+                job,
+                generation,
+                result,
+            });
+        });
+        let slot = if is_hole {
+            &mut self.hole_job
+        } else {
+            &mut self.job
+        };
+        if let Some(old) = slot.replace(handle) {
+            old.abort();
+        }
+    }
+
+    /// Cancel the running compile (its token) and the running run or trace (its task).
+    fn cancel(&mut self) {
+        if let Some(cancel) = self.cancel.take() {
+            cancel.cancel();
+        }
+        if let Some(job) = self.job.take() {
+            job.abort();
+        }
+    }
+
+    /// Cancel what runs, let the engine save the session, and stop its task.
+    pub async fn shutdown(mut self) -> Result<(), String> {
+        self.cancel();
+        if let Some(job) = self.hole_job.take() {
+            job.abort();
+        }
+        let (reply, answer) = oneshot::channel();
+        if self.ops.send(EngineOp::Shutdown(reply)).is_err() {
+            return Err("the engine task had already stopped; the session was saved after the last operation".into());
+        }
+        let saved = match tokio::time::timeout(Duration::from_secs(10), answer).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err("the engine task stopped before saving".to_string()),
+            Err(_) => Err("the engine did not stop within 10 s; the session was saved after the last operation".to_string()),
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.engine_task).await;
+        saved
+    }
+}
+
+async fn engine_task(
+    mut engine: Engine,
+    mut ops: mpsc::UnboundedReceiver<EngineOp>,
+    sender: AppSender,
+    checker: watch::Sender<CheckerState>,
+) {
+    let ready = engine.checker().await.map_err(|e| e.to_string());
+    if let Err(e) = &ready {
+        sender.send(AppEvent::OperationDone {
+            generation: 0,
+            result: Err(format!("cannot start Python: {e}")),
+        });
+    }
+    let _ = checker.send(Some(ready));
+    while let Some(op) = ops.recv().await {
+        match op {
+            EngineOp::Compile {
+                generation,
+                only,
+                backend,
+                cancel,
+            } => {
+                let result = compile(&mut engine, &backend, only, &cancel, &sender).await;
+                let result = if cancel.is_cancelled() {
+                    Err("compile cancelled; holes already filled are kept".to_string())
+                } else {
+                    result
+                };
+                sender.send(AppEvent::Snapshot(Box::new(Snapshot::of(&engine))));
+                sender.send(AppEvent::OperationDone { generation, result });
+            }
+            EngineOp::Export { generation, path } => {
+                let result = export(&engine, Path::new(&path));
+                sender.send(AppEvent::OperationDone { generation, result });
+            }
+            EngineOp::Shutdown(reply) => {
+                let _ = reply.send(engine.save().map_err(|e| e.to_string()));
+                return;
+            }
+        }
+    }
+}
+
+/// Compile, forwarding the engine's events in the order they happen, all before the
+/// snapshot that follows (a late "queued" must not mark a finished hole).
+async fn compile(
+    engine: &mut Engine,
+    backend: &Backend,
+    only: Option<Vec<String>>,
+    cancel: &CancellationToken,
+    sender: &AppSender,
+) -> Result<String, String> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let events = Events::new(tx);
+    let run = engine.compile(backend, only.as_deref(), &events, cancel);
+    tokio::pin!(run);
+    let result = loop {
+        tokio::select! {
+            biased;
+            Some(event) = rx.recv() => sender.send(AppEvent::Engine(event)),
+            result = &mut run => break result,
+        }
+    };
+    while let Ok(event) = rx.try_recv() {
+        sender.send(AppEvent::Engine(event));
+    }
+    // A compile that leaves a hole or the program failing is reported in the error tone.
+    match result {
+        Ok(report) if report.success() => Ok(summary(&report)),
+        Ok(report) => Err(summary(&report)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn summary(report: &CompileReport) -> String {
+    let ok = report
+        .holes
+        .iter()
+        .filter(|h| matches!(h.status, HoleStatus::Passing | HoleStatus::Unchecked))
+        .count();
+    let mut text = format!("compiled: {ok} of {} hole(s) filled", report.holes.len());
+    if let Some(program) = &report.program {
+        text.push_str(&format!(
+            "; program: {} of {} example(s) pass",
+            program.passed_count(),
+            program.results.len()
+        ));
+    }
+    let u = &report.usage;
+    if u.requests > 0 {
+        text.push_str(&format!(
+            "; {} request(s), {} tokens",
+            u.requests,
+            u.input_tokens + u.output_tokens
+        ));
+    }
+    text
+}
+
+fn export(engine: &Engine, path: &Path) -> Result<String, String> {
+    let module = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .ok_or_else(|| {
+            format!(
+                "{}: the program's file name must be a Python module name (letters, digits, _)",
+                path.display()
+            )
+        })?;
+    let exported = engine.export(&module, false).map_err(|e| e.to_string())?;
+    let tests = path.with_file_name(format!("test_{module}.py"));
+    std::fs::write(path, &exported.program)
+        .map_err(|e| format!("{}: cannot write the program: {e}", path.display()))?;
+    std::fs::write(&tests, &exported.tests)
+        .map_err(|e| format!("{}: cannot write the tests: {e}", tests.display()))?;
+    Ok(format!(
+        "wrote {} and {} ({} example(s))",
+        path.display(),
+        tests.display(),
+        exported.example_count
+    ))
+}

@@ -1,0 +1,80 @@
+//! The one message type the UI loop handles, and the cloneable sender every background
+//! job reports through (no channel is threaded through widgets). Input, ticks, engine
+//! progress and finished jobs all arrive as [`AppEvent`]s; `App::update` answers with
+//! [`Effect`]s that the loop hands to the driver.
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::snapshot::Snapshot;
+use crate::engine::check::CheckReport;
+use crate::engine::Event;
+
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    /// A key, mouse or resize event from the terminal.
+    Input(crossterm::event::Event),
+    /// Animation clock while something runs.
+    Tick,
+    /// Progress of the running engine operation.
+    Engine(Event),
+    /// The engine's state after an operation.
+    Snapshot(Box<Snapshot>),
+    /// An engine operation (compile, export) ended; `Err` carries the message to show.
+    OperationDone {
+        generation: u64,
+        result: Result<String, String>,
+    },
+    /// A background check (run, trace, a hole's examples) ended.
+    Checked {
+        job: CheckJob,
+        generation: u64,
+        result: Result<CheckReport, String>,
+    },
+    /// SIGTERM or SIGHUP: quit now, saving the session.
+    Terminate,
+}
+
+/// Which background check a result belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckJob {
+    /// Every example of the entry.
+    Run,
+    /// One example of the entry (0-based).
+    Trace(usize),
+    /// A hole's own examples, for its examples table.
+    Hole(String),
+}
+
+/// What the loop must do for the app: everything with a side effect goes through here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Compile {
+        generation: u64,
+        only: Option<Vec<String>>,
+    },
+    Check {
+        job: CheckJob,
+        generation: u64,
+    },
+    Export {
+        generation: u64,
+        path: String,
+    },
+    /// Cancel the running operation.
+    Cancel,
+    Quit,
+}
+
+/// Cloneable handle for reporting to the UI loop; a closed loop is not an error for a job.
+#[derive(Debug, Clone)]
+pub struct AppSender(UnboundedSender<AppEvent>);
+
+impl AppSender {
+    pub fn new(sender: UnboundedSender<AppEvent>) -> AppSender {
+        AppSender(sender)
+    }
+
+    pub fn send(&self, event: AppEvent) {
+        let _ = self.0.send(event);
+    }
+}

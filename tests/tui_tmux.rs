@@ -1,0 +1,253 @@
+//! The terminal UI in a real terminal: tmux runs the `anpl` binary on a sketch against the
+//! `anpl-fake-model` server, keys are sent as a user types them, and the screen is read
+//! back with capture-pane. Skipped, with the reason printed, where tmux is not installed.
+#![cfg(feature = "fake-server")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod tui_support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tui_support::WORD_FREQ;
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// One private tmux server (its own socket), killed when the test ends.
+struct Tmux {
+    socket: String,
+    config: tempfile::NamedTempFile,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Tmux {
+        let config = tempfile::NamedTempFile::new().unwrap();
+        // Keep the pane after the program exits so the restored screen can be read.
+        std::fs::write(config.path(), "set -g remain-on-exit on\n").unwrap();
+        Tmux {
+            socket: format!("anpl-test-{name}-{}", std::process::id()),
+            config,
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("-f")
+            .arg(self.config.path())
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", "ui"])
+    }
+
+    fn keys(&self, keys: &str) {
+        self.cmd(&["send-keys", "-t", "ui", keys]);
+    }
+
+    /// Wait until the screen shows `text`; fail with the screen when it does not.
+    fn wait_for(&self, text: &str, limit: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            if start.elapsed() > limit {
+                panic!("the screen never showed {text:?}; it shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Wait until the screen no longer shows `text`.
+    fn wait_while(&self, text: &str, limit: Duration) {
+        let start = Instant::now();
+        while self.screen().contains(text) {
+            if start.elapsed() > limit {
+                panic!("the screen kept showing {text:?}:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// `Some(status)` once anpl has exited (the pane's shell writes it to `exit.txt`).
+    fn exit_status(&self, dir: &Path, limit: Duration) -> Option<i32> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(text) = std::fs::read_to_string(dir.join("exit.txt")) {
+                if text.ends_with('\n') {
+                    return text.trim().parse().ok();
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    }
+
+    /// The pid of anpl: the only child of the pane's shell.
+    fn anpl_pid(&self) -> i32 {
+        let shell: i32 = self
+            .cmd(&["display", "-p", "-t", "ui", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .unwrap();
+        let children =
+            std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+        children.split_whitespace().next().unwrap().parse().unwrap()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+struct FakeModel {
+    child: Child,
+    port: String,
+}
+
+impl FakeModel {
+    fn start(dir: &Path) -> FakeModel {
+        let table =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tui_support/word_freq_model.json");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
+            .arg(table)
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut port = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut port)
+            .unwrap();
+        FakeModel {
+            child,
+            port: port.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for FakeModel {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `anpl prog.py` in a 100×30 tmux pane; its shell writes the exit status to exit.txt.
+fn open(name: &str, dir: &Path, model: &FakeModel) -> Tmux {
+    let tmux = Tmux::new(name);
+    let command = format!(
+        "env -i HOME={home} PATH={path} TERM=xterm-256color {anpl} prog.py --model openai-compatible:fake --base-url http://127.0.0.1:{port}/v1; echo $? > exit.txt",
+        home = dir.display(),
+        path = std::env::var("PATH").unwrap_or_default(),
+        anpl = env!("CARGO_BIN_EXE_anpl"),
+        port = model.port,
+    );
+    tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "ui",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-c",
+        &dir.display().to_string(),
+        &command,
+    ]);
+    tmux.wait_for("holes 0/3", Duration::from_secs(20));
+    tmux
+}
+
+#[test]
+fn compile_trace_and_quit_in_a_real_terminal() {
+    if !have_tmux() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("prog.py"), WORD_FREQ).unwrap();
+    let model = FakeModel::start(dir.path());
+    let tmux = open("compile", dir.path(), &model);
+
+    tmux.keys("c");
+    let screen = tmux.wait_for("compiled: 3 of 3 hole(s) filled", Duration::from_secs(30));
+    assert!(screen.contains("✓ count_words"), "{screen}");
+    assert!(screen.contains("holes 3/3"), "{screen}");
+    assert!(
+        screen.contains("program: 1 of 1 example(s) pass"),
+        "{screen}"
+    );
+
+    tmux.keys("t");
+    let screen = tmux.wait_for("traced example 1: 3 hole call(s)", Duration::from_secs(20));
+    assert!(
+        screen.contains("count_words(text='b a b c a b')"),
+        "{screen}"
+    );
+
+    tmux.keys("?");
+    tmux.wait_for("keys · Esc closes", Duration::from_secs(5));
+    tmux.keys("Escape");
+    // ESC and a key sent together read as Alt+key; wait for the overlay to close first.
+    tmux.wait_while("keys · Esc closes", Duration::from_secs(5));
+    tmux.keys(":");
+    tmux.wait_for(":▏", Duration::from_secs(5));
+    tmux.keys("frobnicate");
+    tmux.keys("Enter");
+    tmux.wait_for("unknown command `frobnicate`", Duration::from_secs(5));
+
+    tmux.keys("q");
+    assert_eq!(
+        tmux.exit_status(dir.path(), Duration::from_secs(15)),
+        Some(0)
+    );
+    // The alternate screen is gone: the shell's screen is back.
+    assert!(!tmux.screen().contains("holes 3/3"), "{}", tmux.screen());
+    let session = std::fs::read_to_string(dir.path().join("sessions/prog.json")).unwrap();
+    let session: serde_json::Value = serde_json::from_str(&session).unwrap();
+    assert_eq!(session["holes"]["count_words"]["status"], "passing");
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_session() {
+    if !have_tmux() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("prog.py"), WORD_FREQ).unwrap();
+    let model = FakeModel::start(dir.path());
+    let tmux = open("sigterm", dir.path(), &model);
+    tmux.keys("c");
+    tmux.wait_for("compiled: 3 of 3", Duration::from_secs(30));
+    let pid = tmux.anpl_pid();
+    // SAFETY: kill(2) on the pid of the process this test started in its own tmux pane.
+    let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+    assert_eq!(sent, 0);
+    assert_eq!(
+        tmux.exit_status(dir.path(), Duration::from_secs(15)),
+        Some(0)
+    );
+    assert!(!tmux.screen().contains("holes 3/3"), "{}", tmux.screen());
+    assert!(dir.path().join("sessions/prog.json").exists());
+}
