@@ -3,6 +3,9 @@
 //! server: inline holes answered under the answer's own function names, examples from an ARC
 //! task file, numpy grids.
 
+// Test helpers unwrap: a failure there is a failed test, reported with its cause.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

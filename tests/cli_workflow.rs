@@ -1,6 +1,9 @@
 //! The README's workflow through the real `anpl` binary: compile offline, run, trace,
 //! export, and the exported program under plain pytest.
 
+// Test helpers unwrap: a failure there is a failed test, reported with its cause.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,6 +1,9 @@
 //! Compile end to end: real sketches, real Python workers, and the real HTTP client talking
 //! to a local server that speaks the OpenAI wire format.
 
+// Test helpers unwrap: a failure there is a failed test, reported with its cause.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -128,10 +128,10 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
             continue;
         }
         match &event {
-            Event::RequestSent { hole, .. } | Event::CandidateChecked { hole, .. } => {
-                if !in_flight.contains(hole) {
-                    in_flight.push(hole.clone());
-                }
+            Event::RequestSent { hole, .. } | Event::CandidateChecked { hole, .. }
+                if !in_flight.contains(hole) =>
+            {
+                in_flight.push(hole.clone());
             }
             Event::HoleFilled { hole, .. } | Event::HoleFailed { hole, .. } => {
                 in_flight.retain(|h| h != hole);
