@@ -718,13 +718,14 @@ impl<'s, 't> Builder<'s, 't> {
 
     /// Identifiers for the inline holes, or `None` after reporting a clash.
     fn name_inline(&mut self, inline: &[InlineInfo]) -> Option<Vec<String>> {
-        let mut reserved: HashSet<String> = naming::KEYWORDS
+        // Borrowed names: a big sketch has tens of thousands of identifiers to reserve.
+        let mut reserved: HashSet<&str> = naming::KEYWORDS
             .iter()
             .chain(naming::BUILTINS)
-            .map(|s| s.to_string())
+            .copied()
             .collect();
         for &n in self.caps.names.iter().chain(&self.caps.bound) {
-            reserved.insert(self.text(n).to_string());
+            reserved.insert(self.text(n));
         }
         let descs: Vec<&str> = inline.iter().map(|h| h.description.as_str()).collect();
         match naming::inline_ids(&descs, &reserved) {
