@@ -183,6 +183,60 @@ impl ExprChecker {
                 .named_child(0)
                 .is_some_and(|s| s.kind() == "expression_statement")
     }
+
+    /// `is_expression` for each of `exprs`, with one parse of them all, each wrapped as
+    /// `is_expression` wraps it, one after the other. When that parse is clean and each
+    /// wrapped piece is exactly one expression statement, each piece alone parses the same
+    /// way; otherwise (some piece is bad, or pieces run into each other) every expression
+    /// is checked on its own, so the answer is always the one-by-one answer.
+    pub fn are_expressions(&mut self, exprs: &[&str]) -> Vec<bool> {
+        let mut out = vec![false; exprs.len()];
+        let mut batch = String::new();
+        let mut pieces: Vec<(usize, Range<usize>)> = Vec::new();
+        for (i, expr) in exprs.iter().enumerate() {
+            if expr.trim().is_empty() || expr.contains('`') {
+                continue;
+            }
+            let start = batch.len();
+            batch.push_str("(\n");
+            batch.push_str(expr);
+            batch.push_str("\n)\n");
+            pieces.push((i, start..batch.len()));
+        }
+        if pieces.is_empty() {
+            return out;
+        }
+        if self.batch_is_clean(&batch, &pieces) {
+            for (i, _) in pieces {
+                out[i] = true;
+            }
+        } else {
+            for (i, _) in pieces {
+                out[i] = self.is_expression(exprs[i]);
+            }
+        }
+        out
+    }
+
+    fn batch_is_clean(&mut self, batch: &str, pieces: &[(usize, Range<usize>)]) -> bool {
+        let Some(tree) = self.parser.parse(batch, None) else {
+            return false;
+        };
+        let root = tree.root_node();
+        if root.has_error() || root.named_child_count() != pieces.len() {
+            return false;
+        }
+        let mut cursor = root.walk();
+        let clean = root
+            .named_children(&mut cursor)
+            .zip(pieces)
+            .all(|(stmt, (_, piece))| {
+                stmt.kind() == "expression_statement"
+                    && stmt.start_byte() == piece.start
+                    && stmt.end_byte() <= piece.end
+            });
+        clean
+    }
 }
 
 /// A docstring read into its parts.
@@ -194,10 +248,22 @@ pub(crate) struct Docstring {
     pub prose: String,
     /// Byte span of that prose in the source (empty at the content start when there is none).
     pub prose_span: Range<usize>,
+    /// Checked examples: empty until [`check_examples`] has run.
     pub examples: Vec<Example>,
+    /// Examples read but not yet checked to be Python.
+    pub pending: Vec<PendingExample>,
 }
 
-/// Read a docstring literal: its prose and doctest examples. Problems are pushed to `diags`.
+/// A doctest as written, waiting for [`check_examples`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PendingExample {
+    pub example: Example,
+    /// Byte offset of its `>>>`, where a problem is reported.
+    pub prompt_at: usize,
+}
+
+/// Read a docstring literal: its prose and doctest examples. Problems are pushed to `diags`;
+/// the examples are left in `pending` for [`check_examples`].
 pub(crate) fn read_docstring(
     src: &SourceText,
     lit: &Literal,
@@ -240,7 +306,7 @@ pub(crate) fn read_docstring(
     };
     let prose = cleandoc(&decode(src.text.get(prose_span.clone()).unwrap_or("")));
 
-    let mut examples = Vec::new();
+    let mut pending = Vec::new();
     let mut i = first_example.unwrap_or(lines.len());
     while i < lines.len() {
         let (offset, line) = lines[i];
@@ -282,28 +348,14 @@ pub(crate) fn read_docstring(
                     first_line(&call)
                 ),
             ));
-        } else if !checker.is_expression(&call) {
-            diags.push(src.diag(
-                prompt_at,
-                format!(
-                    "doctest call `{}` is not a Python expression",
-                    first_line(&call)
-                ),
-            ));
-        } else if !checker.is_expression(&expected) {
-            diags.push(src.diag(
-                prompt_at,
-                format!(
-                    "expected value `{}` of doctest `{}` is not a Python expression",
-                    first_line(&expected),
-                    first_line(&call)
-                ),
-            ));
         } else {
-            examples.push(Example {
-                call,
-                expected,
-                line: line_no,
+            pending.push(PendingExample {
+                example: Example {
+                    call,
+                    expected,
+                    line: line_no,
+                },
+                prompt_at,
             });
         }
     }
@@ -312,7 +364,58 @@ pub(crate) fn read_docstring(
         text: cleandoc(&decode(raw)),
         prose,
         prose_span,
-        examples,
+        examples: Vec::new(),
+        pending,
+    }
+}
+
+/// Check the doctests of many docstrings at once: a doctest whose call and expected value
+/// are Python expressions moves to its docstring's `examples`, any other is reported.
+/// One batch parse covers the whole file (a parse per expression would cost more than
+/// parsing the sketch's own code).
+pub(crate) fn check_examples<'d>(
+    src: &SourceText,
+    docs: impl IntoIterator<Item = &'d mut Docstring>,
+    checker: &mut ExprChecker,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut docs: Vec<&mut Docstring> =
+        docs.into_iter().filter(|d| !d.pending.is_empty()).collect();
+    let exprs: Vec<&str> = docs
+        .iter()
+        .flat_map(|d| &d.pending)
+        .flat_map(|p| [p.example.call.as_str(), p.example.expected.as_str()])
+        .collect();
+    let valid = checker.are_expressions(&exprs);
+    let mut verdicts = valid.chunks(2);
+    for doc in &mut docs {
+        for p in std::mem::take(&mut doc.pending) {
+            let (call_ok, expected_ok) = match verdicts.next() {
+                Some(&[c, e]) => (c, e),
+                _ => (false, false),
+            };
+            let Example { call, expected, .. } = &p.example;
+            if !call_ok {
+                diags.push(src.diag(
+                    p.prompt_at,
+                    format!(
+                        "doctest call `{}` is not a Python expression",
+                        first_line(call)
+                    ),
+                ));
+            } else if !expected_ok {
+                diags.push(src.diag(
+                    p.prompt_at,
+                    format!(
+                        "expected value `{}` of doctest `{}` is not a Python expression",
+                        first_line(expected),
+                        first_line(call)
+                    ),
+                ));
+            } else {
+                doc.examples.push(p.example);
+            }
+        }
     }
 }
 
@@ -358,5 +461,30 @@ mod tests {
         assert!(!c.is_expression("Traceback (most recent call last):"));
         assert!(!c.is_expression("x = 3"));
         assert!(!c.is_expression(""));
+    }
+
+    #[test]
+    fn batch_check_agrees_with_one_by_one() {
+        let Some(mut c) = ExprChecker::new() else {
+            panic!("python grammar");
+        };
+        let cases: [&[&str]; 5] = [
+            &["f(1)", "array([[1, 2],\n       [3, 4]])", "{'a': 2}"],
+            // A bad piece forces the one-by-one fallback without spoiling the good ones.
+            &[
+                "f(1)",
+                "x = 3",
+                "Traceback (most recent call last):",
+                "[1, 2]",
+            ],
+            // Pieces that would join into one statement if not checked alone.
+            &["\"\"\"a", "b\"\"\"", "1) + (2", "1)\n(2"],
+            &["", "`x`", "g(2)  # two"],
+            &[],
+        ];
+        for exprs in cases {
+            let one_by_one: Vec<bool> = exprs.iter().map(|e| c.is_expression(e)).collect();
+            assert_eq!(c.are_expressions(exprs), one_by_one, "{exprs:?}");
+        }
     }
 }

@@ -152,7 +152,7 @@ pub(crate) enum Naming {
 /// Give each distinct description an identifier: the first words up to the first clause
 /// break (at most five), lengthened word by word while two descriptions share one, then a
 /// `_hole` suffix when it would shadow a name in `reserved`.
-pub(crate) fn inline_ids(descriptions: &[&str], reserved: &HashSet<String>) -> Naming {
+pub(crate) fn inline_ids(descriptions: &[&str], reserved: &HashSet<&str>) -> Naming {
     let split: Vec<(Vec<String>, usize)> = descriptions.iter().map(|d| words(d)).collect();
     let mut len: Vec<usize> = split
         .iter()
@@ -200,7 +200,7 @@ pub(crate) fn inline_ids(descriptions: &[&str], reserved: &HashSet<String>) -> N
             for id in ids {
                 let mut name = id.clone();
                 let mut n = 1;
-                while reserved.contains(&name) || taken.contains(&name) {
+                while reserved.contains(name.as_str()) || taken.contains(&name) {
                     name = if n == 1 {
                         format!("{id}_hole")
                     } else {
@@ -312,7 +312,7 @@ mod tests {
 
     #[test]
     fn reserved_names_get_a_suffix() {
-        let reserved: HashSet<String> = ["sum".to_string()].into_iter().collect();
+        let reserved: HashSet<&str> = ["sum"].into_iter().collect();
         assert_eq!(
             inline_ids(&["sum"], &reserved),
             Naming::Ids(vec!["sum_hole".into()])

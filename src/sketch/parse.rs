@@ -10,7 +10,9 @@ use std::path::Path;
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
 use super::captures::{self, Captures};
-use super::docstring::{cleandoc, read_docstring, unescape, Docstring, ExprChecker, Literal};
+use super::docstring::{
+    check_examples, cleandoc, read_docstring, unescape, Docstring, ExprChecker, Literal,
+};
 use super::error::{Diagnostic, SketchError};
 use super::graph;
 use super::model::{DefLayout, Function, Hole, HoleKind, Layout, Param, Sketch};
@@ -76,6 +78,7 @@ fn parse_text(src: SourceText, opts: &ParseOptions) -> Result<Sketch, SketchErro
         q,
         root,
         caps: captures::collect(&q.sketch, root, src.text.as_bytes()),
+        top_starts: top_level_starts(root),
         checker,
         diags: Vec::new(),
     };
@@ -89,6 +92,13 @@ fn parse_text(src: SourceText, opts: &ParseOptions) -> Result<Sketch, SketchErro
             Err(SketchError::Invalid(diags))
         }
     }
+}
+
+/// Start of each child of the module, collected once: every inline hole looks its anchor
+/// up here, and walking the module's children per hole is quadratic in the file size.
+fn top_level_starts(root: Node) -> Vec<usize> {
+    let mut cursor = root.walk();
+    root.children(&mut cursor).map(|n| n.start_byte()).collect()
 }
 
 /// Report every ERROR and MISSING node, with a specific message for the mistakes sketch
@@ -220,6 +230,8 @@ struct Builder<'s, 't> {
     q: &'static Queries,
     root: Node<'t>,
     caps: Captures<'t>,
+    /// Start of every top-level statement, in order (for inline hole anchors).
+    top_starts: Vec<usize>,
     checker: ExprChecker,
     diags: Vec<Diagnostic>,
 }
@@ -268,6 +280,7 @@ impl<'s, 't> Builder<'s, 't> {
                 prose: String::new(),
                 prose_span: 0..0,
                 examples: Vec::new(),
+                pending: Vec::new(),
             });
             holes.push((
                 d.outer.start_byte(),
@@ -352,12 +365,7 @@ impl<'s, 't> Builder<'s, 't> {
 
     /// Start of the top-level statement that contains `offset`.
     fn top_level_start(&self, offset: usize) -> usize {
-        let mut cursor = self.root.walk();
-        let starts: Vec<usize> = self
-            .root
-            .children(&mut cursor)
-            .map(|n| n.start_byte())
-            .collect();
+        let starts = &self.top_starts;
         let after = starts.partition_point(|&s| s <= offset);
         after.checked_sub(1).map_or(0, |i| starts[i])
     }
@@ -398,6 +406,33 @@ impl<'s, 't> Builder<'s, 't> {
             let doc_node = self.caps.docstrings.get(&node.id()).copied();
             defs.push(self.def_info(node, name, params, ret, doc_node));
         }
+        check_examples(
+            self.src,
+            defs.iter_mut().filter_map(|d| d.doc.as_mut()),
+            &mut self.checker,
+            &mut self.diags,
+        );
+        // Only now are a docstring's examples known, and a hole with neither prose nor a
+        // valid example has no description.
+        for d in defs.iter().filter(|d| d.is_hole) {
+            if d.doc
+                .as_ref()
+                .is_some_and(|doc| doc.prose.is_empty() && doc.examples.is_empty())
+            {
+                let at = d
+                    .layout
+                    .doc
+                    .as_ref()
+                    .map_or(d.node.start_byte(), |r| r.start);
+                self.diags.push(self.src.diag(
+                    at,
+                    format!(
+                        "empty description: say in the docstring what `{}` should do",
+                        d.name
+                    ),
+                ));
+            }
+        }
         defs
     }
 
@@ -436,17 +471,6 @@ impl<'s, 't> Builder<'s, 't> {
             .map(|l| read_docstring(self.src, l, &mut self.checker, &mut self.diags));
         let is_hole = doc.is_some() && body_is_docstring_only(node);
         let layout = self.def_layout(node, outer, doc_node, lit.as_ref());
-        if let (true, Some(d)) = (is_hole, &doc) {
-            if d.prose.is_empty() && d.examples.is_empty() {
-                self.diags.push(self.src.diag(
-                    doc_node.map_or(node.start_byte(), |n| n.start_byte()),
-                    format!(
-                        "empty description: say in the docstring what `{}` should do",
-                        self.text(name)
-                    ),
-                ));
-            }
-        }
         DefInfo {
             node,
             outer,
@@ -694,13 +718,14 @@ impl<'s, 't> Builder<'s, 't> {
 
     /// Identifiers for the inline holes, or `None` after reporting a clash.
     fn name_inline(&mut self, inline: &[InlineInfo]) -> Option<Vec<String>> {
-        let mut reserved: HashSet<String> = naming::KEYWORDS
+        // Borrowed names: a big sketch has tens of thousands of identifiers to reserve.
+        let mut reserved: HashSet<&str> = naming::KEYWORDS
             .iter()
             .chain(naming::BUILTINS)
-            .map(|s| s.to_string())
+            .copied()
             .collect();
         for &n in self.caps.names.iter().chain(&self.caps.bound) {
-            reserved.insert(self.text(n).to_string());
+            reserved.insert(self.text(n));
         }
         let descs: Vec<&str> = inline.iter().map(|h| h.description.as_str()).collect();
         match naming::inline_ids(&descs, &reserved) {
