@@ -1,7 +1,7 @@
 //! Model-client figures: 16 requests against a local server that answers after 300 ms, sent
 //! concurrently (how the compile engine sends independent holes) and one after another, and
 //! the cost of extracting code from a typical answer and of naming a cache entry.
-//! Run: `cargo bench --bench llm`. Results are in docs/benchmarks-llm.md.
+//! Run: `cargo bench --bench llm`. Results are in docs/benchmarks.md.
 
 use std::time::Duration;
 
