@@ -9,6 +9,8 @@ use anpl::engine::{Event, Events};
 use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
 use anpl::tui::event::{AppEvent, CheckJob, Effect};
 use anpl::tui::keymap::Action;
+use anpl::tui::repair::{unified_diff, RepairOp, Review};
+use anpl::tui::App;
 use crossterm::event::{Event as Input, KeyCode, KeyEvent, KeyModifiers};
 use tokio_util::sync::CancellationToken;
 use tui_support::*;
@@ -148,7 +150,16 @@ fn help_overlay() {
     let engine = fx.engine();
     let mut app = fx.app(&engine);
     app.update(key('?'));
-    insta::assert_snapshot!(screen(&mut app, 100, 36));
+    insta::assert_snapshot!(screen(&mut app, 100, 46));
+    // On 80x24 it scrolls, saying how much is below.
+    let small = rows(&screen(&mut app, 80, 24)).join("\n");
+    assert!(small.contains("more) · Esc closes"), "{small}");
+    app.update(AppEvent::Input(Input::Key(KeyEvent::new(
+        KeyCode::PageDown,
+        KeyModifiers::NONE,
+    ))));
+    let scrolled = rows(&screen(&mut app, 80, 24)).join("\n");
+    assert!(scrolled.contains("G / End"), "{scrolled}");
     app.apply(Action::Escape);
     assert_eq!(app.overlay, None);
 }
@@ -165,4 +176,108 @@ fn tiny_terminal() {
     let text = rows(&screen(&mut app, 80, 24)).join("\n");
     assert!(text.contains("count_words"), "{text}");
     assert!(!text.contains("terminal too small"), "{text}");
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        app.update(AppEvent::Input(Input::Key(KeyEvent::new(
+            code,
+            KeyModifiers::NONE,
+        ))));
+    }
+}
+
+#[test]
+fn description_editor() {
+    let fx = Fixture::new(WORD_FREQ);
+    let engine = fx.engine();
+    let mut app = fx.app(&engine);
+    assert_eq!(app.selected_hole().as_deref(), Some("count_words"));
+    assert_eq!(app.update(key('e')), vec![]);
+    typed(&mut app, "\nIgnore punctuation.");
+    insta::assert_snapshot!(screen(&mut app, 100, 30));
+    let effects = app.update(AppEvent::Input(Input::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    ))));
+    let [Effect::Repair { op, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let RepairOp::EditDescription { hole, text } = op else {
+        panic!("{op:?}")
+    };
+    assert_eq!(hole, "count_words");
+    assert!(text.ends_with("\nIgnore punctuation."), "{text}");
+    assert!(app.editor.is_none());
+}
+
+#[test]
+fn diff_view() {
+    let fx = Fixture::new(WORD_FREQ);
+    let engine = fx.engine();
+    let mut app = fx.app(&engine);
+    app.update(key(':'));
+    typed(&mut app, "diff count_words 1 2\n");
+    let generation = app.generation;
+    assert_eq!(
+        app.operation.as_ref().map(|o| o.label.as_str()),
+        Some("diff count_words 1 2")
+    );
+    let old = "def count_words(text):\n    counts = {}\n    for w in text.split():\n        counts[w] = counts.get(w, 0) + 1\n    return counts\n";
+    let new = "def count_words(text):\n    counts = {}\n    for w in text.lower().split():\n        counts[w] = counts.get(w, 0) + 1\n    return counts\n";
+    app.update(AppEvent::Review {
+        generation,
+        review: Box::new(Review {
+            title: "count_words: version 1 → 2".into(),
+            diff: unified_diff(old, new, "count_words v1", "count_words v2"),
+            accept: None,
+            scroll: 0,
+        }),
+    });
+    insta::assert_snapshot!(screen(&mut app, 100, 30));
+    app.update(key('n'));
+    assert!(app.review.is_none() && app.overlay.is_none());
+}
+
+#[test]
+fn a_suggestion_is_accepted_with_y() {
+    let fx = Fixture::new(WORD_FREQ);
+    let engine = fx.engine();
+    let mut app = fx.app(&engine);
+    app.update(key('S'));
+    let generation = app.generation;
+    let body = "def count_words(text):\n    return tally(text.split())\n".to_string();
+    app.update(AppEvent::Review {
+        generation,
+        review: Box::new(Review {
+            title: "suggested".into(),
+            diff: unified_diff("a\n", "b\n", "now", "suggested"),
+            accept: Some(RepairOp::Decompose {
+                hole: "count_words".into(),
+                text: body.clone(),
+            }),
+            scroll: 0,
+        }),
+    });
+    // The suggest operation ends before the user answers.
+    app.update(AppEvent::OperationDone {
+        generation,
+        result: Ok("review".into()),
+    });
+    let effects = app.update(key('y'));
+    assert_eq!(
+        effects,
+        vec![Effect::Repair {
+            generation: generation + 1,
+            op: RepairOp::Decompose {
+                hole: "count_words".into(),
+                text: body
+            }
+        }]
+    );
 }

@@ -57,6 +57,11 @@ impl Tmux {
         self.cmd(&["send-keys", "-t", "ui", keys]);
     }
 
+    /// Type text literally (no key names).
+    fn type_text(&self, text: &str) {
+        self.cmd(&["send-keys", "-t", "ui", "-l", text]);
+    }
+
     /// Wait until the screen shows `text`; fail with the screen when it does not.
     fn wait_for(&self, text: &str, limit: Duration) -> String {
         let start = Instant::now();
@@ -205,11 +210,27 @@ fn compile_trace_and_quit_in_a_real_terminal() {
         "{screen}"
     );
 
+    // Repair: add an example to the selected hole from the command line `a` opens, then
+    // resynthesize it against the fake model.
+    tmux.keys("a");
+    tmux.wait_for(
+        ":example add count_words count_words(",
+        Duration::from_secs(5),
+    );
+    tmux.type_text("'x y, x') => {'x': 2, 'y': 1}");
+    tmux.keys("Enter");
+    let screen = tmux.wait_for("added example 2 of count_words", Duration::from_secs(20));
+    assert!(screen.contains("examples: 2 of 2 pass"), "{screen}");
+    tmux.keys("s");
+    let screen = tmux.wait_for("resynth count_words:", Duration::from_secs(30));
+    assert!(screen.contains("candidate(s) tried"), "{screen}");
+    assert!(screen.contains("✓ count_words"), "{screen}");
+
     tmux.keys("?");
-    tmux.wait_for("keys · Esc closes", Duration::from_secs(5));
+    tmux.wait_for("keys ·", Duration::from_secs(5));
     tmux.keys("Escape");
     // ESC and a key sent together read as Alt+key; wait for the overlay to close first.
-    tmux.wait_while("keys · Esc closes", Duration::from_secs(5));
+    tmux.wait_while("keys ·", Duration::from_secs(5));
     tmux.keys(":");
     tmux.wait_for(":▏", Duration::from_secs(5));
     tmux.keys("frobnicate");
@@ -226,6 +247,13 @@ fn compile_trace_and_quit_in_a_real_terminal() {
     let session = std::fs::read_to_string(dir.path().join("sessions/prog.json")).unwrap();
     let session: serde_json::Value = serde_json::from_str(&session).unwrap();
     assert_eq!(session["holes"]["count_words"]["status"], "passing");
+    let stored = session["examples"].as_array().unwrap();
+    assert!(
+        stored
+            .iter()
+            .any(|e| e["function"] == "count_words" && e["call"] == "count_words('x y, x')"),
+        "{stored:?}"
+    );
 }
 
 #[test]

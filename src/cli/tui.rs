@@ -42,6 +42,11 @@ pub fn run(args: &TuiArgs) -> Result<ExitCode> {
         backend: factory,
         cwd: std::env::current_dir().ok(),
         notice,
+        editor: env
+            .get("VISUAL")
+            .or_else(|| env.get("EDITOR"))
+            .filter(|e| !e.trim().is_empty())
+            .cloned(),
     }))?;
     Ok(ExitCode::SUCCESS)
 }

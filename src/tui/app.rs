@@ -16,14 +16,15 @@ use crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
-use super::command::{self, Command};
 use super::event::{AppEvent, CheckJob, Effect};
 use super::keymap::{Action, KeyMap};
+use super::repair::{EditPurpose, Editor, EditorOutcome, RepairOp, Review};
 use super::snapshot::Snapshot;
 use super::theme::Theme;
 use super::view;
 use crate::engine::check::{CheckReport, ExampleResult};
 use crate::engine::Event;
+use crate::repl::command::{self, Command, DecomposeFrom};
 
 /// The panes focus cycles through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,12 @@ impl Pane {
 pub enum Overlay {
     Help,
     ConfirmQuit,
+    /// The selected hole's versions, `version_cursor` on one.
+    Versions,
+    /// The operations recorded for undo.
+    History,
+    /// `App::review`: a diff to read or accept.
+    Review,
 }
 
 /// What a hole is doing in the running compile, between snapshots.
@@ -122,6 +129,16 @@ pub struct App {
     /// The entry example the trace pane shows (0-based) and its traced result.
     pub trace_example: usize,
     pub trace: Option<(usize, ExampleResult)>,
+    /// The selected call in the trace pane (index into `App::trace_calls`), for pinning.
+    pub trace_cursor: usize,
+    /// The in-TUI editor while it is open.
+    pub editor: Option<Editor>,
+    /// The diff the review overlay shows.
+    pub review: Option<Review>,
+    /// The version (index) under the cursor in the versions overlay.
+    pub version_cursor: usize,
+    /// How far the help overlay is scrolled (it is taller than small terminals).
+    pub help_scroll: u16,
     pub quit: bool,
 }
 
@@ -158,6 +175,11 @@ impl App {
             program: None,
             trace_example: 0,
             trace: None,
+            trace_cursor: 0,
+            editor: None,
+            review: None,
+            version_cursor: 0,
+            help_scroll: 0,
             quit: false,
         }
     }
@@ -242,6 +264,20 @@ impl App {
                 self.on_checked(job, generation, result);
                 Vec::new()
             }
+            AppEvent::Review { generation, review } => {
+                if self.operation.as_ref().map(|o| o.generation) == Some(generation) {
+                    self.review = Some(*review);
+                    self.overlay = Some(Overlay::Review);
+                }
+                Vec::new()
+            }
+            AppEvent::Edited { purpose, result } => match result {
+                Ok(text) => self.repair(purpose.op(text)),
+                Err(e) => {
+                    self.say(e, Tone::Error);
+                    Vec::new()
+                }
+            },
             AppEvent::Terminate => {
                 self.quit = true;
                 vec![Effect::Cancel, Effect::Quit]
@@ -250,6 +286,26 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if let Some(editor) = self.editor.as_mut() {
+            return match editor.key(key) {
+                EditorOutcome::Continue => Vec::new(),
+                EditorOutcome::Cancel => {
+                    self.editor = None;
+                    self.say("edit dropped", Tone::Info);
+                    Vec::new()
+                }
+                EditorOutcome::Submit(text) => {
+                    let purpose = editor.purpose.clone();
+                    self.editor = None;
+                    self.repair(purpose.op(text))
+                }
+                EditorOutcome::External(text) => {
+                    let purpose = editor.purpose.clone();
+                    self.editor = None;
+                    vec![Effect::ExternalEditor { purpose, text }]
+                }
+            };
+        }
         if let Some(text) = self.command.as_mut() {
             match key.code {
                 KeyCode::Esc => self.command = None,
@@ -278,15 +334,30 @@ impl App {
                     }
                 };
             }
-            Some(Overlay::Help) => {
+            Some(Overlay::Help) | Some(Overlay::History) => {
+                match key.code {
+                    KeyCode::Char('j') | KeyCode::Down => {
+                        self.help_scroll = self.help_scroll.saturating_add(1)
+                    }
+                    KeyCode::Char('k') | KeyCode::Up => {
+                        self.help_scroll = self.help_scroll.saturating_sub(1)
+                    }
+                    KeyCode::PageDown | KeyCode::Char(' ') => {
+                        self.help_scroll = self.help_scroll.saturating_add(10)
+                    }
+                    KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                    _ => {}
+                }
                 if matches!(
                     key.code,
-                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
+                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Char('H')
                 ) {
                     self.overlay = None;
                 }
                 return Vec::new();
             }
+            Some(Overlay::Versions) => return self.versions_key(key),
+            Some(Overlay::Review) => return self.review_key(key),
             None => {}
         }
         match self.keymap.action(&key) {
@@ -312,6 +383,7 @@ impl App {
                 vec![Effect::Cancel, Effect::Quit]
             }
             Action::Help => {
+                self.help_scroll = 0;
                 self.overlay = Some(Overlay::Help);
                 Vec::new()
             }
@@ -385,54 +457,496 @@ impl App {
                 self.command = Some(prefill);
                 Vec::new()
             }
-        }
-    }
-
-    fn run_command(&mut self, line: &str) -> Vec<Effect> {
-        match command::parse(line) {
-            Err(message) => {
-                self.say(message, Tone::Error);
+            Action::EditDescription | Action::EditExternal | Action::Decompose => {
+                let Some(hole) = self.selected_hole() else {
+                    return self.need_hole();
+                };
+                let (purpose, text) = if action == Action::Decompose {
+                    let text = self.decompose_stub(&hole);
+                    (EditPurpose::Decompose(hole), text)
+                } else {
+                    let text = self
+                        .snapshot
+                        .sketch
+                        .hole(&hole)
+                        .map(|h| h.description.clone())
+                        .unwrap_or_default();
+                    (EditPurpose::Description(hole), text)
+                };
+                if let Some(effects) = self.refuse_while_busy() {
+                    return effects;
+                }
+                if action == Action::EditExternal {
+                    return vec![Effect::ExternalEditor { purpose, text }];
+                }
+                self.editor = Some(Editor::new(purpose, &text));
                 Vec::new()
             }
-            Ok(Command::Compile(holes)) if holes.is_empty() => self.apply(Action::CompileAll),
-            Ok(Command::Compile(holes)) => {
-                if let Some(bad) = holes.iter().find(|h| !self.snapshot.holes.contains_key(*h)) {
-                    self.say(format!("no hole named `{bad}`"), Tone::Error);
+            Action::AddExample => match self.selected_name() {
+                Some(name) => {
+                    self.command = Some(format!("example add {name} {name}("));
+                    Vec::new()
+                }
+                None => self.need_hole(),
+            },
+            Action::RemoveExample => {
+                let Some(name) = self.selected_name().map(str::to_string) else {
+                    return self.need_hole();
+                };
+                if self.snapshot.examples_of(&name).is_empty() {
+                    self.say(format!("{name} has no examples to remove"), Tone::Error);
                     return Vec::new();
                 }
-                self.compile(Some(holes))
+                self.repair(RepairOp::RemoveExample {
+                    function: name,
+                    n: self.example_cursor + 1,
+                })
             }
-            Ok(Command::Run) => self.apply(Action::Run),
-            Ok(Command::Trace(None)) => self.apply(Action::Trace),
-            Ok(Command::Trace(Some(n))) => {
-                let count = self.snapshot.examples_of(self.entry()).len();
-                if n > count {
+            Action::PinCall => {
+                let calls = self.trace_calls();
+                let Some((_, call)) = calls.get(self.trace_cursor).map(|c| (c.0, c.1.clone()))
+                else {
                     self.say(
-                        format!(
-                            "trace {n}: the entry `{}` has {count} example(s)",
-                            self.entry()
-                        ),
+                        "no call to pin: t traces an example, then Tab to the trace pane and choose a call with j/k",
+                        Tone::Error,
+                    );
+                    return Vec::new();
+                };
+                let example = self.trace.as_ref().map_or(0, |(n, _)| *n) + 1;
+                self.repair(RepairOp::Pin {
+                    hole: call.function,
+                    example,
+                    call: call.id,
+                    expected: None,
+                    docstring: false,
+                })
+            }
+            Action::Resynthesize => match self.selected_hole() {
+                Some(hole) => self.repair(RepairOp::Resynthesize {
+                    hole,
+                    samples: None,
+                }),
+                None => self.need_hole(),
+            },
+            Action::SuggestDecompose => match self.selected_hole() {
+                Some(hole) => self.repair(RepairOp::Suggest { hole }),
+                None => self.need_hole(),
+            },
+            Action::Undo => self.repair(RepairOp::Undo),
+            Action::Redo => self.repair(RepairOp::Redo),
+            Action::Versions => {
+                let Some(hole) = self.selected_hole() else {
+                    return self.need_hole();
+                };
+                let versions = self
+                    .snapshot
+                    .versions
+                    .get(&hole)
+                    .map_or(&[][..], Vec::as_slice);
+                if versions.is_empty() {
+                    self.say(
+                        format!("{hole} has no versions yet: c fills it"),
                         Tone::Error,
                     );
                     return Vec::new();
                 }
-                self.trace_example = n - 1;
+                self.version_cursor = versions.iter().position(|v| v.current).unwrap_or(0);
+                self.overlay = Some(Overlay::Versions);
+                Vec::new()
+            }
+            Action::History => {
+                self.overlay = Some(Overlay::History);
+                Vec::new()
+            }
+        }
+    }
+
+    /// The selected row, when it is a hole.
+    pub fn selected_hole(&self) -> Option<String> {
+        self.selected_name()
+            .filter(|n| self.snapshot.holes.contains_key(*n))
+            .map(str::to_string)
+    }
+
+    fn need_hole(&mut self) -> Vec<Effect> {
+        self.say(
+            "select a hole first: the selected row is sketch code",
+            Tone::Error,
+        );
+        Vec::new()
+    }
+
+    /// What the decomposition editor starts with: the hole's stub (as the REPL offers it)
+    /// with a hint to replace by the steps, calling new holes.
+    fn decompose_stub(&self, hole: &str) -> String {
+        let stub = self
+            .snapshot
+            .sketch
+            .hole(hole)
+            .map(crate::sketch::stub)
+            .unwrap_or_default();
+        format!("{stub}    # Replace this comment by the steps, calling new holes, e.g.\n    # parts = \"split the input into ...\"(x)\n")
+    }
+
+    /// The trace calls the trace pane lists (the selected hole's, or every call), with
+    /// their position in the trace.
+    pub fn trace_calls(&self) -> Vec<(usize, crate::exec::TraceEvent)> {
+        let Some((_, result)) = &self.trace else {
+            return Vec::new();
+        };
+        let hole = self.selected_hole();
+        result
+            .trace
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| hole.as_deref().is_none_or(|h| c.function == h))
+            .map(|(i, c)| (i, c.clone()))
+            .collect()
+    }
+
+    /// Start a repair operation in the engine task.
+    pub fn repair(&mut self, op: RepairOp) -> Vec<Effect> {
+        if let Some(effects) = self.refuse_while_busy() {
+            return effects;
+        }
+        let generation = self.next_generation();
+        if op.needs_model() {
+            self.live.clear();
+            self.in_flight.clear();
+            self.live_tokens = (0, 0);
+        }
+        self.message = None;
+        self.operation = Some(Operation {
+            label: op.label(),
+            generation,
+            job: None,
+        });
+        vec![Effect::Repair { generation, op }]
+    }
+
+    fn versions_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(hole) = self.selected_hole() else {
+            self.overlay = None;
+            return Vec::new();
+        };
+        let versions = self
+            .snapshot
+            .versions
+            .get(&hole)
+            .cloned()
+            .unwrap_or_default();
+        let last = versions.len().saturating_sub(1);
+        let chosen = versions.get(self.version_cursor).map(|v| v.number);
+        let current = versions.iter().find(|v| v.current).map(|v| v.number);
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('v') => self.overlay = None,
+            KeyCode::Char('j') | KeyCode::Down => {
+                self.version_cursor = (self.version_cursor + 1).min(last)
+            }
+            KeyCode::Char('k') | KeyCode::Up => {
+                self.version_cursor = self.version_cursor.saturating_sub(1)
+            }
+            KeyCode::Char('d') | KeyCode::Enter => {
+                if let Some(b) = chosen {
+                    // Against the one in use; the one in use against the one before it.
+                    let a = match current {
+                        Some(c) if c != b => c,
+                        _ => b.saturating_sub(1).max(1),
+                    };
+                    let (a, b) = (a.min(b), a.max(b));
+                    self.overlay = None;
+                    return self.repair(RepairOp::Diff { hole, a, b });
+                }
+            }
+            KeyCode::Char('o') => {
+                if let Some(version) = chosen {
+                    self.overlay = None;
+                    return self.repair(RepairOp::UseVersion { hole, version });
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn review_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(review) = self.review.as_mut() else {
+            self.overlay = None;
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Char('j') | KeyCode::Down => review.scroll = review.scroll.saturating_add(1),
+            KeyCode::Char('k') | KeyCode::Up => review.scroll = review.scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => {
+                review.scroll = review.scroll.saturating_add(10)
+            }
+            KeyCode::PageUp => review.scroll = review.scroll.saturating_sub(10),
+            KeyCode::Char('y') | KeyCode::Enter if review.accept.is_some() => {
+                let op = review.accept.take();
+                self.review = None;
+                self.overlay = None;
+                if let Some(op) = op {
+                    return self.repair(op);
+                }
+            }
+            KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
+                let rejected = review.accept.is_some();
+                self.review = None;
+                self.overlay = None;
+                if rejected {
+                    self.say("suggestion rejected; the sketch is unchanged", Tone::Info);
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// A hole named as the REPL names them: its id, or its number in the sketch (`3`, `#3`).
+    fn resolve_hole(&mut self, word: &str) -> Option<String> {
+        let sketch = &self.snapshot.sketch;
+        if sketch.hole(word).is_some() {
+            return Some(word.to_string());
+        }
+        let by_number = word
+            .trim_start_matches('#')
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| sketch.holes.get(n.wrapping_sub(1)))
+            .map(|h| h.id.clone());
+        if by_number.is_none() {
+            self.say(format!("no hole named `{word}`"), Tone::Error);
+        }
+        by_number
+    }
+
+    /// A function or hole that can have examples.
+    fn resolve_function(&mut self, word: &str) -> Option<String> {
+        if self
+            .snapshot
+            .sketch
+            .functions
+            .iter()
+            .any(|f| f.name == word)
+        {
+            return Some(word.to_string());
+        }
+        self.resolve_hole(word)
+    }
+
+    /// Run a `:` line: every REPL command, parsed by the REPL's own parser.
+    fn run_command(&mut self, line: &str) -> Vec<Effect> {
+        let command = match command::parse(line, None) {
+            Err(e) => {
+                self.say(e.to_string(), Tone::Error);
+                return Vec::new();
+            }
+            Ok(None) => return Vec::new(),
+            Ok(Some(command)) => command,
+        };
+        match command {
+            Command::Holes => {
+                self.focus = Pane::Tree;
+                let holes = self.snapshot.holes.len();
+                self.say(format!("{holes} hole(s): the tree on the left"), Tone::Info);
+                Vec::new()
+            }
+            Command::Show(word) => {
+                let Some(name) = self.resolve_function(&word) else {
+                    return Vec::new();
+                };
+                match self.snapshot.tree.iter().position(|r| r.name == name) {
+                    Some(row) if row != self.selected => {
+                        self.selected = row;
+                        self.selection_changed()
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            Command::Compile(words) if words.is_empty() => self.apply(Action::CompileAll),
+            Command::Compile(words) => {
+                let mut holes = Vec::new();
+                for w in &words {
+                    match self.resolve_hole(w) {
+                        Some(h) => holes.push(h),
+                        None => return Vec::new(),
+                    }
+                }
+                self.compile(Some(holes))
+            }
+            Command::Run => self.apply(Action::Run),
+            Command::Trace {
+                call: Some(call), ..
+            } => {
+                self.say(
+                    format!("trace {call}: the screen traces the entry's examples; give one as `trace N`, or add it with `example add`"),
+                    Tone::Error,
+                );
+                Vec::new()
+            }
+            Command::Trace { example, hole, .. } => {
+                if let Some(word) = hole {
+                    let Some(name) = self.resolve_hole(&word) else {
+                        return Vec::new();
+                    };
+                    if let Some(row) = self.snapshot.tree.iter().position(|r| r.name == name) {
+                        self.selected = row;
+                    }
+                }
+                if let Some(n) = example {
+                    let count = self.snapshot.examples_of(self.entry()).len();
+                    if n == 0 || n > count {
+                        self.say(
+                            format!(
+                                "trace {n}: the entry `{}` has {count} example(s)",
+                                self.entry()
+                            ),
+                            Tone::Error,
+                        );
+                        return Vec::new();
+                    }
+                    self.trace_example = n - 1;
+                }
                 self.apply(Action::Trace)
             }
-            Ok(Command::Export(path)) => {
+            Command::Edit { hole, text } => {
+                let Some(hole) = self.resolve_hole(&hole) else {
+                    return Vec::new();
+                };
+                match text {
+                    Some(text) => self.repair(RepairOp::EditDescription { hole, text }),
+                    None => {
+                        self.select(&hole);
+                        self.apply(Action::EditDescription)
+                    }
+                }
+            }
+            Command::ExampleAdd {
+                function,
+                example,
+                docstring,
+            } => {
+                let Some(function) = self.resolve_function(&function) else {
+                    return Vec::new();
+                };
+                match example {
+                    Some((call, expected)) => self.repair(RepairOp::AddExample {
+                        function,
+                        call,
+                        expected,
+                        docstring,
+                    }),
+                    None => {
+                        self.command = Some(format!("example add {function} {function}("));
+                        self.say("write the example as CALL => EXPECTED", Tone::Info);
+                        Vec::new()
+                    }
+                }
+            }
+            Command::ExampleRm { function, n } => match self.resolve_function(&function) {
+                Some(function) => self.repair(RepairOp::RemoveExample { function, n }),
+                None => Vec::new(),
+            },
+            Command::ExamplePin {
+                hole,
+                call,
+                expected,
+                docstring,
+            } => {
+                let Some(hole) = self.resolve_hole(&hole) else {
+                    return Vec::new();
+                };
+                let example = self.trace.as_ref().map_or(self.trace_example, |(n, _)| *n) + 1;
+                self.repair(RepairOp::Pin {
+                    hole,
+                    example,
+                    call,
+                    expected,
+                    docstring,
+                })
+            }
+            Command::Resynth { hole, samples } => match self.resolve_hole(&hole) {
+                Some(hole) => self.repair(RepairOp::Resynthesize { hole, samples }),
+                None => Vec::new(),
+            },
+            Command::Decompose { hole, how } => {
+                let Some(hole) = self.resolve_hole(&hole) else {
+                    return Vec::new();
+                };
+                match how {
+                    DecomposeFrom::Editor => {
+                        self.select(&hole);
+                        self.apply(Action::Decompose)
+                    }
+                    DecomposeFrom::Suggest => self.repair(RepairOp::Suggest { hole }),
+                    DecomposeFrom::Text(text) => self.repair(RepairOp::Decompose { hole, text }),
+                    DecomposeFrom::File(path) => match std::fs::read_to_string(&path) {
+                        Ok(text) => self.repair(RepairOp::Decompose { hole, text }),
+                        Err(e) => {
+                            self.say(
+                                format!("{}: cannot read it: {e}", path.display()),
+                                Tone::Error,
+                            );
+                            Vec::new()
+                        }
+                    },
+                }
+            }
+            Command::Undo => self.apply(Action::Undo),
+            Command::Redo => self.apply(Action::Redo),
+            Command::History => self.apply(Action::History),
+            Command::Diff { hole, versions } => {
+                let Some(hole) = self.resolve_hole(&hole) else {
+                    return Vec::new();
+                };
+                let (a, b) = match versions {
+                    Some(pair) => pair,
+                    None => {
+                        let current = self.snapshot.holes.get(&hole).and_then(|h| h.version);
+                        match current {
+                            Some(c) if c > 1 => (c - 1, c),
+                            _ => {
+                                self.say(
+                                    format!("{hole} has no earlier version to diff with: give two, `diff {hole} A B`"),
+                                    Tone::Error,
+                                );
+                                return Vec::new();
+                            }
+                        }
+                    }
+                };
+                self.repair(RepairOp::Diff { hole, a, b })
+            }
+            Command::Use { hole, version } => match self.resolve_hole(&hole) {
+                Some(hole) => self.repair(RepairOp::UseVersion { hole, version }),
+                None => Vec::new(),
+            },
+            Command::Export { output, tests } => {
                 if let Some(effects) = self.refuse_while_busy() {
                     return effects;
                 }
                 let generation = self.next_generation();
+                let path = output.display().to_string();
                 self.operation = Some(Operation {
                     label: format!("export to {path}"),
                     generation,
                     job: None,
                 });
-                vec![Effect::Export { generation, path }]
+                vec![Effect::Export {
+                    generation,
+                    path,
+                    tests: tests.map(|t| t.display().to_string()),
+                }]
             }
-            Ok(Command::Help) => self.apply(Action::Help),
-            Ok(Command::Quit) => self.apply(Action::Quit),
+            Command::Help(_) => self.apply(Action::Help),
+            Command::Quit => self.apply(Action::Quit),
+        }
+    }
+
+    /// Select a row by name (for commands that name their hole).
+    fn select(&mut self, name: &str) {
+        if let Some(row) = self.snapshot.tree.iter().position(|r| r.name == name) {
+            self.selected = row;
         }
     }
 
@@ -507,7 +1021,14 @@ impl App {
                 }
             }
             Pane::Code => self.code_scroll = shift(self.code_scroll as usize, 10_000) as u16,
-            Pane::Trace => self.trace_scroll = shift(self.trace_scroll as usize, 10_000) as u16,
+            Pane::Trace => {
+                let calls = self.trace_calls().len();
+                if calls == 0 {
+                    self.trace_scroll = shift(self.trace_scroll as usize, 10_000) as u16;
+                } else {
+                    self.trace_cursor = shift(self.trace_cursor, calls - 1);
+                }
+            }
             Pane::Examples => {
                 let count = self.selected_examples_len();
                 self.example_cursor = shift(self.example_cursor, count.saturating_sub(1));
@@ -728,6 +1249,7 @@ impl App {
             CheckJob::Trace(n) => {
                 self.trace = report.results.first().cloned().map(|r| (n, r));
                 self.trace_scroll = 0;
+                self.trace_cursor = 0;
                 let calls = self.trace.as_ref().map_or(0, |(_, r)| r.trace.len());
                 match fatal {
                     Some(f) => self.say(f, Tone::Error),

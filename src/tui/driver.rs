@@ -14,9 +14,11 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::event::{AppEvent, AppSender, CheckJob, Effect};
+use super::repair::{self, RepairOp, Review};
 use super::snapshot::Snapshot;
 use crate::engine::check::Checker;
 use crate::engine::compile::CompileReport;
+use crate::engine::ops::TraceTarget;
 use crate::engine::{Backend, Engine, Events};
 use crate::session::HoleStatus;
 use crate::sketch::Example;
@@ -37,6 +39,13 @@ enum EngineOp {
     Export {
         generation: u64,
         path: String,
+        tests: Option<String>,
+    },
+    Repair {
+        generation: u64,
+        op: RepairOp,
+        backend: Option<Backend>,
+        cancel: CancellationToken,
     },
     Shutdown(oneshot::Sender<Result<(), String>>),
 }
@@ -95,9 +104,43 @@ impl Driver {
                     }),
                 }
             }
-            Effect::Export { generation, path } => {
-                let _ = self.ops.send(EngineOp::Export { generation, path });
+            Effect::Export {
+                generation,
+                path,
+                tests,
+            } => {
+                let _ = self.ops.send(EngineOp::Export {
+                    generation,
+                    path,
+                    tests,
+                });
             }
+            Effect::Repair { generation, op } => {
+                let cancel = CancellationToken::new();
+                let backend = if op.needs_model() {
+                    match (self.backend)(&cancel, &snapshot.recorded_models) {
+                        Ok(backend) => Some(backend),
+                        Err(e) => {
+                            self.sender.send(AppEvent::OperationDone {
+                                generation,
+                                result: Err(e),
+                            });
+                            return;
+                        }
+                    }
+                } else {
+                    None
+                };
+                self.cancel = Some(cancel.clone());
+                let _ = self.ops.send(EngineOp::Repair {
+                    generation,
+                    op,
+                    backend,
+                    cancel,
+                });
+            }
+            // The terminal loop suspends the screen for the editor itself.
+            Effect::ExternalEditor { .. } => {}
             Effect::Check { job, generation } => self.check(job, generation, snapshot),
             Effect::Cancel => self.cancel(),
             // The loop ends itself; `shutdown` does the rest.
@@ -223,8 +266,35 @@ async fn engine_task(
                 sender.send(AppEvent::Snapshot(Box::new(Snapshot::of(&engine))));
                 sender.send(AppEvent::OperationDone { generation, result });
             }
-            EngineOp::Export { generation, path } => {
-                let result = export(&engine, Path::new(&path));
+            EngineOp::Export {
+                generation,
+                path,
+                tests,
+            } => {
+                let result = export(&engine, Path::new(&path), tests.as_deref().map(Path::new));
+                sender.send(AppEvent::OperationDone { generation, result });
+            }
+            EngineOp::Repair {
+                generation,
+                op,
+                backend,
+                cancel,
+            } => {
+                let result = repair_op(
+                    &mut engine,
+                    generation,
+                    op,
+                    backend.as_ref(),
+                    &cancel,
+                    &sender,
+                )
+                .await;
+                let result = if cancel.is_cancelled() {
+                    Err("cancelled".to_string())
+                } else {
+                    result
+                };
+                sender.send(AppEvent::Snapshot(Box::new(Snapshot::of(&engine))));
                 sender.send(AppEvent::OperationDone { generation, result });
             }
             EngineOp::Shutdown(reply) => {
@@ -291,7 +361,7 @@ fn summary(report: &CompileReport) -> String {
     text
 }
 
-fn export(engine: &Engine, path: &Path) -> Result<String, String> {
+fn export(engine: &Engine, path: &Path, tests: Option<&Path>) -> Result<String, String> {
     let module = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -303,7 +373,10 @@ fn export(engine: &Engine, path: &Path) -> Result<String, String> {
             )
         })?;
     let exported = engine.export(&module, false).map_err(|e| e.to_string())?;
-    let tests = path.with_file_name(format!("test_{module}.py"));
+    let tests = tests.map_or_else(
+        || path.with_file_name(format!("test_{module}.py")),
+        Path::to_path_buf,
+    );
     std::fs::write(path, &exported.program)
         .map_err(|e| format!("{}: cannot write the program: {e}", path.display()))?;
     std::fs::write(&tests, &exported.tests)
@@ -314,4 +387,198 @@ fn export(engine: &Engine, path: &Path) -> Result<String, String> {
         tests.display(),
         exported.example_count
     ))
+}
+
+/// Run one repair operation, reloading the sketch first if it changed on disk (so an edit
+/// made in another editor is never overwritten). The `Ok` text is the message to show.
+async fn repair_op(
+    engine: &mut Engine,
+    generation: u64,
+    op: RepairOp,
+    backend: Option<&Backend>,
+    cancel: &CancellationToken,
+    sender: &AppSender,
+) -> Result<String, String> {
+    let reloaded = engine.reload().map_err(|e| e.to_string())?;
+    let mut text = perform_repair(engine, generation, op, backend, cancel, sender)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(r) = reloaded {
+        let mut changed = Vec::new();
+        for (what, list) in [("new", &r.added), ("gone", &r.removed), ("stale", &r.stale)] {
+            if !list.is_empty() {
+                changed.push(format!("{what}: {}", list.join(", ")));
+            }
+        }
+        let detail = if changed.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", changed.join("; "))
+        };
+        text = format!("sketch changed on disk, reloaded{detail}; {text}");
+    }
+    Ok(text)
+}
+
+async fn perform_repair(
+    engine: &mut Engine,
+    generation: u64,
+    op: RepairOp,
+    backend: Option<&Backend>,
+    cancel: &CancellationToken,
+    sender: &AppSender,
+) -> Result<String, String> {
+    let err = |e: crate::engine::EngineError| e.to_string();
+    let no_model = || "this operation needs a model: pass --model".to_string();
+    match op {
+        RepairOp::EditDescription { hole, text } => {
+            let id = engine.edit_description(&hole, &text).map_err(err)?;
+            Ok(format!(
+                "reworded {id}: c compiles it and what depends on it"
+            ))
+        }
+        RepairOp::AddExample {
+            function,
+            call,
+            expected,
+            docstring,
+        } => {
+            let n = engine
+                .add_example(&function, &call, &expected, docstring)
+                .map_err(err)?;
+            Ok(format!("added example {n} of {function}"))
+        }
+        RepairOp::RemoveExample { function, n } => {
+            engine.remove_example(&function, n).map_err(err)?;
+            Ok(format!("removed example {n} of {function}"))
+        }
+        RepairOp::Pin {
+            hole,
+            example,
+            call,
+            expected,
+            docstring,
+        } => {
+            // Pin from a trace the engine made itself, so the call numbers are its own.
+            engine
+                .trace(&TraceTarget::Example(example))
+                .await
+                .map_err(err)?;
+            let n = engine
+                .pin_example(&hole, call, expected.as_deref(), docstring)
+                .map_err(err)?;
+            Ok(format!("pinned call #{call} as example {n} of {hole}"))
+        }
+        RepairOp::Resynthesize { hole, samples } => {
+            let backend = backend.ok_or_else(no_model)?;
+            let samples = samples.unwrap_or(engine.search.samples.max(1));
+            let (tx, rx) = mpsc::unbounded_channel();
+            let events = Events::new(tx);
+            let run = engine.resynthesize(backend, &hole, samples, &events, cancel);
+            let report = forward(run, rx, sender).await.map_err(err)?;
+            let mut text = format!(
+                "resynth {}: {} candidate(s) tried, {}",
+                report.hole,
+                report.tried,
+                if report.replaced {
+                    "new implementation in use"
+                } else {
+                    "kept the one in use"
+                }
+            );
+            if let Some(why) = report.failure {
+                let first = why.lines().next().unwrap_or_default().to_string();
+                text.push_str(&format!("; {first}"));
+                return Err(text);
+            }
+            text.push_str(&format!(" ({:?})", report.status).to_lowercase());
+            Ok(text)
+        }
+        RepairOp::Decompose { hole, text } => {
+            let d = engine.decompose(&hole, &text).map_err(err)?;
+            Ok(format!(
+                "{hole} is now a function calling {}: c fills them",
+                if d.new_holes.is_empty() {
+                    "no new holes".to_string()
+                } else {
+                    d.new_holes.join(", ")
+                }
+            ))
+        }
+        RepairOp::Suggest { hole } => {
+            let backend = backend.ok_or_else(no_model)?;
+            let (tx, rx) = mpsc::unbounded_channel();
+            let events = Events::new(tx);
+            let run = engine.suggest_decomposition(backend, &hole, &events, cancel);
+            let body = forward(run, rx, sender).await.map_err(err)?;
+            let new = engine.decomposed_source(&hole, &body).map_err(err)?;
+            let name = engine.sketch.file.clone();
+            let diff = repair::unified_diff(
+                &engine.sketch.source,
+                &new,
+                &format!("{name} (now)"),
+                &format!("{name} (suggested)"),
+            );
+            sender.send(AppEvent::Review {
+                generation,
+                review: Box::new(Review {
+                    title: format!("suggested decomposition of {hole} · y accepts, n rejects"),
+                    diff,
+                    accept: Some(RepairOp::Decompose { hole, text: body }),
+                    scroll: 0,
+                }),
+            });
+            Ok("review the suggestion: y accepts, n rejects".to_string())
+        }
+        RepairOp::Undo => {
+            let e = engine.undo().map_err(err)?;
+            Ok(format!("undid {}", e.operation))
+        }
+        RepairOp::Redo => {
+            let e = engine.redo().map_err(err)?;
+            Ok(format!("redid {}", e.operation))
+        }
+        RepairOp::Diff { hole, a, b } => {
+            let diff = engine.diff(&hole, a, b).map_err(err)?;
+            let diff = if diff.is_empty() {
+                format!("versions {a} and {b} of {hole} are the same")
+            } else {
+                diff
+            };
+            sender.send(AppEvent::Review {
+                generation,
+                review: Box::new(Review {
+                    title: format!("{hole}: version {a} → {b}"),
+                    diff,
+                    accept: None,
+                    scroll: 0,
+                }),
+            });
+            Ok(format!("diff of {hole} versions {a} and {b}"))
+        }
+        RepairOp::UseVersion { hole, version } => {
+            let status = engine.use_version(&hole, version).await.map_err(err)?;
+            Ok(format!("{hole} uses version {version} ({status:?})").to_lowercase())
+        }
+    }
+}
+
+/// Await an engine operation while forwarding its progress events, all before returning.
+async fn forward<T>(
+    run: impl std::future::Future<Output = T>,
+    mut rx: mpsc::UnboundedReceiver<crate::engine::Event>,
+    sender: &AppSender,
+) -> T {
+    tokio::pin!(run);
+    let result = loop {
+        tokio::select! {
+            biased;
+            Some(event) = rx.recv() => sender.send(AppEvent::Engine(event)),
+            result = &mut run => break result,
+        }
+    };
+    while let Ok(event) = rx.try_recv() {
+        sender.send(AppEvent::Engine(event));
+    }
+    result
 }

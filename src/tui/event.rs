@@ -5,6 +5,7 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::repair::{EditPurpose, RepairOp, Review};
 use super::snapshot::Snapshot;
 use crate::engine::check::CheckReport;
 use crate::engine::Event;
@@ -29,6 +30,16 @@ pub enum AppEvent {
         job: CheckJob,
         generation: u64,
         result: Result<CheckReport, String>,
+    },
+    /// A diff to read or to accept (a suggested decomposition, two versions).
+    Review {
+        generation: u64,
+        review: Box<Review>,
+    },
+    /// `$EDITOR` closed: the text it left, or why it failed.
+    Edited {
+        purpose: EditPurpose,
+        result: Result<String, String>,
     },
     /// SIGTERM or SIGHUP: quit now, saving the session.
     Terminate,
@@ -59,6 +70,18 @@ pub enum Effect {
     Export {
         generation: u64,
         path: String,
+        /// Where the tests go (default: `test_FILE` beside the program).
+        tests: Option<String>,
+    },
+    /// A repair operation in the engine task (reloading a changed sketch first).
+    Repair {
+        generation: u64,
+        op: RepairOp,
+    },
+    /// Suspend the UI and edit `text` in `$EDITOR`.
+    ExternalEditor {
+        purpose: EditPurpose,
+        text: String,
     },
     /// Cancel the running operation.
     Cancel,

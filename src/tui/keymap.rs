@@ -35,6 +35,26 @@ pub enum Action {
     PrevExample,
     /// Open the `:` command line, with this text already typed.
     CommandLine(String),
+    /// Reword the selected hole in the in-TUI editor / in `$EDITOR`.
+    EditDescription,
+    EditExternal,
+    /// `:example add HOLE ` with the selected hole filled in.
+    AddExample,
+    /// Remove the example under the cursor in the examples pane.
+    RemoveExample,
+    /// Take the trace pane's selected call as an example of its hole.
+    PinCall,
+    Resynthesize,
+    /// Write the selected hole's new body (calling new holes) in the editor.
+    Decompose,
+    /// Ask the model for a decomposition and review it as a diff.
+    SuggestDecompose,
+    Undo,
+    Redo,
+    /// The selected hole's versions: diff two, use an older one.
+    Versions,
+    /// Every operation recorded for undo.
+    History,
 }
 
 impl Action {
@@ -60,11 +80,21 @@ impl Action {
             Action::NextExample => "choose the next example to trace",
             Action::PrevExample => "choose the previous example to trace",
             Action::CommandLine(prefill) if prefill.starts_with("export") => {
-                "export the program and its tests (:export FILE)"
+                "export the program and its tests (:export -o FILE)"
             }
-            Action::CommandLine(_) => {
-                "command line (:compile, :run, :trace N, :export FILE, :quit)"
-            }
+            Action::CommandLine(_) => "command line: every REPL command (:help lists them)",
+            Action::EditDescription => "edit the hole's description (C-s applies, C-e $EDITOR)",
+            Action::EditExternal => "edit the hole's description in $EDITOR",
+            Action::AddExample => "add an example (:example add HOLE CALL => EXPECTED)",
+            Action::RemoveExample => "remove the example under the cursor",
+            Action::PinCall => "pin the selected trace call as an example of its hole",
+            Action::Resynthesize => "resynthesize the hole: fresh samples, then repair",
+            Action::Decompose => "decompose: write the hole's new body in the editor",
+            Action::SuggestDecompose => "decompose: ask the model, review the diff (y/n)",
+            Action::Undo => "undo the last change",
+            Action::Redo => "redo what undo undid",
+            Action::Versions => "versions: d diffs with the one in use, o uses it",
+            Action::History => "history of changes recorded for undo",
         }
     }
 }
@@ -113,8 +143,21 @@ impl Default for KeyMap {
                 key(Char('t'), Action::Trace),
                 key(Char(']'), Action::NextExample),
                 key(Char('['), Action::PrevExample),
-                key(Char('x'), Action::CommandLine("export ".into())),
+                key(Char('x'), Action::CommandLine("export -o ".into())),
                 key(Char(':'), Action::CommandLine(String::new())),
+                key(Char('e'), Action::EditDescription),
+                key(Char('E'), Action::EditExternal),
+                key(Char('a'), Action::AddExample),
+                key(Char('d'), Action::RemoveExample),
+                key(Char('p'), Action::PinCall),
+                key(Char('s'), Action::Resynthesize),
+                key(Char('D'), Action::Decompose),
+                key(Char('S'), Action::SuggestDecompose),
+                key(Char('u'), Action::Undo),
+                key(Char('U'), Action::Redo),
+                ctrl('r', Action::Redo),
+                key(Char('v'), Action::Versions),
+                key(Char('H'), Action::History),
                 key(Tab, Action::NextPane),
                 key(KeyCode::BackTab, Action::PrevPane),
                 key(Char('j'), Action::Down),

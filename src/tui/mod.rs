@@ -9,11 +9,11 @@
 //! [`keymap`], colours are roles in [`theme`].
 
 pub mod app;
-pub mod command;
 pub mod driver;
 pub mod event;
 pub mod highlight;
 pub mod keymap;
+pub mod repair;
 pub mod snapshot;
 pub mod terminal;
 pub mod theme;

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::engine::history::HistoryItem;
+use crate::engine::ops::VersionInfo;
 use crate::engine::Engine;
 use crate::session::{HoleStatus, Usage};
 use crate::sketch::{Example, Sketch, TreeNode};
@@ -49,6 +51,10 @@ pub struct Snapshot {
     /// Models with transcripts in the session, most recent last (for `replay`).
     pub recorded_models: Vec<String>,
     pub tree: Vec<TreeRow>,
+    /// Every hole's versions, oldest first (for the versions overlay).
+    pub versions: BTreeMap<String, Vec<VersionInfo>>,
+    /// The operations recorded for undo, oldest first.
+    pub history: Vec<HistoryItem>,
 }
 
 impl Snapshot {
@@ -77,6 +83,12 @@ impl Snapshot {
                 },
             );
         }
+        let versions = sketch
+            .holes
+            .iter()
+            .map(|h| (h.id.clone(), engine.versions(&h.id)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
         let mut examples = BTreeMap::new();
         let names = sketch
             .functions
@@ -109,6 +121,8 @@ impl Snapshot {
             session_path: engine.session_path().to_path_buf(),
             recorded_models,
             tree,
+            versions,
+            history: engine.history(),
         }
     }
 

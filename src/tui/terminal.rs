@@ -22,6 +22,7 @@ use tokio::sync::mpsc;
 use super::app::App;
 use super::driver::{BackendFactory, Driver};
 use super::event::{AppEvent, AppSender, Effect};
+use super::repair::EditPurpose;
 use super::snapshot::Snapshot;
 use super::view;
 use crate::engine::Engine;
@@ -44,6 +45,9 @@ pub struct TuiOptions {
     pub cwd: Option<PathBuf>,
     /// Shown as the first message (e.g. that no model is configured).
     pub notice: Option<String>,
+    /// The user's editor command (`$VISUAL` or `$EDITOR`), run through `sh -c` with the
+    /// file to edit as its argument.
+    pub editor: Option<String>,
 }
 
 /// Puts the terminal back however the guard is dropped.
@@ -108,6 +112,7 @@ pub async fn run(options: TuiOptions) -> Result<(), TuiError> {
     let size = guard.terminal.size()?;
     app.width = size.width;
     app.height = size.height;
+    let sender_for_editor = sender.clone();
     let mut driver = Driver::start(options.engine, sender, options.backend);
     let start = app.start();
     perform(&mut driver, &app, start);
@@ -131,11 +136,15 @@ pub async fn run(options: TuiOptions) -> Result<(), TuiError> {
         let animate = app.is_busy() || app.hole_check.as_ref().is_some_and(|c| c.report.is_none());
         let redraw = !matches!(event, AppEvent::Tick) || animate;
         let effects = app.update(event);
-        perform(&mut driver, &app, effects);
+        let mut edit = perform(&mut driver, &app, effects);
         // Drain what else arrived so a burst of engine events costs one frame.
         while let Ok(event) = rx.try_recv() {
             let effects = app.update(event);
-            perform(&mut driver, &app, effects);
+            edit = edit.or(perform(&mut driver, &app, effects));
+        }
+        if let Some((purpose, text)) = edit {
+            let result = suspended(&mut guard, options.editor.as_deref(), &text);
+            sender_for_editor.send(AppEvent::Edited { purpose, result });
         }
         if app.quit {
             break Ok(());
@@ -152,8 +161,82 @@ pub async fn run(options: TuiOptions) -> Result<(), TuiError> {
     saved.map_err(TuiError::Save)
 }
 
-fn perform(driver: &mut Driver, app: &App, effects: Vec<Effect>) {
+/// Hand effects to the driver; an edit in `$EDITOR` is returned for the loop, which owns
+/// the terminal it must give up meanwhile.
+fn perform(driver: &mut Driver, app: &App, effects: Vec<Effect>) -> Option<(EditPurpose, String)> {
+    let mut edit = None;
     for effect in effects {
-        driver.perform(effect, &app.snapshot);
+        match effect {
+            Effect::ExternalEditor { purpose, text } => edit = Some((purpose, text)),
+            effect => driver.perform(effect, &app.snapshot),
+        }
+    }
+    edit
+}
+
+/// Give the terminal to the editor and take it back, however the editor ends.
+fn suspended(
+    guard: &mut TerminalGuard,
+    editor: Option<&str>,
+    text: &str,
+) -> Result<String, String> {
+    let Some(editor) = editor else {
+        return Err("no editor: set $VISUAL or $EDITOR (e edits in the screen)".to_string());
+    };
+    restore();
+    let result = edit_in(editor, text);
+    let back = enable_raw_mode()
+        .and_then(|_| execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture))
+        .and_then(|_| guard.terminal.clear());
+    match back {
+        Ok(()) => result,
+        Err(e) => Err(format!(
+            "the screen could not be taken back after the editor: {e}"
+        )),
+    }
+}
+
+/// Run `editor` (through `sh -c`, so it may carry flags) on a temporary file holding
+/// `text`, and return what it left there. A failing or missing editor changes nothing.
+pub fn edit_in(editor: &str, text: &str) -> Result<String, String> {
+    use std::io::Write;
+    let mut file = tempfile::Builder::new()
+        .prefix("anpl-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(|e| format!("cannot create a file to edit: {e}"))?;
+    file.write_all(text.as_bytes())
+        .and_then(|_| file.flush())
+        .map_err(|e| format!("cannot write the file to edit: {e}"))?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status()
+        .map_err(|e| format!("cannot start `{editor}`: {e}"))?;
+    if !status.success() {
+        return Err(format!("`{editor}` exited with {status}; nothing changed"));
+    }
+    let edited = std::fs::read_to_string(file.path())
+        .map_err(|e| format!("cannot read the edited file: {e}"))?;
+    if edited.trim() == text.trim() {
+        return Err("nothing changed in the editor".to_string());
+    }
+    Ok(edited.trim_end().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_editor_edits_a_file_and_failures_change_nothing() {
+        let edited = edit_in("sed -i 's/old/new/'", "an old text\n");
+        assert_eq!(edited, Ok("an new text".to_string()));
+        let failed = edit_in("false", "text");
+        assert!(failed.is_err_and(|e| e.contains("exited with")));
+        let same = edit_in("true", "text");
+        assert_eq!(same, Err("nothing changed in the editor".to_string()));
     }
 }

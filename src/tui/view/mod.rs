@@ -5,6 +5,7 @@ mod examples;
 mod grid;
 mod hole;
 mod overlay;
+mod repair;
 mod status;
 mod trace;
 mod tree;
@@ -89,8 +90,12 @@ pub fn draw(app: &App, frame: &mut Frame) {
     match app.overlay {
         Some(Overlay::Help) => overlay::help(app, frame, area),
         Some(Overlay::ConfirmQuit) => overlay::confirm_quit(app, frame, area),
+        Some(Overlay::Versions) => repair::versions(app, frame, area),
+        Some(Overlay::History) => repair::history(app, frame, area),
+        Some(Overlay::Review) => repair::review(app, frame, area),
         None => {}
     }
+    repair::editor(app, frame, area);
 }
 
 fn block<'a>(app: &App, pane: Pane, title: impl Into<Line<'a>>) -> Block<'a> {

@@ -8,10 +8,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{MIN_HEIGHT, MIN_WIDTH};
+use crate::repl::command::COMMANDS;
 use crate::tui::app::App;
-use crate::tui::command::COMMANDS;
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
@@ -39,20 +39,41 @@ pub fn help(app: &App, frame: &mut Frame, area: Rect) {
         })
         .collect();
     lines.push(Line::raw(""));
-    lines.push(Line::styled(format!(":  {COMMANDS}"), app.theme.dim));
+    // The REPL's commands, wrapped to the overlay's width.
+    let mut line = String::from(":");
+    for (name, _, _) in COMMANDS {
+        if line.chars().count() + name.len() + 1 > 72 {
+            lines.push(Line::styled(std::mem::take(&mut line), app.theme.dim));
+            line.push(' ');
+        }
+        line.push(' ');
+        line.push_str(name);
+    }
+    lines.push(Line::styled(line, app.theme.dim));
     lines.push(Line::styled(
         "mouse: click a hole to select it, wheel scrolls the pane under it",
         app.theme.dim,
     ));
     let height = lines.len() as u16 + 2;
     let rect = centered(area, 76, height);
+    // Taller than the screen: scrolled with j/k, never cut silently.
+    let hidden = height.saturating_sub(rect.height);
+    let scroll = app.help_scroll.min(hidden);
+    let title = if hidden > 0 {
+        format!(
+            " keys · j/k scroll ({} more) · Esc closes ",
+            hidden - scroll
+        )
+    } else {
+        " keys · Esc closes ".to_string()
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(app.theme.border_focused)
-                .title(Line::styled(" keys · Esc closes ", app.theme.title)),
+                .title(Line::styled(title, app.theme.title)),
         ),
         rect,
     );
