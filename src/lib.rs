@@ -9,6 +9,7 @@
 //! Only the terminal UI may depend on terminal crates.
 
 pub mod cli;
+pub mod editor;
 pub mod engine;
 pub mod exec;
 pub mod llm;

@@ -134,30 +134,7 @@ impl Repl {
         else {
             return Err("no editor: set $EDITOR, or give the text on the line (or after `<<END`, ended by a line `END`)".to_string());
         };
-        let mut file = tempfile::Builder::new()
-            .prefix("anpl-")
-            .suffix(".py")
-            .tempfile()
-            .map_err(|e| format!("cannot create a file to edit: {e}"))?;
-        file.write_all(initial.as_bytes())
-            .and_then(|_| file.flush())
-            .map_err(|e| format!("cannot write the file to edit: {e}"))?;
-        let status = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("{editor} \"$1\""))
-            .arg("sh")
-            .arg(file.path())
-            .status()
-            .map_err(|e| format!("cannot start `{editor}`: {e}"))?;
-        if !status.success() {
-            return Err(format!("`{editor}` exited with {status}; nothing changed"));
-        }
-        let edited = std::fs::read_to_string(file.path())
-            .map_err(|e| format!("cannot read the edited file: {e}"))?;
-        if edited.trim() == initial.trim() {
-            return Err("nothing changed".to_string());
-        }
-        Ok(edited)
+        crate::editor::edit_in(&editor, initial)
     }
 
     /// Compile what needs it (after an edit or a decomposition) and say how it went.
