@@ -16,7 +16,6 @@ mod escape;
 mod outcome;
 mod runner;
 mod sandbox;
-mod values;
 mod worker;
 
 pub use config::{ExecConfig, SandboxConfig};
@@ -27,4 +26,3 @@ pub use outcome::{
 };
 pub use runner::{PoolMemory, Runner};
 pub use sandbox::{Layer, SandboxReport};
-pub use values::{json_to_python, ValueError};
