@@ -13,6 +13,7 @@ pub mod editor;
 pub mod engine;
 pub mod exec;
 pub mod llm;
+pub mod project;
 pub mod repl;
 pub mod session;
 pub mod sketch;

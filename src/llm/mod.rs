@@ -17,7 +17,6 @@ pub mod cache_key;
 pub mod config;
 pub mod error;
 pub mod extract;
-#[cfg(any(test, feature = "fake-server"))]
 pub mod fake_server;
 pub mod openai;
 pub mod provider;
