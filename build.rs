@@ -1,4 +1,4 @@
 fn main() {
     println!("cargo:rerun-if-changed=grammars");
-    println!("cargo:rerun-if-changed=src/exec/harness.py");
+    println!("cargo:rerun-if-changed=src/exec/harness");
 }

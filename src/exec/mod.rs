@@ -2,7 +2,7 @@
 //! this module program text — never sketch types — and gets back per-call results, traces of
 //! the hole functions, and a verdict for how the process ended.
 //!
-//! A `Runner` keeps a pool of warm `python3` workers running the embedded `harness.py`.
+//! A `Runner` keeps a pool of warm `python3` workers running the embedded harness (`exec/harness/*.py`, joined into one script).
 //! Each has executed the sketch's prelude (imports such as numpy), and forks a fresh child
 //! per check that enters the sandbox (rlimits, Landlock, an unprivileged uid, a private
 //! working directory) before loading the program; the worker itself lives in PID, mount and

@@ -19,7 +19,19 @@ use super::outcome::{CheckOutcome, CheckRequest};
 use super::sandbox::{build_report, Launch, SandboxReport};
 use super::worker::{StartFailure, Worker, WorkerSpec};
 
-const HARNESS: &str = include_str!("harness.py");
+/// The worker program, kept in parts by concern and joined in order into one script (a
+/// script run with `python -I` cannot import siblings, and one file keeps the worker
+/// importable with nothing but the standard library).
+const HARNESS: &str = concat!(
+    include_str!("harness/00_header.py"),
+    include_str!("harness/10_values.py"),
+    include_str!("harness/20_tracing.py"),
+    include_str!("harness/30_check.py"),
+    include_str!("harness/40_confine.py"),
+    include_str!("harness/50_worker.py"),
+    include_str!("harness/60_supervise.py"),
+    include_str!("harness/70_main.py"),
+);
 
 pub struct Runner {
     config: ExecConfig,
