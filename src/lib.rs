@@ -17,5 +17,6 @@ pub mod project;
 pub mod repl;
 pub mod session;
 pub mod sketch;
+pub mod suggest;
 pub mod synth;
 pub mod tui;

@@ -398,7 +398,7 @@ async fn a_configured_client_talks_to_the_configured_server() {
     };
     write(
         &project(&d),
-        "model = \"openai:gpt-4o-mini\"\ntimeout = 5\nmax_retries = 0\n",
+        "model = \"openai:gpt-4o-mini\"\nrequest_timeout = 5\nmax_retries = 0\n",
     );
     let e = env(
         &d,

@@ -34,12 +34,53 @@ pub struct SketchArgs {
     /// The Python interpreter (default: ANPL_PYTHON, a .venv beside the sketch, then python3).
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
-    /// Seconds one check may run before it is killed.
-    #[arg(long = "timeout", value_name = "SECS")]
+    /// Seconds one check of a program may run in the sandbox (loading it, then each
+    /// example's call) before it is killed (default 5). A slow model is
+    /// --request-timeout's business.
+    #[arg(long = "check-timeout", value_name = "SECS", value_parser = positive_seconds)]
     pub check_timeout: Option<f64>,
+    /// `--timeout` once meant the check limit here and the request limit in messages; it
+    /// now names both replacements instead of guessing which one was meant.
+    #[arg(long = "timeout", value_name = "SECS", hide = true, value_parser = removed_timeout)]
+    pub removed_timeout: Option<f64>,
     /// Python worker processes (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub workers: Option<usize>,
+}
+
+/// Flags of the commands that may fill holes with the offline synthesizer (`compile`,
+/// `repl`, the UI).
+#[derive(Debug, Clone, Default, Args)]
+pub struct SynthFlags {
+    /// Seconds the offline synthesizer may spend on one hole (default 2); more lets it
+    /// reach larger programs.
+    #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
+    pub synth_budget: Option<f64>,
+}
+
+impl SynthFlags {
+    pub fn apply(&self, mut search: SearchSettings) -> SearchSettings {
+        if let Some(secs) = self.synth_budget {
+            search.synth_budget = Duration::from_secs_f64(secs);
+        }
+        search
+    }
+}
+
+/// A positive, finite number of seconds (a `Duration` cannot hold more, and zero would kill
+/// every check before it starts).
+pub fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err("expected a positive number of seconds, at most 86400 (a day)".to_string()),
+    }
+}
+
+/// The message for the retired `--timeout` flag.
+pub const REMOVED_TIMEOUT: &str = "--timeout was split in two: --check-timeout SECS limits one check of a program in the sandbox (default 5), --request-timeout SECS one model request (default 120; `request_timeout` in anpl.toml)";
+
+fn removed_timeout(_: &str) -> Result<f64, String> {
+    Err(REMOVED_TIMEOUT.to_string())
 }
 
 /// The process environment as a map, read once at the edge so the library never reads it.
@@ -62,7 +103,7 @@ impl SketchArgs {
         let base_env = env.iter().map(|(k, v)| (k.into(), v.into())).collect();
         let mut config = ExecConfig::new(python, base_env);
         if let Some(t) = self.check_timeout {
-            config.timeout = Duration::from_secs_f64(t.max(0.01));
+            config.timeout = Duration::from_secs_f64(t);
         }
         if let Some(w) = self.workers {
             config.workers = w.max(1);

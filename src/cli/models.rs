@@ -30,8 +30,10 @@ pub struct ModelFlags {
     /// the process list.
     #[arg(long, value_name = "KEY", value_parser = parse_secret)]
     pub api_key: Option<Secret>,
-    /// Seconds one model request may take.
-    #[arg(long = "request-timeout", value_name = "SECONDS")]
+    /// Seconds one model request may take, connecting to last byte (default 120;
+    /// `request_timeout` in anpl.toml). Raise it for a slow model; --check-timeout limits
+    /// running the program instead.
+    #[arg(long = "request-timeout", value_name = "SECS")]
     pub timeout: Option<f64>,
     /// Retries of a request after 429, 5xx or connection errors.
     #[arg(long, value_name = "N")]
@@ -150,7 +152,7 @@ pub fn render_text(config: &ResolvedConfig, env: &HashMap<String, String>) -> St
         (s.value.to_string(), s.source.to_string())
     }
     let (v, s) = shown(&config.timeout_secs);
-    rows.push(row("timeout", format!("{v}s"), s));
+    rows.push(row("request_timeout", format!("{v}s"), s));
     for (name, (v, s)) in [
         ("max_retries", shown(&config.max_retries)),
         ("jobs", shown(&config.jobs)),
@@ -164,7 +166,7 @@ pub fn render_text(config: &ResolvedConfig, env: &HashMap<String, String>) -> St
     let width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
     let mut out = String::new();
     for (name, value, source) in &rows {
-        out.push_str(&format!("{name:<14} {value:<width$}  {source}\n"));
+        out.push_str(&format!("{name:<15} {value:<width$}  {source}\n"));
     }
     out.push_str("\nconfig files read: ");
     if config.files_read.is_empty() {

@@ -169,7 +169,9 @@ impl Verdict {
     pub fn describe(&self) -> String {
         match self {
             Verdict::Completed => "completed".to_string(),
-            Verdict::Timeout { seconds } => format!("timed out after {seconds} s"),
+            Verdict::Timeout { seconds } => {
+                format!("timed out after {seconds} s (the limit per check; --check-timeout SECS changes it)")
+            }
             Verdict::CpuLimit { seconds } => format!("exceeded the CPU limit of {seconds} s"),
             Verdict::OutputLimit { bytes } => format!("wrote more than {bytes} bytes of output"),
             Verdict::Crashed { name, .. } => format!("crashed ({name})"),

@@ -214,7 +214,7 @@ impl ResolvedConfig {
 #[derive(Debug, Default, Deserialize)]
 struct FileConfig {
     model: Option<Spanned<String>>,
-    timeout: Option<Spanned<f64>>,
+    request_timeout: Option<Spanned<f64>>,
     max_retries: Option<Spanned<u32>>,
     jobs: Option<Spanned<u32>>,
     samples: Option<Spanned<u32>>,
@@ -227,7 +227,7 @@ struct FileConfig {
 
 const TOP_LEVEL_SETTINGS: &[&str] = &[
     "model",
-    "timeout",
+    "request_timeout",
     "max_retries",
     "jobs",
     "samples",
@@ -294,14 +294,24 @@ fn read_layer(path: &Path, source: Source) -> Result<Option<Layer>, ConfigError>
     for (key, value) in &table {
         if !value.is_table() && !TOP_LEVEL_SETTINGS.contains(&key.as_str()) {
             let (line, col) = find_key(&text, key);
+            let known = &TOP_LEVEL_SETTINGS[..TOP_LEVEL_SETTINGS.len() - 1];
+            // `timeout` was the request limit here while `--timeout` limited checks.
+            let message = if key == "timeout" {
+                "`timeout` is now `request_timeout` (seconds one model request may take); \
+                 the limit on one check of a program is the --check-timeout flag"
+                    .to_string()
+            } else {
+                format!(
+                    "unknown setting `{key}`{} (known: {})",
+                    crate::suggest::did_you_mean(key, known.iter().copied()),
+                    known.join(", ")
+                )
+            };
             return Err(ConfigError::Parse {
                 path: path.display().to_string(),
                 line,
                 col,
-                message: format!(
-                    "unknown setting `{key}` (known: {})",
-                    TOP_LEVEL_SETTINGS[..TOP_LEVEL_SETTINGS.len() - 1].join(", ")
-                ),
+                message,
             });
         }
     }
@@ -351,10 +361,16 @@ pub fn resolve(
             Some(p) => Some(p.clone()),
             None => {
                 let known: Vec<_> = table.iter().map(|p| p.name.as_str()).collect();
+                let hint = crate::llm::spec::suggest_provider(&remote.provider, &known)
+                    .map(|p| {
+                        let meant = model.value.to_string().replacen(&remote.provider, p, 1);
+                        format!(": did you mean `{meant}`?")
+                    })
+                    .unwrap_or_default();
                 return Err(ConfigError::Invalid {
                     at: model.source.to_string(),
                     message: format!(
-                        "unknown provider `{}` in model `{}` (known: {}; or define [providers.{}] with a format and base_url)",
+                        "unknown provider `{}` in model `{}`{hint} (known: {}; or define [providers.{}] with a format and base_url)",
                         remote.provider,
                         model.value,
                         known.join(", "),
@@ -374,9 +390,9 @@ pub fn resolve(
 
     let timeout_secs = pick(
         flags.timeout_secs,
-        "--timeout",
+        "--request-timeout",
         &layers,
-        |f| f.timeout.as_ref(),
+        |f| f.request_timeout.as_ref(),
         DEFAULT_TIMEOUT_SECS,
         |v| {
             (v.is_finite() && *v > 0.0)

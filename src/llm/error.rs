@@ -56,7 +56,7 @@ pub enum LlmError {
         reason: String,
         attempts: u32,
     },
-    #[error("no answer from {url} within {secs}s ({attempts} attempts): raise --timeout or `timeout` in anpl.toml")]
+    #[error("no answer from {url} within {secs}s ({attempts} attempts): raise --request-timeout SECS or `request_timeout` in anpl.toml")]
     Timeout {
         url: String,
         secs: f64,

@@ -53,10 +53,17 @@ pub enum SpecError {
     Empty,
     #[error("model `{0}` names no provider: write `provider:model`, e.g. `openai:{0}`, `anthropic:{0}` or `ollama:{0}`")]
     NoProvider(String),
+    #[error("model `{spec}` is not a model name: did you mean `{suggestion}`?")]
+    Misspelt { spec: String, suggestion: String },
     #[error("model `{0}` has no model name after the provider: write e.g. `{0}gpt-4o-mini`")]
     NoModel(String),
-    #[error("model `{spec}`: provider `{provider}` may contain only lowercase letters, digits, `-` and `_`")]
-    BadProvider { spec: String, provider: String },
+    #[error("model `{spec}`: provider `{provider}` may contain only lowercase letters, digits, `-` and `_`{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    BadProvider {
+        spec: String,
+        provider: String,
+        /// The whole model name with the provider written as it probably was meant.
+        suggestion: Option<String>,
+    },
     #[error("model `{0}`: a model name may not contain whitespace")]
     Whitespace(String),
     #[error("model `{0}`: only `offline+provider:model` combines models (e.g. `offline+openai:gpt-4o-mini`)")]
@@ -79,6 +86,12 @@ impl FromStr for ModelSpec {
             "replay" => return Ok(ModelSpec::Replay),
             _ => {}
         }
+        if let Some(suggestion) = misspelt_keyword(spec) {
+            return Err(SpecError::Misspelt {
+                spec: spec.to_string(),
+                suggestion,
+            });
+        }
         if let Some(rest) = spec.strip_prefix("offline+") {
             if rest == "offline" || rest == "replay" || rest.contains('+') && !rest.contains(':') {
                 return Err(SpecError::BadCombination(spec.to_string()));
@@ -96,14 +109,14 @@ fn parse_remote(text: &str, whole: &str) -> Result<RemoteModel, SpecError> {
     let Some((provider, model)) = text.split_once(':') else {
         return Err(SpecError::NoProvider(text.to_string()));
     };
-    if provider.is_empty()
-        || !provider
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-    {
+    if !valid_provider(provider) {
+        let lower = provider.to_ascii_lowercase();
+        let suggestion = (lower != provider && valid_provider(&lower))
+            .then(|| whole.replacen(provider, &lower, 1));
         return Err(SpecError::BadProvider {
             spec: whole.to_string(),
             provider: provider.to_string(),
+            suggestion,
         });
     }
     if model.is_empty() {
@@ -113,6 +126,54 @@ fn parse_remote(text: &str, whole: &str) -> Result<RemoteModel, SpecError> {
         provider: provider.to_string(),
         model: model.to_string(),
     })
+}
+
+fn valid_provider(provider: &str) -> bool {
+    !provider.is_empty()
+        && provider
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// `ofline` -> `offline`, `replya` -> `replay`, `ofline+openai:gpt-4o` ->
+/// `offline+openai:gpt-4o`: a misspelt keyword would otherwise be read as a model name
+/// without a provider, or as a provider with a `+` in it, and get advice that cannot work.
+fn misspelt_keyword(spec: &str) -> Option<String> {
+    let (head, tail) = match spec.split_once('+') {
+        Some((head, tail)) => (head, Some(tail)),
+        None => (spec, None),
+    };
+    if head.contains(':') || head == "offline" {
+        return None;
+    }
+    match tail {
+        None => crate::suggest::closest(head, ["offline", "replay"]).map(str::to_string),
+        Some(tail) => crate::suggest::closest(head, ["offline"]).map(|k| format!("{k}+{tail}")),
+    }
+}
+
+/// Names people write for a provider that is called something else here.
+const PROVIDER_ALIASES: &[(&str, &str)] = &[
+    ("claude", "anthropic"),
+    ("gpt", "openai"),
+    ("chatgpt", "openai"),
+    ("azure-openai", "openai-compatible"),
+    ("vllm-openai", "vllm"),
+    ("llama.cpp", "llamacpp"),
+    ("llama-cpp", "llamacpp"),
+    ("lm-studio", "lmstudio"),
+];
+
+/// The provider a user probably meant by an unknown provider name, from the `known` names
+/// (the built-in table and any `[providers.NAME]` rows): a near spelling, or a common
+/// other name for it (`claude` for `anthropic`).
+pub fn suggest_provider<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    if let Some((_, to)) = PROVIDER_ALIASES.iter().find(|(from, _)| *from == name) {
+        if let Some(k) = known.iter().find(|k| *k == to) {
+            return Some(k);
+        }
+    }
+    crate::suggest::closest(name, known.iter().copied())
 }
 
 impl fmt::Display for ModelSpec {
@@ -207,6 +268,17 @@ mod tests {
             ("offline+replay", "only `offline+provider:model` combines"),
             ("offline+gpt-4o", "names no provider"),
             ("replay+offline", "only `offline+provider:model` combines"),
+            (
+                "ofline",
+                "model `ofline` is not a model name: did you mean `offline`?",
+            ),
+            ("Offline", "did you mean `offline`?"),
+            ("replya", "did you mean `replay`?"),
+            (
+                "ofline+openai:gpt-4o",
+                "did you mean `offline+openai:gpt-4o`?",
+            ),
+            ("OpenAI:gpt-4o", "(did you mean `openai:gpt-4o`?)"),
         ];
         for (text, want) in cases {
             let err = match text.parse::<ModelSpec>() {
@@ -215,6 +287,15 @@ mod tests {
             };
             assert!(err.contains(want), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn misspelt_providers_get_the_right_one() {
+        let known = ["openai", "anthropic", "ollama", "openai-compatible", "groq"];
+        assert_eq!(suggest_provider("opneai", &known), Some("openai"));
+        assert_eq!(suggest_provider("antropic", &known), Some("anthropic"));
+        assert_eq!(suggest_provider("claude", &known), Some("anthropic"));
+        assert_eq!(suggest_provider("mistral", &known), None);
     }
 
     #[test]
