@@ -64,6 +64,7 @@ pub fn run(args: &HolesArgs) -> anyhow::Result<ExitCode> {
     } else {
         out.write_all(render_tree(&sketch).as_bytes())
             .context("writing the tree")?;
+        super::check::print_notes(&sketch);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -65,8 +65,13 @@ pub enum SketchError {
     },
     #[error("{}", render_all(.0))]
     Invalid(Vec<Diagnostic>),
-    #[error("{}: {message}", path.display())]
-    Examples { path: PathBuf, message: String },
+    /// The `--examples` file could not be read (its content problems are `Invalid`, with
+    /// positions in that file).
+    #[error("{}: cannot read the examples file: {error}", path.display())]
+    ExamplesIo {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl SketchError {
@@ -86,7 +91,7 @@ impl SketchError {
             }],
             SketchError::Io { path, .. }
             | SketchError::IsDirectory { path }
-            | SketchError::Examples { path, .. } => vec![Diagnostic {
+            | SketchError::ExamplesIo { path, .. } => vec![Diagnostic {
                 file: path.display().to_string(),
                 line: 0,
                 col: 0,
@@ -99,10 +104,7 @@ impl SketchError {
     /// True when the problem is in the sketch's text (exit code 1) rather than in reading
     /// the file at all (exit code 2).
     pub fn is_content_error(&self) -> bool {
-        matches!(
-            self,
-            SketchError::Invalid(_) | SketchError::NotUtf8 { .. } | SketchError::Examples { .. }
-        )
+        matches!(self, SketchError::Invalid(_) | SketchError::NotUtf8 { .. })
     }
 }
 

@@ -13,14 +13,17 @@ mod captures;
 mod docstring;
 mod edit;
 mod error;
+mod examples_call;
 mod examples_file;
 mod graph;
+mod json_spans;
 mod model;
 mod naming;
 mod parse;
 mod queries;
 mod render;
 mod source;
+mod stubs;
 mod values;
 
 pub use edit::{
@@ -32,4 +35,5 @@ pub use graph::TreeNode;
 pub use model::{Example, Function, Hole, HoleKind, Param, Sketch, MODULE};
 pub use parse::{parse_file, parse_source, ParseOptions};
 pub use render::{render, stub, RenderMode, Rendered};
+pub use stubs::EmptyDef;
 pub use values::json_to_python;
