@@ -200,7 +200,7 @@ fn declines_with_reasons() {
     let t = task("f", &[("xs", "list[int]")], "int", "", &[]);
     assert_eq!(
         synthesize(&t, &limits(), &CancelFlag::new()).map_err(|e| e.to_string()),
-        Err("`f` has no examples; the synthesizer needs at least one (add a doctest `>>> f(...)` with its expected value)".to_string())
+        Err("`f` has no examples; the synthesizer needs at least one".to_string())
     );
     let t = task(
         "f",

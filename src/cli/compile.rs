@@ -14,9 +14,10 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::args::{backend, environment, search_settings, SketchArgs};
+use super::args::{backend, environment, search_settings, SketchArgs, SynthFlags};
 use super::models::{load_config, ModelFlags};
 use super::{runtime, show};
+use crate::engine::advice;
 use crate::engine::compile::CompileReport;
 use crate::engine::{Engine, Event, Events};
 use crate::session::HoleStatus;
@@ -27,12 +28,11 @@ pub struct CompileArgs {
     pub sketch: SketchArgs,
     #[command(flatten)]
     pub model: ModelFlags,
+    #[command(flatten)]
+    pub synth: SynthFlags,
     /// Fill only these holes (again, even if they pass).
     #[arg(long = "hole", value_name = "NAME")]
     pub holes: Vec<String>,
-    /// Seconds the offline synthesizer may spend on one hole (default 2).
-    #[arg(long, value_name = "SECS")]
-    pub synth_budget: Option<f64>,
     /// Print one JSON document instead of progress lines.
     #[arg(long)]
     pub json: bool,
@@ -41,13 +41,7 @@ pub struct CompileArgs {
 pub fn run(args: &CompileArgs) -> Result<ExitCode> {
     let env = environment();
     let config = load_config(&args.model)?;
-    let mut search = search_settings(&config);
-    if let Some(secs) = args.synth_budget {
-        if !(secs.is_finite() && secs > 0.0) {
-            anyhow::bail!("--synth-budget must be a positive number of seconds, not {secs}");
-        }
-        search.synth_budget = std::time::Duration::from_secs_f64(secs);
-    }
+    let search = args.synth.apply(search_settings(&config));
     let mut engine = Engine::open(args.sketch.engine_options(&env, search))?;
     let cancel = CancellationToken::new();
     let recorded = recorded_models(&engine);
@@ -56,6 +50,7 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         if let Some(notice) = config.offline_notice() {
             eprintln!("note: {notice}");
         }
+        super::check::print_notes(&engine.sketch);
         super::outln(format_args!(
             "compiling {} ({} hole(s)) with {}",
             engine.sketch.file,
@@ -238,9 +233,22 @@ fn print_summary(
             super::out(format_args!("{}", show::report_lines(program)))?;
         }
     }
-    let unfilled = report.holes.iter().any(|h| h.status == HoleStatus::Empty);
-    if unfilled && engine_is_offline {
-        super::outln(format_args!("To fill the holes the offline synthesizer cannot, configure a model: for example `--model openai:gpt-4o-mini` with OPENAI_API_KEY set, `--model ollama:qwen2.5-coder:7b`, or `model = \"…\"` in anpl.toml (see `anpl models`)."))?;
+    let unfilled: Vec<&str> = report
+        .holes
+        .iter()
+        .filter(|h| h.status == HoleStatus::Empty)
+        .map(|h| h.hole.as_str())
+        .collect();
+    if !unfilled.is_empty() && engine_is_offline {
+        let timed_out = report.holes.iter().any(|h| {
+            h.status == HoleStatus::Empty
+                && h.failure
+                    .as_deref()
+                    .is_some_and(|f| f.contains(advice::MORE_TIME))
+        });
+        for line in advice::offline_routes(&engine.sketch.file, &unfilled, timed_out) {
+            super::outln(format_args!("{line}"))?;
+        }
     }
     let u = &report.usage;
     super::outln(format_args!(

@@ -14,7 +14,7 @@ use anyhow::Result;
 use clap::Args;
 use tokio_util::sync::CancellationToken;
 
-use super::args::{backend, environment, search_settings, SketchArgs};
+use super::args::{backend, environment, search_settings, SketchArgs, SynthFlags};
 use super::models::{load_config, ModelFlags};
 use super::runtime;
 use crate::engine::Engine;
@@ -26,6 +26,8 @@ pub struct ReplArgs {
     pub sketch: SketchArgs,
     #[command(flatten)]
     pub model: ModelFlags,
+    #[command(flatten)]
+    pub synth: SynthFlags,
     /// Stop at the first command that fails (for scripts).
     #[arg(long)]
     pub strict: bool,
@@ -34,7 +36,10 @@ pub struct ReplArgs {
 pub fn run(args: &ReplArgs) -> Result<ExitCode> {
     let env = environment();
     let config = load_config(&args.model)?;
-    let engine = Engine::open(args.sketch.engine_options(&env, search_settings(&config)))?;
+    let engine = Engine::open(
+        args.sketch
+            .engine_options(&env, args.synth.apply(search_settings(&config))),
+    )?;
     let recorded = super::compile::recorded_models(&engine);
     let backend = backend(&config, &CancellationToken::new(), &recorded)?;
     let interactive = std::io::stdin().is_terminal();

@@ -26,7 +26,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let examples = engine.examples_for(&entry);
     if examples.is_empty() {
         anyhow::bail!(
-            "{}: the entry `{entry}` has no examples to run: add a doctest (`>>> {entry}(...)` and the expected value) or pass --examples FILE",
+            "{}: the entry `{entry}` has no examples to run: add a doctest to its docstring (`>>> {entry}(...)`, then the expected value on the next line), `example add {entry} {entry}(...) => VALUE` in `anpl repl {}`, or pass --examples FILE (docs/examples-file.md)",
+            engine.sketch.file,
             engine.sketch.file
         );
     }

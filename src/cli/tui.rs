@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use clap::Args;
 
-use super::args::{backend, environment, search_settings, SketchArgs};
+use super::args::{backend, environment, search_settings, SketchArgs, SynthFlags};
 use super::models::{load_config, ModelFlags};
 use super::runtime;
 use crate::engine::Engine;
@@ -20,6 +20,8 @@ pub struct TuiArgs {
     pub sketch: SketchArgs,
     #[command(flatten)]
     pub model: ModelFlags,
+    #[command(flatten)]
+    pub synth: SynthFlags,
 }
 
 pub fn run(args: &TuiArgs) -> Result<ExitCode> {
@@ -29,7 +31,10 @@ pub fn run(args: &TuiArgs) -> Result<ExitCode> {
     if let Some(problem) = config.problems().first() {
         anyhow::bail!("{problem}");
     }
-    let engine = Engine::open(args.sketch.engine_options(&env, search_settings(&config)))?;
+    let engine = Engine::open(
+        args.sketch
+            .engine_options(&env, args.synth.apply(search_settings(&config))),
+    )?;
     let notice = config.offline_notice();
     let model = config.model.value.to_string();
     let factory: BackendFactory = Arc::new(move |cancel, recorded| {

@@ -421,10 +421,7 @@ async fn fill_hole(job: HoleJob) -> HoleOutcome {
 /// `Ok(true)`: filled. `Err(reason)`: the synthesizer could not, and why.
 async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<bool, String> {
     if job.examples.is_empty() {
-        return Err(format!(
-            "{} has no examples, which the offline synthesizer needs (add a doctest `>>> {}(...)` and its expected value)",
-            job.hole.id, job.hole.id
-        ));
+        return Err(super::advice::no_examples(&job.hole));
     }
     let task = synth::SynthTask {
         name: job.hole.id.clone(),
@@ -458,7 +455,8 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<boo
             .await
             .map_err(|e| format!("the synthesizer stopped: {e}"))?;
     watcher.abort();
-    let solutions = found.map_err(|e| format!("offline synthesizer: {e}"))?;
+    let solutions = found
+        .map_err(|e| super::advice::synth_gave_up(&job.hole, &e, job.settings.synth_budget))?;
     for solution in solutions {
         let report = job
             .checker

@@ -6,6 +6,7 @@
 //! so nothing learned is lost if the process dies between operations. The CLI, REPL and TUI
 //! all drive this same API.
 
+pub mod advice;
 pub mod check;
 pub mod combine;
 pub mod compile;

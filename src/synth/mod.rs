@@ -102,7 +102,9 @@ pub struct Solution {
 /// Why no program was found; the messages are meant for the user.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum SynthFailure {
-    #[error("`{name}` has no examples; the synthesizer needs at least one (add a doctest `>>> {name}(...)` with its expected value)")]
+    // Where examples come from depends on the caller (a docstring, the REPL, a task file),
+    // so the advice on adding one is the caller's to give.
+    #[error("`{name}` has no examples; the synthesizer needs at least one")]
     NoExamples { name: String },
     #[error("example {index} `{text}`: {message}")]
     BadExample {
@@ -112,12 +114,15 @@ pub enum SynthFailure {
     },
     #[error("{what}: {detail}")]
     MixedTypes { what: String, detail: String },
-    #[error("search exhausted after {candidates} candidates in {seconds:.1} s (every program up to size {level} tried{})", if *.bank_full { "; the expression bank reached its memory cap" } else { "" })]
+    #[error("{} after {candidates} candidates in {seconds:.1} s (every program up to size {level} tried{})", if *.timed_out { "search stopped at its time budget" } else { "search exhausted" }, if *.bank_full { "; the expression bank reached its memory cap" } else { "" })]
     Exhausted {
         candidates: u64,
         seconds: f64,
         level: usize,
         bank_full: bool,
+        /// The time budget ended the search: more time may find a program, which is not
+        /// so when every size up to the limit was tried.
+        timed_out: bool,
     },
     #[error("cancelled after {candidates} candidates")]
     Cancelled { candidates: u64 },
@@ -137,6 +142,7 @@ pub fn synthesize(
         seconds: 0.0,
         level: 0,
         bank_full: false,
+        timed_out: false,
     })
 }
 
@@ -163,6 +169,7 @@ pub fn synthesize_ranked(
                 seconds: elapsed.as_secs_f64(),
                 level: out.level,
                 bank_full: out.bank_full,
+                timed_out: out.stop == Some(Stop::Time),
             },
         });
     }

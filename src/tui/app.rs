@@ -979,8 +979,12 @@ impl App {
     }
 
     fn no_examples(&self) -> String {
+        let key = self
+            .keymap
+            .key_for(&Action::AddExample)
+            .map_or(String::new(), |k| format!("press {k} on it, "));
         format!(
-            "the entry `{}` has no examples: add a doctest (>>> {}(...) and the expected value) or pass --examples FILE",
+            "the entry `{}` has no examples: {key}add a doctest to its docstring (>>> {}(...) and the expected value), or pass --examples FILE",
             self.entry(),
             self.entry()
         )

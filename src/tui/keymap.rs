@@ -190,6 +190,15 @@ impl KeyMap {
             .map(|b| b.action.clone())
     }
 
+    /// The first key bound to `action`, as the help overlay names it, for hints that tell
+    /// the user which key to press (keys may be rebound).
+    pub fn key_for(&self, action: &Action) -> Option<String> {
+        self.bindings
+            .iter()
+            .find(|b| &b.action == action)
+            .map(key_name)
+    }
+
     /// Rows for the help overlay: the keys of each action (first binding order), joined.
     pub fn help_rows(&self) -> Vec<(String, &'static str)> {
         let mut rows: Vec<(String, Action)> = Vec::new();

@@ -12,6 +12,7 @@ use super::grid::side_by_side;
 use super::{block, spinner};
 use crate::engine::check::{CheckReport, ExampleResult};
 use crate::tui::app::{App, Pane};
+use crate::tui::keymap::Action;
 use crate::tui::values::{fold, one_line, Grid};
 
 /// The results that belong to the selected row, if a check produced them.
@@ -48,8 +49,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let height = area.height.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
     if examples.is_empty() {
+        // Inline holes have no docstring, so the way that works for every row is the key.
+        let add = match app.keymap.key_for(&Action::AddExample) {
+            Some(key) => format!("press {key} to add one"),
+            None => format!(":example add {name} CALL => VALUE"),
+        };
         lines.push(Line::styled(
-            "no examples: add a doctest to the description, or pass --examples FILE",
+            format!("no examples: {add}, or pass --examples FILE (docs/examples-file.md)"),
             theme.dim,
         ));
     }
