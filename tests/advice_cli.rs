@@ -111,7 +111,7 @@ fn offline_give_up_named_only_a_model() {
     // More time is offered exactly when the time budget stopped the search.
     let stopped_by_time = all.contains("search stopped at its time budget");
     assert_eq!(
-        all.contains("more time: anpl compile d.py --synth-budget 10"),
+        all.contains("more time: anpl compile d.py --synth-budget 10   (seconds per hole; this run gave each 0.3 s)"),
         stopped_by_time,
         "{all}"
     );
@@ -140,7 +140,7 @@ fn def_with_only_dots_and_no_docstring_got_no_hint() {
         "{err}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 holes"));
-    for cmd in ["holes", "compile"] {
+    for cmd in ["holes", "compile", "repl", "run"] {
         let out = anpl(dir.path(), &[cmd, "s.py"]);
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("note: `double` has no docstring"),
@@ -162,6 +162,32 @@ fn def_with_only_dots_and_no_docstring_got_no_hint() {
         text(&out)
     );
     assert!(!text(&out).contains("note:"), "{}", text(&out));
+}
+
+#[test]
+fn decompose_suggest_without_a_model_said_pass_model() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "s.py", SORTS);
+    let out = anpl_with_stdin(
+        dir.path(),
+        &["repl", "s.py"],
+        Some("decompose sort_the_numbers_ascending --suggest\n"),
+    );
+    let all = text(&out);
+    assert!(
+        all.contains("start anpl with --model PROVIDER:MODEL (e.g. `anpl repl s.py --model openai:gpt-4o-mini`"),
+        "{all}"
+    );
+    assert!(
+        all.contains("`decompose sort_the_numbers_ascending` in the REPL"),
+        "{all}"
+    );
+    // The flag is there, as the advice says.
+    let out = anpl(
+        dir.path(),
+        &["repl", "s.py", "--model", "openai:gpt-4o-mini", "--help"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
 #[test]

@@ -246,7 +246,8 @@ fn print_summary(
                     .as_deref()
                     .is_some_and(|f| f.contains(advice::MORE_TIME))
         });
-        for line in advice::offline_routes(&engine.sketch.file, &unfilled, timed_out) {
+        let budget = timed_out.then_some(engine.search.synth_budget);
+        for line in advice::offline_routes(&engine.sketch.file, &unfilled, budget) {
             super::outln(format_args!("{line}"))?;
         }
     }

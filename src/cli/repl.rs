@@ -48,6 +48,7 @@ pub fn run(args: &ReplArgs) -> Result<ExitCode> {
             eprintln!("note: {notice}");
         }
     }
+    super::check::print_notes(&engine.sketch);
     let history_file = Some(engine.session_path().with_extension("history"));
     let names = Arc::new(Mutex::new(Repl::completion_names(&engine)));
     let input = if interactive {

@@ -61,6 +61,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         ))?;
         super::out(format_args!("{}", show::report_lines(&report)))?;
         super::outln(format_args!("{passed} of {} passed", examples.len()))?;
+        if failed > 0 {
+            super::check::print_notes(&engine.sketch);
+        }
     }
     Ok(if report.passed() {
         ExitCode::SUCCESS

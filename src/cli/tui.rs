@@ -35,7 +35,14 @@ pub fn run(args: &TuiArgs) -> Result<ExitCode> {
         args.sketch
             .engine_options(&env, args.synth.apply(search_settings(&config))),
     )?;
-    let notice = config.offline_notice();
+    // The screen has one line for a first message: a `def` that is not the hole it looks
+    // like matters more than the offline notice, which `anpl models` also gives.
+    let notice = engine
+        .sketch
+        .empty_defs()
+        .first()
+        .map(|d| d.short_note())
+        .or_else(|| config.offline_notice());
     let model = config.model.value.to_string();
     let factory: BackendFactory = Arc::new(move |cancel, recorded| {
         backend(&config, cancel, recorded).map_err(|e| format!("{e:#}"))

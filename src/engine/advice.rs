@@ -47,9 +47,9 @@ pub fn synth_gave_up(hole: &Hole, failure: &SynthFailure, budget: Duration) -> S
 }
 
 /// The lines to print after an offline compile left `unfilled` holes empty: each way
-/// forward, with commands for `sketch` (the path as the user gave it). `timed_out` says
-/// whether the time budget stopped the search on any of them.
-pub fn offline_routes(sketch: &str, unfilled: &[&str], timed_out: bool) -> Vec<String> {
+/// forward, with commands for `sketch` (the path as the user gave it). `timed_out` is the
+/// synthesizer's budget when that budget stopped the search on any of them.
+pub fn offline_routes(sketch: &str, unfilled: &[&str], timed_out: Option<Duration>) -> Vec<String> {
     let (count, example) = match unfilled {
         [one] => ("1 hole".to_string(), *one),
         many => (
@@ -64,9 +64,11 @@ pub fn offline_routes(sketch: &str, unfilled: &[&str], timed_out: bool) -> Vec<S
             "  more examples: for any hole, `example add {example} {example}(...) => VALUE` in `anpl repl {sketch}` (or `a` in `anpl {sketch}`), or {{\"function\": \"{example}\", \"inputs\": [...], \"output\": ...}} in a file passed with --examples (docs/examples-file.md); a named hole also takes doctests in its docstring"
         ),
     ];
-    if timed_out {
+    if let Some(budget) = timed_out {
+        let more = (budget.as_secs_f64() * 5.0).max(10.0).ceil();
         lines.push(format!(
-            "  more time: anpl compile {sketch} --synth-budget 10   (seconds per hole; the default is 2)"
+            "  more time: anpl compile {sketch} --synth-budget {more}   (seconds per hole; this run gave each {} s)",
+            seconds(budget)
         ));
     }
     lines.push(format!(
@@ -150,14 +152,15 @@ mod tests {
         let done = synth_gave_up(&hs[0], &exhausted(false), budget);
         assert!(!done.contains(MORE_TIME), "{done}");
         assert!(done.contains("decompose double"), "{done}");
-        let routes = offline_routes("my dir/s.py", &["double"], false).join("\n");
+        let routes = offline_routes("my dir/s.py", &["double"], None).join("\n");
         assert!(!routes.contains("--synth-budget"), "{routes}");
         assert!(routes.contains("`anpl repl 'my dir/s.py'`"), "{routes}");
-        let routes = offline_routes("s.py", &["a", "b"], true).join("\n");
-        assert!(
-            routes.contains("anpl compile s.py --synth-budget 10"),
-            "{routes}"
-        );
+        let routes = offline_routes("s.py", &["a", "b"], Some(budget)).join("\n");
+        let want =
+            "anpl compile s.py --synth-budget 10   (seconds per hole; this run gave each 2 s)";
+        assert!(routes.contains(want), "{routes}");
         assert!(routes.contains("could not fill 2 holes (a, b)"), "{routes}");
+        let routes = offline_routes("s.py", &["a"], Some(Duration::from_secs(10))).join("\n");
+        assert!(routes.contains("--synth-budget 50 "), "{routes}");
     }
 }

@@ -37,6 +37,16 @@ impl EmptyDef {
     }
 }
 
+impl EmptyDef {
+    /// One line for a status bar: the same hint without the example.
+    pub fn short_note(&self) -> String {
+        format!(
+            "`{}` (line {}) has no docstring, so it is not a hole and returns None: a docstring saying what it should do makes it one",
+            self.name, self.line
+        )
+    }
+}
+
 impl Sketch {
     /// Every function with an empty body and no docstring, in source order.
     pub fn empty_defs(&self) -> Vec<EmptyDef> {

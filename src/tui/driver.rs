@@ -429,7 +429,11 @@ async fn perform_repair(
     sender: &AppSender,
 ) -> Result<String, String> {
     let err = |e: crate::engine::EngineError| e.to_string();
-    let no_model = || "this operation needs a model: pass --model".to_string();
+    // Flags cannot change inside the UI, so say how to open it again with a model.
+    let file = engine.sketch.file.clone();
+    let no_model = || {
+        format!("this operation needs a model: quit and open the sketch with one, e.g. `anpl {file} --model openai:gpt-4o-mini` (`anpl models` shows what is configured)")
+    };
     match op {
         RepairOp::EditDescription { hole, text } => {
             let id = engine.edit_description(&hole, &text).map_err(err)?;

@@ -276,7 +276,7 @@ impl Engine {
         h.examples = self.examples_for(hole);
         if backend.model_name().is_none() || matches!(backend, Backend::Replay { .. }) {
             return Err(OpError::Model(
-                "suggesting a decomposition needs a model (pass --model); or write one yourself with `decompose HOLE`".to_string(),
+                format!("suggesting a decomposition needs a model: start anpl with --model PROVIDER:MODEL (e.g. `anpl repl {} --model openai:gpt-4o-mini`; `anpl models` shows what is configured), or write the new body yourself: `decompose {hole}` in the REPL, the decompose key in the UI", self.sketch.file),
             )
             .into());
         }
