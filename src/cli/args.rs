@@ -28,7 +28,9 @@ pub struct SketchArgs {
     /// The entry function, when more than one function could be it.
     #[arg(long, value_name = "NAME")]
     pub entry: Option<String>,
-    /// More examples, JSON: {"examples": [...]}, {"input":…, "output":…} or ARC {"train":…, "test":…}.
+    /// More examples, JSON: {"examples": [{"function", "inputs", "output"}]}, {"input",
+    /// "output"} or ARC {"train", "test"} (docs/examples-file.md; `anpl check --examples`
+    /// validates a file).
     #[arg(long, value_name = "FILE")]
     pub examples: Option<PathBuf>,
     /// The Python interpreter (default: ANPL_PYTHON, a .venv beside the sketch, then python3).
