@@ -46,7 +46,7 @@ fn models_says_offline_when_nothing_is_configured() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.starts_with("model          offline  default\n"),
+        stdout.starts_with("model           offline  default\n"),
         "{stdout}"
     );
     assert!(stdout.contains("note: no model configured"), "{stdout}");
