@@ -48,7 +48,7 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         }
         search.synth_budget = std::time::Duration::from_secs_f64(secs);
     }
-    let mut engine = Engine::open(args.sketch.engine_options(&env, search))?;
+    let mut engine = args.sketch.open_engine(&env, search)?;
     let cancel = CancellationToken::new();
     let recorded = recorded_models(&engine);
     let backend = backend(&config, &cancel, &recorded)?;

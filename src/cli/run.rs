@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::args::{environment, SketchArgs};
 use super::{runtime, show};
-use crate::engine::{Engine, SearchSettings};
+use crate::engine::SearchSettings;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -21,7 +21,7 @@ pub struct RunArgs {
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let env = environment();
-    let engine = Engine::open(args.sketch.engine_options(&env, SearchSettings::default()))?;
+    let engine = args.sketch.open_engine(&env, SearchSettings::default())?;
     let entry = engine.sketch.entry.clone();
     let examples = engine.examples_for(&entry);
     if examples.is_empty() {

@@ -11,7 +11,6 @@ use clap::Args;
 use super::args::{backend, environment, search_settings, SketchArgs};
 use super::models::{load_config, ModelFlags};
 use super::runtime;
-use crate::engine::Engine;
 use crate::tui::{BackendFactory, TuiOptions};
 
 #[derive(Debug, Clone, Args)]
@@ -29,7 +28,7 @@ pub fn run(args: &TuiArgs) -> Result<ExitCode> {
     if let Some(problem) = config.problems().first() {
         anyhow::bail!("{problem}");
     }
-    let engine = Engine::open(args.sketch.engine_options(&env, search_settings(&config)))?;
+    let engine = args.sketch.open_engine(&env, search_settings(&config))?;
     let notice = config.offline_notice();
     let model = config.model.value.to_string();
     let factory: BackendFactory = Arc::new(move |cancel, recorded| {
