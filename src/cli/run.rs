@@ -31,12 +31,12 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         );
     }
     let stale = engine.stale_holes().to_vec();
-    let report = runtime()?.block_on(async {
+    let report = super::interrupt::block_on(&runtime()?, async {
         let checker = engine.checker().await?;
         checker
             .check_examples(&engine.implementations(), &examples, true)
             .await
-    })?;
+    })??;
     let passed = report.passed_count();
     let failed = examples.len() - passed;
     if args.json {

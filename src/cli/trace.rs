@@ -63,7 +63,7 @@ pub fn run(args: &TraceArgs) -> Result<ExitCode> {
         }
     };
     let impls = engine.implementations();
-    let report = runtime()?.block_on(async {
+    let report = super::interrupt::block_on(&runtime()?, async {
         let checker = engine.checker().await?;
         if example.expected.is_empty() {
             checker
@@ -74,7 +74,7 @@ pub fn run(args: &TraceArgs) -> Result<ExitCode> {
                 .check_examples(&impls, std::slice::from_ref(&example), true)
                 .await
         }
-    })?;
+    })??;
     let result = report.results.first();
     if args.json {
         let doc = json!({ "call": example.call, "report": report });
