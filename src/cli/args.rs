@@ -5,24 +5,25 @@
 //! flag is reported before a Python worker or a request is started.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::{Backend, EngineOptions, SearchSettings};
+use crate::engine::{Backend, Engine, EngineOptions, SearchSettings};
 use crate::exec::ExecConfig;
 use crate::llm::config::ResolvedConfig;
 use crate::llm::{Client, ModelSpec};
+use crate::session;
 
 #[derive(Debug, Clone, Args)]
 pub struct SketchArgs {
     /// The Python sketch file.
     pub sketch: PathBuf,
-    /// Session file (default: sessions/<sketch stem>.json in the current directory).
+    /// Session file (default: sessions/<folder>/<sketch stem>.json in the sketch's project root).
     #[arg(long, value_name = "PATH")]
     pub session: Option<PathBuf>,
     /// The entry function, when more than one function could be it.
@@ -126,6 +127,45 @@ impl SketchArgs {
             exec: self.exec_config(env),
             search,
         }
+    }
+}
+
+impl SketchArgs {
+    /// Open the engine on this sketch. Without `--session`, the session is the one in the
+    /// sketch's project (`session::default_session_path`), moved there first from where
+    /// older versions kept it; what happened is said on stderr.
+    pub fn open_engine(
+        &self,
+        env: &HashMap<String, String>,
+        search: SearchSettings,
+    ) -> Result<Engine> {
+        let mut options = self.engine_options(env, search);
+        let mut placement = session::Placement::Existing;
+        if options.session.is_none() {
+            let cwd = std::env::current_dir()
+                .context("cannot read the current directory")?
+                .canonicalize()
+                .context("cannot resolve the current directory")?;
+            let home = env.get("HOME").map(Path::new);
+            let path = session::default_session_path(&self.sketch, home);
+            // Shorter to read, and the same file: anpl never changes its directory.
+            let path = path
+                .strip_prefix(&cwd)
+                .map(Path::to_path_buf)
+                .unwrap_or(path);
+            if self.sketch.is_file() {
+                placement = session::adopt_legacy(&self.sketch, &path, &cwd)?;
+            }
+            options.session = Some(path);
+        }
+        let engine = Engine::open(options);
+        // A move is said whatever follows; "no session yet" only for a sketch that opened.
+        if engine.is_ok() || matches!(placement, session::Placement::Moved { .. }) {
+            if let Some(notice) = placement.notice() {
+                eprintln!("note: {notice}");
+            }
+        }
+        Ok(engine?)
     }
 }
 

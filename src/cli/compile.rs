@@ -42,7 +42,7 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
     let env = environment();
     let config = load_config(&args.model)?;
     let search = args.synth.apply(search_settings(&config));
-    let mut engine = Engine::open(args.sketch.engine_options(&env, search))?;
+    let mut engine = args.sketch.open_engine(&env, search)?;
     let cancel = CancellationToken::new();
     let recorded = recorded_models(&engine);
     let backend = backend(&config, &cancel, &recorded)?;
@@ -65,12 +65,8 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
     let total = only.map(|o| o.len()).unwrap_or(engine.sketch.holes.len());
     let report = rt.block_on(async {
         let printer = tokio::spawn(print_events(receiver, args.json, total as u64));
-        let ctrl_c = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                ctrl_c.cancel();
-            }
-        });
+        // Ctrl-C stops the compile; what is filled is saved and the exit code is 130.
+        super::interrupt::cancel_on_interrupt(cancel.clone());
         let report = engine.compile(&backend, only, &events, &cancel).await;
         drop(events);
         let _ = printer.await;

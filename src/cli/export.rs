@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::args::{environment, SketchArgs};
-use crate::engine::{Engine, SearchSettings};
+use crate::engine::SearchSettings;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -26,7 +26,7 @@ pub struct ExportArgs {
 
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     let env = environment();
-    let engine = Engine::open(args.sketch.engine_options(&env, SearchSettings::default()))?;
+    let engine = args.sketch.open_engine(&env, SearchSettings::default())?;
     let module = args
         .output
         .file_stem()

@@ -2,8 +2,12 @@
 //! returns an exit code. All real work is in the library modules; this layer only wires them
 //! together and prints.
 //!
-//! Exit codes: 0 success; 1 the sketch, a hole or an example failed a check; 2 usage, I/O
-//! or configuration error. A closed stdout (`anpl holes | head`) is success.
+//! Exit codes (`docs/exit-codes.md`, the one place they are listed): 0 success; 1 a check
+//! failed: the sketch or an examples file has an error (a syntax error included, in every
+//! command that opens a sketch), an example fails, a hole is left unfilled; 2 usage,
+//! configuration or I/O error; 130 interrupted by Ctrl-C (SIGINT), after saving what was
+//! done. A closed stdout (`anpl holes | head`) is success. `finish` maps a command's error to
+//! its code, so a command returns the sketch's error and need not pick the code itself.
 
 pub mod args;
 pub mod bench_compile;
@@ -14,6 +18,7 @@ pub mod compile;
 pub mod doctor;
 pub mod export;
 pub mod holes;
+pub mod interrupt;
 pub mod models;
 pub mod repl;
 pub mod run;
@@ -24,6 +29,9 @@ pub mod tui;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::engine::EngineError;
+use crate::sketch::SketchError;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -100,16 +108,56 @@ pub fn main() -> ExitCode {
 }
 
 fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
-    match result {
+    let code = match result {
         Ok(code) => code,
-        Err(error) => {
-            if is_broken_pipe(&error) {
-                return ExitCode::SUCCESS;
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) if error.downcast_ref::<interrupt::Interrupted>().is_some() => {
+            ExitCode::from(interrupt::EXIT_INTERRUPTED)
+        }
+        Err(error) => match sketch_content_error(&error) {
+            // Shown as `check` shows it: `file:line:col: message` lines that editors and
+            // terminals can jump to, without an `error:` prefix in front of the file name.
+            Some(sketch_error) => {
+                check::print_error(sketch_error);
+                ExitCode::from(1)
             }
-            eprintln!("error: {error:#}");
-            ExitCode::from(2)
+            None => {
+                eprintln!("error: {}", with_causes(&error));
+                ExitCode::from(2)
+            }
+        },
+    };
+    if interrupt::interrupted() {
+        eprintln!("interrupted: the session keeps everything finished before Ctrl-C");
+        return ExitCode::from(interrupt::EXIT_INTERRUPTED);
+    }
+    code
+}
+
+/// The error and its causes, like `{:#}`, but without a cause whose text the message before
+/// it already quotes (many errors say "cannot read X: {source}" and also name the source).
+fn with_causes(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
         }
     }
+    text
+}
+
+/// The sketch's own error (its text, or its examples file) behind `error`, if that is what
+/// stopped the command: exit code 1, like a failed check, in every command.
+fn sketch_content_error(error: &anyhow::Error) -> Option<&SketchError> {
+    error.chain().find_map(|cause| {
+        let sketch = match cause.downcast_ref::<EngineError>() {
+            Some(EngineError::Sketch(e)) => Some(e),
+            _ => cause.downcast_ref::<SketchError>(),
+        };
+        sketch.filter(|e| e.is_content_error())
+    })
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

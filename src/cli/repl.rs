@@ -17,7 +17,6 @@ use tokio_util::sync::CancellationToken;
 use super::args::{backend, environment, search_settings, SketchArgs, SynthFlags};
 use super::models::{load_config, ModelFlags};
 use super::runtime;
-use crate::engine::Engine;
 use crate::repl::{Input, Out, Repl, ReplOptions};
 
 #[derive(Debug, Args)]
@@ -36,10 +35,9 @@ pub struct ReplArgs {
 pub fn run(args: &ReplArgs) -> Result<ExitCode> {
     let env = environment();
     let config = load_config(&args.model)?;
-    let engine = Engine::open(
-        args.sketch
-            .engine_options(&env, args.synth.apply(search_settings(&config))),
-    )?;
+    let engine = args
+        .sketch
+        .open_engine(&env, args.synth.apply(search_settings(&config)))?;
     let recorded = super::compile::recorded_models(&engine);
     let backend = backend(&config, &CancellationToken::new(), &recorded)?;
     let interactive = std::io::stdin().is_terminal();

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::args::{environment, SketchArgs};
 use super::{runtime, show};
-use crate::engine::{Engine, SearchSettings};
+use crate::engine::SearchSettings;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -21,7 +21,7 @@ pub struct RunArgs {
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let env = environment();
-    let engine = Engine::open(args.sketch.engine_options(&env, SearchSettings::default()))?;
+    let engine = args.sketch.open_engine(&env, SearchSettings::default())?;
     let entry = engine.sketch.entry.clone();
     let examples = engine.examples_for(&entry);
     if examples.is_empty() {
@@ -32,12 +32,12 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         );
     }
     let stale = engine.stale_holes().to_vec();
-    let report = runtime()?.block_on(async {
+    let report = super::interrupt::block_on(&runtime()?, async {
         let checker = engine.checker().await?;
         checker
             .check_examples(&engine.implementations(), &examples, true)
             .await
-    })?;
+    })??;
     let passed = report.passed_count();
     let failed = examples.len() - passed;
     if args.json {

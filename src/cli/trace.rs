@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::args::{environment, SketchArgs};
 use super::{runtime, show};
-use crate::engine::{Engine, SearchSettings};
+use crate::engine::SearchSettings;
 use crate::sketch::Example;
 
 #[derive(Debug, Args)]
@@ -30,7 +30,7 @@ pub struct TraceArgs {
 
 pub fn run(args: &TraceArgs) -> Result<ExitCode> {
     let env = environment();
-    let engine = Engine::open(args.sketch.engine_options(&env, SearchSettings::default()))?;
+    let engine = args.sketch.open_engine(&env, SearchSettings::default())?;
     if let Some(hole) = &args.hole {
         if engine.sketch.hole(hole).is_none() {
             anyhow::bail!(
@@ -63,7 +63,7 @@ pub fn run(args: &TraceArgs) -> Result<ExitCode> {
         }
     };
     let impls = engine.implementations();
-    let report = runtime()?.block_on(async {
+    let report = super::interrupt::block_on(&runtime()?, async {
         let checker = engine.checker().await?;
         if example.expected.is_empty() {
             checker
@@ -74,7 +74,7 @@ pub fn run(args: &TraceArgs) -> Result<ExitCode> {
                 .check_examples(&impls, std::slice::from_ref(&example), true)
                 .await
         }
-    })?;
+    })??;
     let result = report.results.first();
     if args.json {
         let doc = json!({ "call": example.call, "report": report });

@@ -11,7 +11,6 @@ use clap::Args;
 use super::args::{backend, environment, search_settings, SketchArgs, SynthFlags};
 use super::models::{load_config, ModelFlags};
 use super::runtime;
-use crate::engine::Engine;
 use crate::tui::{BackendFactory, TuiOptions};
 
 #[derive(Debug, Clone, Args)]
@@ -31,10 +30,9 @@ pub fn run(args: &TuiArgs) -> Result<ExitCode> {
     if let Some(problem) = config.problems().first() {
         anyhow::bail!("{problem}");
     }
-    let engine = Engine::open(
-        args.sketch
-            .engine_options(&env, args.synth.apply(search_settings(&config))),
-    )?;
+    let engine = args
+        .sketch
+        .open_engine(&env, args.synth.apply(search_settings(&config)))?;
     // The screen has one line for a first message: a `def` that is not the hole it looks
     // like matters more than the offline notice, which `anpl models` also gives.
     let notice = engine

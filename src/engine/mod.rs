@@ -144,10 +144,12 @@ impl Engine {
             Some(path) => sketch::load_examples_file(path, &sketch)?,
             None => Vec::new(),
         };
+        // Front ends pass the path they resolved (with the user's home, and after moving a
+        // session from where older versions kept it: `session::adopt_legacy`).
         let session_path = options
             .session
             .clone()
-            .unwrap_or_else(|| default_session_path(&options.sketch));
+            .unwrap_or_else(|| default_session_path(&options.sketch, None));
         let store = Store::open(&session_path)?;
         let session = store.load(&options.sketch.display().to_string())?;
         let mut engine = Engine {

@@ -5,9 +5,19 @@
 //! two processes from writing one session; every save goes to a temporary file that is
 //! fsynced and renamed over the old one, so a crash leaves the old or the new file, never
 //! half of one; a file that does not parse is reported and left exactly as it is.
+//!
+//! The lock file is removed when the store is dropped, so a clean exit leaves no `*.lock`
+//! behind. Removing it safely takes two rules: the holder unlinks the file *before* closing
+//! it (while it still holds the lock), and whoever acquires a lock checks afterwards that the
+//! file it locked is still the one at the path; if not, the previous holder unlinked it in
+//! between, and it tries again on a fresh file. Without the check, a process that opened the
+//! old file just before it was unlinked could lock that orphan while a third process locks
+//! the new file, and both would think they own the session. Where the session lives is
+//! `location`'s business.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
@@ -35,7 +45,7 @@ pub enum SessionError {
     Version { path: String, message: String },
 }
 
-fn io(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> SessionError {
+pub(crate) fn io(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> SessionError {
     let path = path.display().to_string();
     move |source| SessionError::Io {
         path,
@@ -48,46 +58,49 @@ fn io(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> Sessi
 #[derive(Debug)]
 pub struct Store {
     path: PathBuf,
-    // Held for the lifetime of the store: closing the file releases the lock.
-    _lock: File,
+    lock: SessionLock,
 }
 
-/// Where a sketch's session lives unless `--session` says otherwise:
-/// `sessions/<sketch stem>.json` under the directory anpl runs in.
-pub fn default_session_path(sketch: &Path) -> PathBuf {
-    let stem = sketch
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "sketch".to_string());
-    PathBuf::from("sessions").join(format!("{stem}.json"))
+/// The held lock of one session: the open lock file, and the directories `Store::open`
+/// created for it, removed again on drop when nothing else was put in them.
+#[derive(Debug)]
+struct SessionLock {
+    path: PathBuf,
+    file: Option<File>,
+    created_dirs: Vec<PathBuf>,
+}
+
+impl Drop for SessionLock {
+    fn drop(&mut self) {
+        // Unlink while the lock is still held (see the module comment), then release it.
+        if self.file.is_some() {
+            let _ = fs::remove_file(&self.path);
+        }
+        self.file = None;
+        // Innermost first; `remove_dir` refuses a folder that holds anything, such as another
+        // sketch's session or lock.
+        for dir in self.created_dirs.iter().rev() {
+            if fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
+    }
 }
 
 impl Store {
     /// Lock the session at `path`, creating its directory if needed. The session file itself
     /// is created on the first save.
     pub fn open(path: &Path) -> Result<Store, SessionError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(io(dir, "create the session directory"))?;
-        }
-        let lock_path = lock_path(path);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io(&lock_path, "open the session lock"))?;
-        // SAFETY: flock on a file descriptor we own; no memory is shared with the kernel.
-        let rc = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        if rc != 0 {
-            return Err(SessionError::Locked {
-                path: path.display().to_string(),
-                lock: lock_path.display().to_string(),
-            });
-        }
+        let lock = SessionLock::acquire(path)?;
         Ok(Store {
             path: path.to_path_buf(),
-            _lock: lock,
+            lock,
         })
+    }
+
+    /// The lock file held while this store is open.
+    pub fn lock_path(&self) -> &Path {
+        &self.lock.path
     }
 
     pub fn path(&self) -> &Path {
@@ -138,6 +151,73 @@ fn lock_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     path.with_file_name(name)
+}
+
+impl SessionLock {
+    fn acquire(session: &Path) -> Result<SessionLock, SessionError> {
+        let path = lock_path(session);
+        let dir = session.parent().filter(|d| !d.as_os_str().is_empty());
+        let created_dirs = match dir {
+            Some(dir) => create_dirs(dir)?,
+            None => Vec::new(),
+        };
+        // From here on, dropping `lock` removes the directories just created if this fails.
+        let mut lock = SessionLock {
+            path,
+            file: None,
+            created_dirs,
+        };
+        // A lost race (see the module comment) costs one more round; a bound keeps a broken
+        // filesystem from looping forever.
+        for _ in 0..100 {
+            if let Some(dir) = dir {
+                // Another process may have just removed a folder it created and found empty.
+                fs::create_dir_all(dir).map_err(io(dir, "create the session directory"))?;
+            }
+            let file = match OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock.path)
+            {
+                Ok(file) => file,
+                // The folder went away between creating it and opening the lock.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io(&lock.path, "open the session lock")(e)),
+            };
+            // SAFETY: flock on a file descriptor we own; no memory is shared with the kernel.
+            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+            if rc != 0 {
+                return Err(SessionError::Locked {
+                    path: session.display().to_string(),
+                    lock: lock.path.display().to_string(),
+                });
+            }
+            let held = file
+                .metadata()
+                .map_err(io(&lock.path, "read the session lock"))?;
+            let current = fs::metadata(&lock.path);
+            if current.is_ok_and(|m| m.dev() == held.dev() && m.ino() == held.ino()) {
+                lock.file = Some(file);
+                return Ok(lock);
+            }
+        }
+        Err(SessionError::Locked {
+            path: session.display().to_string(),
+            lock: lock.path.display().to_string(),
+        })
+    }
+}
+
+/// `create_dir_all`, returning the folders it created, outermost first.
+fn create_dirs(dir: &Path) -> Result<Vec<PathBuf>, SessionError> {
+    let missing: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    fs::create_dir_all(dir).map_err(io(dir, "create the session directory"))?;
+    Ok(missing.into_iter().rev().collect())
 }
 
 /// Parse and migrate session text. Public for tests and for tools that inspect sessions.
@@ -217,6 +297,45 @@ mod tests {
     }
 
     #[test]
+    fn lock_file_is_removed_on_drop_and_a_stale_one_does_not_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions/sub/s.json");
+        let lock = dir.path().join("sessions/sub/s.json.lock");
+        let store = Store::open(&path).unwrap();
+        assert!(lock.is_file());
+        drop(store);
+        assert!(!lock.exists());
+        // Nothing was saved, so the folders the store created are gone too.
+        assert!(!dir.path().join("sessions").exists());
+        // A lock file left by a process killed with -9 is not held: it is taken and removed.
+        fs::create_dir_all(lock.parent().unwrap()).unwrap();
+        fs::write(&lock, "").unwrap();
+        let store = Store::open(&path).unwrap();
+        store.save(&SessionFile::new("s.py")).unwrap();
+        drop(store);
+        assert!(!lock.exists());
+        assert!(path.is_file());
+    }
+
+    // The race the unlink-on-drop must not open: a process that opened the lock file just
+    // before its holder unlinked it locks an orphan; it must not count as holding the lock.
+    #[test]
+    fn a_lock_on_an_unlinked_lock_file_is_not_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let first = Store::open(&path).unwrap();
+        let orphan = File::open(first.lock_path()).unwrap();
+        drop(first);
+        // SAFETY: flock on a descriptor this test owns.
+        let rc = unsafe { libc::flock(orphan.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        assert_eq!(rc, 0, "the orphan can be locked");
+        // The orphaned inode is locked, yet the session is free: a new lock file is made.
+        let second = Store::open(&path).unwrap();
+        assert!(second.lock_path().is_file());
+        assert!(Store::open(&path).is_err(), "and it is really held");
+    }
+
+    #[test]
     fn corrupt_file_is_reported_with_position_and_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.json");
@@ -230,14 +349,6 @@ mod tests {
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
             "{\"version\": 1,\n  \"sketch\": oops}"
-        );
-    }
-
-    #[test]
-    fn default_path_is_under_sessions() {
-        assert_eq!(
-            default_session_path(Path::new("examples/word_freq.py")),
-            PathBuf::from("sessions/word_freq.json")
         );
     }
 }

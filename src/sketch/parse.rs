@@ -15,8 +15,10 @@ use super::docstring::{
 };
 use super::error::{Diagnostic, SketchError};
 use super::graph;
+use super::indent;
 use super::model::{DefLayout, Function, Hole, HoleKind, Layout, Param, Sketch};
 use super::naming::{self, ArgShape, Naming};
+use super::pysyntax;
 use super::queries::{language, queries, Queries};
 use super::source::SourceText;
 
@@ -69,9 +71,28 @@ fn parse_text(src: SourceText, opts: &ParseOptions) -> Result<Sketch, SketchErro
         return Err(invalid(src.diag(0, "the parser gave up on this file")));
     };
     let root = tree.root_node();
+    // Only a sketch with an error pays for asking CPython what the error is.
     let diags = syntax_errors(&src, root);
     if !diags.is_empty() {
-        return Err(SketchError::Invalid(diags));
+        return Err(SketchError::Invalid(pysyntax::explain(
+            &src,
+            diags,
+            true,
+            BACKTICK_HELP,
+        )));
+    }
+    if let Some(p) = indent::first_problem(&src.text) {
+        let found = Diagnostic {
+            file: src.file.clone(),
+            line: p.line,
+            col: p.col,
+            message: format!("{}: {}", p.kind, p.message),
+            source_line: src.line_text(p.line).to_string(),
+        };
+        let diags = pysyntax::explain(&src, vec![found], false, BACKTICK_HELP);
+        if !diags.is_empty() {
+            return Err(SketchError::Invalid(diags));
+        }
     }
     let mut b = Builder {
         src: &src,
@@ -102,7 +123,8 @@ fn top_level_starts(root: Node) -> Vec<usize> {
 }
 
 /// Report every ERROR and MISSING node, with a specific message for the mistakes sketch
-/// authors make (an unterminated backtick).
+/// authors make (an unterminated backtick). These are what the user sees when `python3`
+/// cannot say what the error is (`pysyntax`).
 fn syntax_errors(src: &SourceText, root: Node) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if !root.has_error() {
