@@ -228,11 +228,11 @@ impl Engine {
     pub fn examples_for(&self, name: &str) -> Vec<Example> {
         let mut out: Vec<Example> = self.sketch.examples_of(name).to_vec();
         for stored in self.session.examples.iter().filter(|e| e.function == name) {
-            out.push(Example {
-                call: stored.call.clone(),
-                expected: stored.expected.clone(),
-                line: 0,
-            });
+            out.push(Example::new(
+                stored.call.clone(),
+                stored.expected.clone(),
+                0,
+            ));
         }
         for (function, example) in &self.file_examples {
             if function == name {

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::error::{Diagnostic, SketchError};
 use super::model::{Example, Sketch};
-use super::values::json_to_python;
+use super::values::Conversion;
 
 /// Load an examples file for `sketch`. Each example comes with the name of the function or
 /// hole it belongs to.
@@ -109,13 +109,17 @@ fn pair_example(sketch: &Sketch, pair: &Map<String, Value>) -> Result<(String, E
     }
     let input = pair.get("input").ok_or("missing `input`")?;
     let output = pair.get("output").ok_or("missing `output`")?;
-    let arg = json_to_python(input, required[0].annotation.as_deref());
+    let conversion = Conversion::for_prelude(&sketch.prelude);
+    let param = required[0];
+    let arg = conversion.argument(input, &param.name, param.annotation.as_deref());
     Ok((
         entry.clone(),
         Example {
-            call: format!("{entry}({arg})"),
-            expected: json_to_python(output, sketch.returns_of(entry)),
+            call: format!("{entry}({})", arg.text),
+            expected: conversion.output(output, sketch.returns_of(entry)),
             line: 0,
+            from_json: true,
+            note: arg.note,
         },
     ))
 }
@@ -138,6 +142,8 @@ fn listed_example(
         .ok_or_else(|| format!("the sketch has no function or hole named `{function}`"))?;
     let plain: Vec<_> = params.iter().filter(|p| p.is_plain()).collect();
     let output = item.get("output").ok_or("missing `output`")?;
+    let conversion = Conversion::for_prelude(&sketch.prelude);
+    let mut notes: Vec<String> = Vec::new();
     let mut args: Vec<String> = Vec::new();
     match item.get("inputs") {
         None => {}
@@ -150,7 +156,9 @@ fn listed_example(
                 ));
             }
             for (v, p) in values.iter().zip(&plain) {
-                args.push(json_to_python(v, p.annotation.as_deref()));
+                let arg = conversion.argument(v, &p.name, p.annotation.as_deref());
+                notes.extend(arg.note);
+                args.push(arg.text);
             }
         }
         Some(Value::Object(named)) => {
@@ -165,7 +173,9 @@ fn listed_example(
             for p in &plain {
                 match named.get(&p.name) {
                     Some(v) => {
-                        let text = json_to_python(v, p.annotation.as_deref());
+                        let arg = conversion.argument(v, &p.name, p.annotation.as_deref());
+                        notes.extend(arg.note);
+                        let text = arg.text;
                         args.push(if gap {
                             format!("{}={text}", p.name)
                         } else {
@@ -183,8 +193,10 @@ fn listed_example(
         function.clone(),
         Example {
             call: format!("{function}({})", args.join(", ")),
-            expected: json_to_python(output, sketch.returns_of(&function)),
+            expected: conversion.output(output, sketch.returns_of(&function)),
             line: 0,
+            from_json: true,
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
         },
     ))
 }
