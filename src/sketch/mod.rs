@@ -15,11 +15,13 @@ mod edit;
 mod error;
 mod examples_file;
 mod graph;
+mod load_time;
 mod model;
 mod naming;
 mod parse;
 mod queries;
 mod render;
+mod sharing;
 mod source;
 mod values;
 
