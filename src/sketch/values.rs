@@ -378,6 +378,46 @@ mod tests {
     }
 
     #[test]
+    fn grids_become_arrays_where_numpy_is_imported_and_nothing_says_otherwise() {
+        let grid = json!([[1, 0], [0, 1]]);
+        let np = Conversion::for_prelude("import numpy as np\nfrom typing import *\n");
+        let plain = Conversion::for_prelude("import math\n");
+        let arg = np.argument(&grid, "input", None);
+        assert_eq!(arg.text, "np.array([[1, 0], [0, 1]])");
+        assert!(arg.note.unwrap().contains("annotate `input: list`"));
+        // An alias the sketch does not know is no annotation anpl can follow.
+        assert_eq!(
+            np.argument(&grid, "g", Some("Grid")).text,
+            "np.array([[1, 0], [0, 1]])"
+        );
+        let listed = np.argument(&grid, "input", Some("list"));
+        assert_eq!(
+            (listed.text.as_str(), listed.note),
+            ("[[1, 0], [0, 1]]", None)
+        );
+        let without = plain.argument(&grid, "input", None);
+        assert_eq!(without.text, "[[1, 0], [0, 1]]");
+        assert!(without.note.unwrap().contains("add `import numpy as np`"));
+        // Not grids: 1-D, ragged, floats, empty.
+        for v in [
+            json!([1, 2]),
+            json!([[1], [1, 2]]),
+            json!([[1.5]]),
+            json!([[]]),
+            json!([]),
+        ] {
+            assert_eq!(np.argument(&v, "x", None).note, None, "{v}");
+        }
+        assert_eq!(np.output(&grid, None), "np.array([[1, 0], [0, 1]])");
+        assert_eq!(
+            np.output(&grid, Some("list[list[int]]")),
+            "[[1, 0], [0, 1]]"
+        );
+        let numpy = Conversion::for_prelude("import os, numpy\n");
+        assert_eq!(numpy.output(&grid, None), "numpy.array([[1, 0], [0, 1]])");
+    }
+
+    #[test]
     fn scalars_dicts_and_optionals() {
         assert_eq!(json_to_python(&json!(null), Some("int")), "None");
         assert_eq!(json_to_python(&json!(true), None), "True");
