@@ -9,13 +9,16 @@
 pub mod check;
 pub mod combine;
 pub mod compile;
+mod defer;
 pub mod events;
 pub mod export;
 pub mod fingerprint;
 pub mod history;
+mod judge;
 pub mod ops;
 pub mod prompt;
 pub mod sample;
+pub mod schedule;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +29,7 @@ use tokio::sync::OnceCell;
 
 use crate::exec::{ExecConfig, ExecError, Runner};
 use crate::session::{
-    default_session_path, HoleRecord, HoleStatus, SessionError, SessionFile, Store,
+    default_session_path, HoleRecord, HoleStatus, SessionError, SessionFile, Store, Usage,
 };
 use crate::sketch::{self, Example, ParseOptions, Sketch, SketchError};
 
@@ -127,6 +130,9 @@ pub struct Engine {
     parse_options: ParseOptions,
     /// The operation being recorded for undo, while one is open.
     group: Option<history::Group>,
+    /// What the compile under way has used so far, by hole: every request it made,
+    /// including resumed searches and the combination search's extra samples.
+    run_usage: BTreeMap<String, Usage>,
 }
 
 impl Engine {
@@ -165,6 +171,7 @@ impl Engine {
                 entry: options.entry.clone(),
             },
             group: None,
+            run_usage: BTreeMap::new(),
         };
         engine.reconcile();
         Ok(engine)
