@@ -192,8 +192,12 @@ impl Engine {
                     .map(|(k, _)| k.clone())
                     .collect();
                 for hole in woken {
+                    let count = resumed.entry(hole.clone()).or_default();
+                    if *count > self.sketch.holes.len() {
+                        continue;
+                    }
                     if let Some((_, prior)) = waiting.remove(&hole) {
-                        *resumed.entry(hole.clone()).or_default() += 1;
+                        *count += 1;
                         queue.push_back((hole, prior));
                     }
                 }
