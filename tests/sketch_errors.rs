@@ -182,7 +182,7 @@ fn two_descriptions_with_the_same_identifier() {
 #[test]
 fn same_hole_called_with_different_arguments() {
     let src = "def main(g):\n    a = \"find it\"(g)\n    return \"find it\"(a, 2)\n";
-    assert_one(src, 3, 12, "different arguments at line 2");
+    assert_one(src, 3, 12, "the one at 2:9 share a description");
 }
 
 #[test]

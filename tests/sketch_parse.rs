@@ -62,16 +62,8 @@ fn word_freq_has_three_holes_of_three_kinds() {
     assert_eq!(
         cw.examples,
         vec![
-            Example {
-                call: "count_words(\"A a, b!\")".into(),
-                expected: "{'a': 2, 'b': 1}".into(),
-                line: 10
-            },
-            Example {
-                call: "count_words(\"\")".into(),
-                expected: "{}".into(),
-                line: 12
-            },
+            Example::new("count_words(\"A a, b!\")", "{'a': 2, 'b': 1}", 10),
+            Example::new("count_words(\"\")", "{}", 12),
         ]
     );
     assert_eq!(&s.source[cw.desc_span.clone()], cw.description);

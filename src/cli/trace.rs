@@ -41,11 +41,7 @@ pub fn run(args: &TraceArgs) -> Result<ExitCode> {
     }
     let entry = engine.sketch.entry.clone();
     let example = match &args.call {
-        Some(call) => Example {
-            call: call.clone(),
-            expected: String::new(),
-            line: 0,
-        },
+        Some(call) => Example::new(call.clone(), String::new(), 0),
         None => {
             let examples = engine.examples_for(&entry);
             let n = args.example.unwrap_or(1);

@@ -166,6 +166,7 @@ impl Checker {
                 .map(|e| CallSpec {
                     call: e.call.clone(),
                     expected: Some(e.expected.clone()),
+                    json: e.from_json,
                 })
                 .collect(),
             stop_at_first_failure: false,
@@ -187,11 +188,7 @@ impl Checker {
     ) -> Result<CheckReport, EngineError> {
         let examples: Vec<Example> = calls
             .iter()
-            .map(|c| Example {
-                call: c.clone(),
-                expected: String::new(),
-                line: 0,
-            })
+            .map(|c| Example::new(c.clone(), String::new(), 0))
             .collect();
         let rendered = self.render(impls)?;
         let request = CheckRequest {
@@ -202,6 +199,7 @@ impl Checker {
                 .map(|c| CallSpec {
                     call: c.clone(),
                     expected: None,
+                    json: false,
                 })
                 .collect(),
             stop_at_first_failure: false,
@@ -231,15 +229,33 @@ impl Checker {
         if fatal.is_none() {
             fatal = verdict_problem(&outcome.verdict);
         }
+        if let Some(hole) = outcome.load_error.as_ref().and_then(missing_hole) {
+            // Top-level code called a hole that is still empty: nothing here could run.
+            needs_hole = Some(hole);
+        }
         let mut results = Vec::new();
         for (i, call) in outcome.calls.iter().enumerate() {
             let example = examples.get(i);
-            let error = call.error.as_ref().map(|e| {
+            let mut error = call.error.as_ref().map(|e| {
                 if let Some(hole) = missing_hole(e) {
                     needs_hole.get_or_insert(hole);
                 }
-                self.format_error(rendered, e)
+                let mut text = self.format_error(rendered, e);
+                if let Some(note) = example.and_then(|x| x.note.as_ref()) {
+                    if type_related(e) {
+                        text.push_str(&format!("\n  note: {note}"));
+                    }
+                }
+                text
             });
+            if call.interrupted && error.is_none() {
+                // No value to diff against: say what happened instead of showing a
+                // one-sided comparison.
+                error = Some(format!(
+                    "the call was stopped: the run {}",
+                    outcome.verdict.describe()
+                ));
+            }
             results.push(ExampleResult {
                 call: example.map(|e| e.call.clone()).unwrap_or_default(),
                 expected: example
@@ -250,6 +266,21 @@ impl Checker {
                 error,
                 trace: call.trace.clone(),
             });
+        }
+        if outcome.load_error.is_none() && outcome.verdict != Verdict::Completed {
+            for example in examples.iter().skip(results.len()) {
+                results.push(ExampleResult {
+                    call: example.call.clone(),
+                    expected: Some(example.expected.clone()).filter(|e| !e.is_empty()),
+                    actual: None,
+                    passed: false,
+                    error: Some(format!(
+                        "not run: the run {} before reaching it",
+                        outcome.verdict.describe()
+                    )),
+                    trace: Vec::new(),
+                });
+            }
         }
         CheckReport {
             results,
@@ -303,6 +334,28 @@ fn verdict_problem(verdict: &Verdict) -> Option<String> {
         Verdict::Completed => None,
         other => Some(format!("the run {}", other.describe())),
     }
+}
+
+/// Whether an exception reads like a value of the wrong kind (a list where an array was
+/// meant, or the other way round), which a conversion note can explain.
+fn type_related(error: &PyError) -> bool {
+    let kinds = [
+        "TypeError",
+        "AttributeError",
+        "IndexError",
+        "ValueError",
+        "KeyError",
+    ];
+    let words = [
+        "list",
+        "tuple",
+        "ndarray",
+        "numpy",
+        "array",
+        "shape",
+        "unhashable",
+    ];
+    kinds.contains(&error.exc_type.as_str()) && words.iter().any(|w| error.message.contains(w))
 }
 
 /// The hole named in a `NotImplementedError("hole X is not implemented yet")`.

@@ -7,8 +7,13 @@
 //! wrong. A hole without examples takes the first candidate that loads, and keeps its other
 //! candidates for the combination search that runs if the program's own examples fail.
 //! The session is saved as each hole completes.
+//!
+//! Holes start in the order `schedule` plans (holes that run while the program loads
+//! first). A check that fails only because another hole is still empty means nothing: the
+//! hole's search stops there, its candidates are deferred (`defer.rs`), never shown to the
+//! model as wrong, and checked again as soon as that hole is filled.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -23,7 +28,9 @@ use crate::synth;
 use super::check::{CheckReport, Checker};
 use super::events::{Event, Events};
 use super::fingerprint::{check_hash, fingerprint};
+use super::judge::{judge, rejection_summary, Step};
 use super::sample::{self, Backend};
+use super::schedule::{self, Gate, Waiter};
 use super::{prompt, Engine, EngineError, SearchSettings};
 
 /// What `compile` did for one hole.
@@ -59,16 +66,23 @@ impl CompileReport {
 
 /// Everything one hole's task needs, owned so the task can run on its own.
 pub(crate) struct HoleJob {
-    hole: Hole,
-    examples: Vec<Example>,
-    impls: BTreeMap<String, String>,
+    pub(crate) hole: Hole,
+    pub(crate) examples: Vec<Example>,
+    pub(crate) impls: BTreeMap<String, String>,
     forbidden: Vec<String>,
-    checker: Checker,
+    pub(crate) checker: Checker,
     backend: Backend,
     settings: SearchSettings,
     transcripts: Arc<BTreeMap<String, Transcript>>,
-    events: Events,
+    pub(crate) events: Events,
     cancel: CancellationToken,
+    /// Holes that must be settled before this one's checks mean anything.
+    pub(crate) waiter: Option<Waiter>,
+    /// Candidates from before (a deferred search, a saved implementation), checked first.
+    pub(crate) prior: Vec<(String, Origin)>,
+    /// The hole runs while the program loads: a deferred candidate stays in use, so that
+    /// the program loads for the other holes' checks.
+    pub(crate) load_time: bool,
 }
 
 /// What every hole's task shares.
@@ -94,6 +108,10 @@ pub(crate) struct HoleOutcome {
     pub failure: Option<String>,
     /// An unfilled hole its examples needed; checked again once that one is filled.
     pub needs_hole: Option<String>,
+    /// The candidates whose check needed that hole, with who wrote them.
+    pub deferred: Vec<(String, Origin)>,
+    /// Why each answer that never became a candidate was rejected.
+    pub rejected: Vec<String>,
 }
 
 impl Engine {
@@ -106,7 +124,12 @@ impl Engine {
         cancel: &CancellationToken,
     ) -> Result<CompileReport, EngineError> {
         let checker = self.checker().await?;
-        let targets = self.holes_to_fill(&checker, only, events).await?;
+        self.run_usage.clear();
+        let (targets, mut priors) = self.holes_to_fill(&checker, only, events).await?;
+        let plan = schedule::plan(&self.sketch, &targets, |id| {
+            !self.examples_for(id).is_empty()
+        });
+        let gate = Gate::new(self.implementations());
         let context = JobContext {
             checker: checker.clone(),
             backend: backend.clone(),
@@ -115,16 +138,39 @@ impl Engine {
             cancel: cancel.clone(),
         };
         let mut tasks = JoinSet::new();
-        let mut queue = targets.clone().into_iter();
+        let mut queue: VecDeque<(String, Vec<(String, Origin)>)> = plan
+            .order
+            .iter()
+            .map(|id| (id.clone(), priors.remove(id).unwrap_or_default()))
+            .collect();
         let mut outcomes: BTreeMap<String, HoleOutcome> = BTreeMap::new();
+        // Deferred holes by the hole they wait for, and holes filled so far.
+        let mut waiting: BTreeMap<String, (String, Vec<(String, Origin)>)> = BTreeMap::new();
+        let mut filled: BTreeSet<String> = BTreeSet::new();
+        let mut resumed: BTreeMap<String, usize> = BTreeMap::new();
         let jobs = self.search.jobs.max(1);
         for id in &targets {
             events.send(Event::HoleQueued { hole: id.clone() });
         }
         loop {
             while tasks.len() < jobs {
-                let Some(id) = queue.next() else { break };
-                if let Some(job) = self.job(&id, &context) {
+                let Some((id, prior)) = queue.pop_front() else {
+                    break;
+                };
+                // A resumed hole sees every answer recorded since the compile began.
+                let context = if prior.is_empty() {
+                    context.clone()
+                } else {
+                    JobContext {
+                        transcripts: Arc::new(self.session().transcripts.clone()),
+                        ..context.clone()
+                    }
+                };
+                if let Some(mut job) = self.job(&id, &context) {
+                    let waits = plan.waits.get(&id).cloned().unwrap_or_default();
+                    job.waiter = Some(gate.waiter(waits));
+                    job.prior = prior;
+                    job.load_time = plan.load_time.contains(&id);
                     tasks.spawn(fill_hole(job));
                 }
             }
@@ -135,10 +181,42 @@ impl Engine {
                 joined.map_err(|e| EngineError::Other(format!("a compile task failed: {e}")))?;
             self.apply(&outcome, events);
             self.save()?;
-            outcomes.insert(outcome.hole.clone(), outcome);
+            gate.settle(&outcome.hole, self.implementations());
+            let id = outcome.hole.clone();
+            if outcome.chosen.is_some() && outcome.needs_hole.is_none() {
+                filled.insert(id.clone());
+                // Holes that waited for this one are checked again now, with it in place.
+                let woken: Vec<String> = waiting
+                    .iter()
+                    .filter(|(_, (need, _))| *need == id)
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for hole in woken {
+                    let count = resumed.entry(hole.clone()).or_default();
+                    if *count > self.sketch.holes.len() {
+                        continue;
+                    }
+                    if let Some((_, prior)) = waiting.remove(&hole) {
+                        *count += 1;
+                        queue.push_back((hole, prior));
+                    }
+                }
+            }
+            if let Some(need) = outcome.needs_hole.clone() {
+                let count = resumed.entry(id.clone()).or_default();
+                // Each resume follows a hole being filled, so a hole cannot be resumed more
+                // often than there are holes; the bound only guards against surprises.
+                if filled.contains(&need) && *count <= self.sketch.holes.len() {
+                    // Filled while this hole's task was checking against an older program.
+                    *count += 1;
+                    queue.push_back((id.clone(), outcome.deferred.clone()));
+                } else {
+                    waiting.insert(id.clone(), (need, outcome.deferred.clone()));
+                }
+            }
+            outcomes.insert(id, outcome);
         }
-        self.recheck_deferred(&checker, &mut outcomes, events)
-            .await?;
+        self.recheck_deferred(&context, &mut outcomes).await?;
         let program = self.check_program(&context, &mut outcomes).await?;
         self.save()?;
         Ok(self.summarise(&targets, &outcomes, program))
@@ -163,28 +241,35 @@ impl Engine {
             transcripts: context.transcripts.clone(),
             events: context.events.clone(),
             cancel: context.cancel.clone(),
+            waiter: None,
+            prior: Vec::new(),
+            load_time: false,
         })
     }
 
     /// Holes without a usable implementation, stale ones, and filled ones whose examples
-    /// now fail (an example was added since). With `only`, exactly those holes.
+    /// now fail (an example was added since). With `only`, exactly those holes. A saved
+    /// implementation whose check needs another empty hole is filled again too, with the
+    /// saved code as its first candidate, so it is judged once that hole is filled.
     async fn holes_to_fill(
-        &self,
+        &mut self,
         checker: &Checker,
         only: Option<&[String]>,
         events: &Events,
-    ) -> Result<Vec<String>, EngineError> {
+    ) -> Result<Targets, EngineError> {
+        let mut priors: BTreeMap<String, Vec<(String, Origin)>> = BTreeMap::new();
         if let Some(only) = only {
             for id in only {
                 if self.sketch.hole(id).is_none() {
                     return Err(EngineError::UnknownFunction(id.clone()));
                 }
             }
-            return Ok(only.to_vec());
+            return Ok((only.to_vec(), priors));
         }
         let impls = self.implementations();
         let mut out = Vec::new();
-        for hole in &self.sketch.holes {
+        let sketch = self.sketch.clone();
+        for hole in &sketch.holes {
             let Some(code) = impls.get(&hole.id) else {
                 out.push(hole.id.clone());
                 continue;
@@ -203,7 +288,29 @@ impl Engine {
             let report = checker
                 .check_candidate(&impls, &hole.id, code, &examples)
                 .await?;
-            if !report.passed() && report.needs_hole.is_none() {
+            if report.passed() {
+                // Checked now (it may have waited for another hole last time): say so.
+                let seen = check_hash(code, &examples);
+                let record = self.record_mut(&hole.id);
+                record.status = HoleStatus::Passing;
+                record.verified = Some(seen);
+                record.last_failure = None;
+            } else if let Some(need) = &report.needs_hole {
+                events.send(Event::Message {
+                    text: format!(
+                        "{}: the saved implementation is checked again once `{need}` is filled",
+                        hole.id
+                    ),
+                });
+                let origin = self
+                    .session()
+                    .holes
+                    .get(&hole.id)
+                    .and_then(|r| r.current.and_then(|i| r.versions.get(i)))
+                    .map_or(Origin::User, |v| v.origin.clone());
+                priors.insert(hole.id.clone(), vec![(code.clone(), origin)]);
+                out.push(hole.id.clone());
+            } else {
                 events.send(Event::Message {
                     text: format!(
                         "{}: the saved implementation fails an example, filling it again",
@@ -213,7 +320,7 @@ impl Engine {
                 out.push(hole.id.clone());
             }
         }
-        Ok(out)
+        Ok((out, priors))
     }
 
     /// Keep a hole's transcripts and token use, whatever came of them.
@@ -224,6 +331,10 @@ impl Engine {
         }
         session.usage.add(&outcome.usage);
         self.record_mut(&outcome.hole).usage.add(&outcome.usage);
+        self.run_usage
+            .entry(outcome.hole.clone())
+            .or_default()
+            .add(&outcome.usage);
     }
 
     /// Record a hole's outcome in the session.
@@ -264,6 +375,16 @@ impl Engine {
                 by: origin.to_string(),
                 verified,
             });
+        } else if let Some(need) = &outcome.needs_hole {
+            if record.current.is_none() {
+                record.status = HoleStatus::Empty;
+            }
+            events.send(Event::Message {
+                text: format!(
+                    "{}: waiting for `{need}` before its examples can be checked",
+                    outcome.hole
+                ),
+            });
         } else {
             if record.current.is_none() {
                 record.status = HoleStatus::Empty;
@@ -278,78 +399,6 @@ impl Engine {
         }
     }
 
-    /// Holes whose examples needed another hole that was still empty: check their
-    /// candidates again now that the others are filled, until nothing changes.
-    async fn recheck_deferred(
-        &mut self,
-        checker: &Checker,
-        outcomes: &mut BTreeMap<String, HoleOutcome>,
-        events: &Events,
-    ) -> Result<(), EngineError> {
-        for _round in 0..self.sketch.holes.len() {
-            let deferred: Vec<String> = outcomes
-                .values()
-                .filter(|o| o.needs_hole.is_some() && !o.candidates.is_empty())
-                .map(|o| o.hole.clone())
-                .collect();
-            let mut progressed = false;
-            for id in deferred {
-                let examples = self.examples_for(&id);
-                let impls = self.implementations();
-                let Some(outcome) = outcomes.get_mut(&id) else {
-                    continue;
-                };
-                let mut still_needs = None;
-                let mut chosen = None;
-                for code in &outcome.candidates {
-                    let report = checker
-                        .check_candidate(&impls, &id, code, &examples)
-                        .await?;
-                    events.send(Event::CandidateChecked {
-                        hole: id.clone(),
-                        passed: report.passed(),
-                        failure: report.first_failure(),
-                    });
-                    if report.passed() {
-                        chosen = Some(code.clone());
-                        break;
-                    }
-                    if still_needs.is_none() {
-                        still_needs = report.needs_hole.clone();
-                    }
-                }
-                if still_needs.as_ref() != outcome.needs_hole.as_ref() || chosen.is_some() {
-                    progressed = true;
-                }
-                outcome.needs_hole = if chosen.is_some() { None } else { still_needs };
-                if let Some(code) = chosen {
-                    let origin = outcome
-                        .chosen
-                        .as_ref()
-                        .map(|(_, o)| o.clone())
-                        .unwrap_or(Origin::User);
-                    outcome.chosen = Some((code, origin));
-                    outcome.status = Some(HoleStatus::Passing);
-                    outcome.failure = None;
-                    outcome.transcripts.clear();
-                    outcome.usage = Usage::default();
-                    let snapshot = HoleOutcome {
-                        hole: outcome.hole.clone(),
-                        chosen: outcome.chosen.clone(),
-                        status: outcome.status,
-                        ..HoleOutcome::default()
-                    };
-                    self.apply(&snapshot, events);
-                    self.save()?;
-                }
-            }
-            if !progressed {
-                break;
-            }
-        }
-        Ok(())
-    }
-
     fn summarise(
         &self,
         targets: &[String],
@@ -361,9 +410,9 @@ impl Engine {
         for hole in &self.sketch.holes {
             let record = self.session().holes.get(&hole.id);
             let outcome = outcomes.get(&hole.id);
-            if let Some(o) = outcome {
-                usage.add(&o.usage);
-            }
+            // Every request this run made for the hole, whichever pass made it.
+            let used = self.run_usage.get(&hole.id).copied().unwrap_or_default();
+            usage.add(&used);
             let by = record.and_then(|r| {
                 r.current
                     .and_then(|i| r.versions.get(i))
@@ -375,7 +424,7 @@ impl Engine {
                 by,
                 failure: record.and_then(|r| r.last_failure.clone()),
                 changed: targets.contains(&hole.id) && outcome.is_some_and(|o| o.chosen.is_some()),
-                usage: outcome.map(|o| o.usage).unwrap_or_default(),
+                usage: used,
             });
         }
         CompileReport {
@@ -386,26 +435,54 @@ impl Engine {
     }
 }
 
-/// Fill one hole: synthesizer first where it applies, then the model.
-async fn fill_hole(job: HoleJob) -> HoleOutcome {
+/// The holes to fill, and the candidates to check first for some of them.
+type Targets = (Vec<String>, BTreeMap<String, Vec<(String, Origin)>>);
+
+/// Fill one hole: candidates from before first, then the synthesizer where it applies,
+/// then the model. Stops early, deferred, when a check needs another hole that is empty.
+pub(crate) async fn fill_hole(mut job: HoleJob) -> HoleOutcome {
     let mut outcome = HoleOutcome {
         hole: job.hole.id.clone(),
         ..HoleOutcome::default()
     };
+    if let Some(mut waiter) = job.waiter.take() {
+        tokio::select! {
+            impls = waiter.ready() => job.impls = impls,
+            _ = job.cancel.cancelled() => {
+                outcome.failure = Some("cancelled".to_string());
+                return outcome;
+            }
+        }
+    }
+    let mut best_failure: Option<(String, String)> = None;
+    for (code, origin) in std::mem::take(&mut job.prior) {
+        match judge(&job, &mut outcome, code, origin, &mut best_failure).await {
+            Ok(Step::Passed | Step::Deferred) => return outcome,
+            Ok(Step::Open) => {}
+            Err(reason) => {
+                outcome.failure = Some(reason);
+                return outcome;
+            }
+        }
+    }
+    if job.examples.is_empty() && outcome.chosen.is_some() {
+        return outcome;
+    }
     let mut reasons: Vec<String> = Vec::new();
     if job.backend.uses_synthesizer() {
         match try_synthesizer(&job, &mut outcome).await {
-            Ok(true) => return outcome,
-            Ok(false) => {}
+            Ok(Step::Passed | Step::Deferred) => return outcome,
+            Ok(Step::Open) => {}
             Err(reason) => reasons.push(reason),
         }
     }
-    if job.backend.model_name().is_none() {
-        outcome.failure = Some(reasons.join("; "));
-        return outcome;
-    }
-    if let Err(reason) = try_model(&job, &mut outcome).await {
-        reasons.push(reason);
+    if job.backend.model_name().is_some() {
+        if let Err(reason) = try_model(&job, &mut outcome, best_failure).await {
+            reasons.push(reason);
+        }
+        if outcome.needs_hole.is_some() {
+            return outcome;
+        }
     }
     let unresolved = outcome.chosen.is_none() || outcome.status == Some(HoleStatus::Failing);
     if unresolved && (!reasons.is_empty() || outcome.failure.is_none()) {
@@ -413,13 +490,19 @@ async fn fill_hole(job: HoleJob) -> HoleOutcome {
         if let Some(f) = outcome.failure.take() {
             all.push(f);
         }
+        if outcome.chosen.is_none() {
+            all.extend(rejection_summary(&outcome.rejected));
+        }
+        if all.is_empty() {
+            all.push("the model gave no answer".to_string());
+        }
         outcome.failure = Some(all.join("; "));
     }
     outcome
 }
 
-/// `Ok(true)`: filled. `Err(reason)`: the synthesizer could not, and why.
-async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<bool, String> {
+/// `Err(reason)`: the synthesizer could not, and why.
+async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<Step, String> {
     if job.examples.is_empty() {
         return Err(super::advice::no_examples(&job.hole));
     }
@@ -457,36 +540,35 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<boo
     watcher.abort();
     let solutions = found
         .map_err(|e| super::advice::synth_gave_up(&job.hole, &e, job.settings.synth_budget))?;
+    // The synthesizer's near misses are not what repair rounds show the model.
+    let mut unused = None;
     for solution in solutions {
-        let report = job
-            .checker
-            .check_candidate(&job.impls, &job.hole.id, &solution.code, &job.examples)
-            .await
-            .map_err(|e| e.to_string())?;
-        job.events.send(Event::CandidateChecked {
-            hole: job.hole.id.clone(),
-            passed: report.passed(),
-            failure: report.first_failure(),
-        });
-        if report.passed() {
-            outcome.chosen = Some((solution.code, Origin::Synthesizer));
-            outcome.status = Some(HoleStatus::Passing);
-            return Ok(true);
+        match judge(
+            job,
+            outcome,
+            solution.code,
+            Origin::Synthesizer,
+            &mut unused,
+        )
+        .await?
+        {
+            Step::Open => {}
+            step => return Ok(step),
         }
     }
     Err("offline synthesizer: its programs passed the examples in its own evaluator but not in Python".to_string())
 }
 
 /// Ask the model: one greedy sample, then `samples` more, then repair rounds.
-async fn try_model(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<(), String> {
+async fn try_model(
+    job: &HoleJob,
+    outcome: &mut HoleOutcome,
+    mut best_failure: Option<(String, String)>,
+) -> Result<(), String> {
     let settings = &job.settings;
     let first = prompt::request(&job.checker.sketch, &job.hole, 0.0, 1, settings.max_tokens);
-    let mut best_failure: Option<(String, String)> = None;
-    let rounds = [(first, 0u32)];
-    for (request, first_index) in rounds {
-        if try_round(job, outcome, &request, first_index, &mut best_failure).await? {
-            return Ok(());
-        }
+    if try_round(job, outcome, &first, 0, &mut best_failure).await? != Step::Open {
+        return Ok(());
     }
     if job.examples.is_empty() && outcome.chosen.is_some() {
         // Nothing to check it against: take the first loadable answer; the program's
@@ -501,7 +583,7 @@ async fn try_model(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<(), Strin
             settings.samples,
             settings.max_tokens,
         );
-        if try_round(job, outcome, &more, 0, &mut best_failure).await? {
+        if try_round(job, outcome, &more, 0, &mut best_failure).await? != Step::Open {
             return Ok(());
         }
     }
@@ -521,7 +603,7 @@ async fn try_model(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<(), Strin
             settings.temperature,
             settings.max_tokens,
         );
-        if try_round(job, outcome, &request, 0, &mut best_failure).await? {
+        if try_round(job, outcome, &request, 0, &mut best_failure).await? != Step::Open {
             return Ok(());
         }
     }
@@ -543,14 +625,15 @@ fn model_origin(job: &HoleJob) -> Origin {
     }
 }
 
-/// One request's worth of samples, each extracted and checked. `Ok(true)` once one passes.
+/// One request's worth of samples, each extracted and checked, until one passes or a
+/// check is deferred.
 async fn try_round(
     job: &HoleJob,
     outcome: &mut HoleOutcome,
     request: &crate::llm::ChatRequest,
     first_index: u32,
     best_failure: &mut Option<(String, String)>,
-) -> Result<bool, String> {
+) -> Result<Step, String> {
     let model = job.backend.model_name().unwrap_or("model").to_string();
     let lookups: Vec<(String, Option<String>)> = (first_index..first_index + request.n)
         .map(|i| {
@@ -620,58 +703,28 @@ async fn try_round(
                     hole: job.hole.id.clone(),
                     reason: e.to_string(),
                 });
+                outcome.rejected.push(e.to_string());
                 continue;
             }
         };
         if outcome.candidates.contains(&code) {
             continue;
         }
-        let report = job
-            .checker
-            .check_candidate(&job.impls, &job.hole.id, &code, &job.examples)
-            .await
-            .map_err(|e| e.to_string())?;
-        job.events.send(Event::CandidateChecked {
-            hole: job.hole.id.clone(),
-            passed: report.passed(),
-            failure: report.first_failure(),
-        });
-        if report.fatal.is_some() && job.examples.is_empty() {
-            // Does not even load: not a usable candidate.
-            job.events.send(Event::CandidateRejected {
-                hole: job.hole.id.clone(),
-                reason: report.first_failure().unwrap_or_default(),
-            });
-            continue;
-        }
-        outcome.candidates.push(code.clone());
-        if job.examples.is_empty() {
-            if outcome.chosen.is_none() {
-                outcome.chosen = Some((code, model_origin(job)));
-                outcome.status = Some(HoleStatus::Unchecked);
-            }
-            continue;
-        }
-        if report.passed() {
-            outcome.chosen = Some((code, model_origin(job)));
-            outcome.status = Some(HoleStatus::Passing);
-            outcome.failure = None;
-            outcome.needs_hole = None;
-            return Ok(true);
-        }
-        if report.needs_hole.is_some() && outcome.needs_hole.is_none() {
-            outcome.needs_hole = report.needs_hole.clone();
-        }
-        if best_failure.is_none() {
-            *best_failure = Some((code, report.first_failure().unwrap_or_default()));
+        match judge(job, outcome, code, model_origin(job), best_failure).await? {
+            Step::Open => {}
+            step => return Ok(step),
         }
     }
-    Ok(false)
+    Ok(Step::Open)
 }
 
 /// More candidates for a hole that has no examples of its own, drawn at the sampling
 /// temperature, for the combination search.
 pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> HoleOutcome {
+    // What the outcome used and recorded so far is in the session already; from here on
+    // it carries only what this draw adds, which the caller records.
+    outcome.usage = Usage::default();
+    outcome.transcripts.clear();
     if job.backend.model_name().is_none() || job.settings.samples == 0 {
         return outcome;
     }

@@ -68,9 +68,10 @@ impl Engine {
                 *n += 1;
                 count += 1;
                 out.push_str(&format!(
-                    "\n\ndef test_{name}_{n}():\n    actual = {call}\n    expected = {expected}\n    assert _same(actual, expected), f\"{{actual!r}} != {{expected!r}}\"\n",
+                    "\n\ndef test_{name}_{n}():\n    actual = {call}\n    expected = {expected}\n    assert _same(actual, expected{json}), f\"{{actual!r}} != {{expected!r}}\"\n",
                     call = one_line(&example.call),
                     expected = one_line(&example.expected),
+                    json = if example.from_json { ", from_json=True" } else { "" },
                 ));
             }
         }
@@ -89,20 +90,5 @@ fn one_line(expr: &str) -> String {
     }
 }
 
-const SAME: &str = r#"def _same(a, b):
-    """Equality as anpl checks it: numpy arrays by shape and elements, the rest with ==."""
-    try:
-        import numpy as _np
-    except ImportError:
-        _np = None
-    if _np is not None and (isinstance(a, _np.ndarray) or isinstance(b, _np.ndarray)):
-        try:
-            return _np.array_equal(_np.asarray(a), _np.asarray(b))
-        except Exception:
-            return False
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and type(a) is type(b):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    return bool(a == b)
-"#;
+/// anpl's equality (docs/values.md), the same text the worker checks with.
+const SAME: &str = include_str!("../exec/harness/15_equality.py");

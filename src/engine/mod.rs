@@ -10,13 +10,16 @@ pub mod advice;
 pub mod check;
 pub mod combine;
 pub mod compile;
+mod defer;
 pub mod events;
 pub mod export;
 pub mod fingerprint;
 pub mod history;
+mod judge;
 pub mod ops;
 pub mod prompt;
 pub mod sample;
+pub mod schedule;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,7 +30,7 @@ use tokio::sync::OnceCell;
 
 use crate::exec::{ExecConfig, ExecError, Runner};
 use crate::session::{
-    default_session_path, HoleRecord, HoleStatus, SessionError, SessionFile, Store,
+    default_session_path, HoleRecord, HoleStatus, SessionError, SessionFile, Store, Usage,
 };
 use crate::sketch::{self, Example, ParseOptions, Sketch, SketchError};
 
@@ -128,6 +131,9 @@ pub struct Engine {
     parse_options: ParseOptions,
     /// The operation being recorded for undo, while one is open.
     group: Option<history::Group>,
+    /// What the compile under way has used so far, by hole: every request it made,
+    /// including resumed searches and the combination search's extra samples.
+    run_usage: BTreeMap<String, Usage>,
 }
 
 impl Engine {
@@ -168,6 +174,7 @@ impl Engine {
                 entry: options.entry.clone(),
             },
             group: None,
+            run_usage: BTreeMap::new(),
         };
         engine.reconcile();
         Ok(engine)
@@ -231,11 +238,11 @@ impl Engine {
     pub fn examples_for(&self, name: &str) -> Vec<Example> {
         let mut out: Vec<Example> = self.sketch.examples_of(name).to_vec();
         for stored in self.session.examples.iter().filter(|e| e.function == name) {
-            out.push(Example {
-                call: stored.call.clone(),
-                expected: stored.expected.clone(),
-                line: 0,
-            });
+            out.push(Example::new(
+                stored.call.clone(),
+                stored.expected.clone(),
+                0,
+            ));
         }
         for (function, example) in &self.file_examples {
             if function == name {

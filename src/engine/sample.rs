@@ -125,7 +125,7 @@ pub async fn fetch_missing(
     req.n = missing;
     let response = client.complete(&req).await?;
     let usage = Usage {
-        requests: 1,
+        requests: u64::from(response.requests.max(1)),
         input_tokens: response.usage.input_tokens,
         output_tokens: response.usage.output_tokens,
         cost_usd: response.cost_usd.unwrap_or(0.0),

@@ -28,6 +28,10 @@ pub struct CheckRequest {
 pub struct CallSpec {
     pub call: String,
     pub expected: Option<String>,
+    /// The expected value was read from JSON: compared the way docs/values.md says JSON
+    /// outputs are (lists, tuples and arrays by their elements, keys by their JSON text).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub json: bool,
 }
 
 impl CallSpec {
@@ -35,6 +39,7 @@ impl CallSpec {
         CallSpec {
             call: call.into(),
             expected: expected.map(str::to_string),
+            json: false,
         }
     }
 }

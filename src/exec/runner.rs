@@ -25,6 +25,7 @@ use super::worker::{StartFailure, Worker, WorkerSpec};
 const HARNESS: &str = concat!(
     include_str!("harness/00_header.py"),
     include_str!("harness/10_values.py"),
+    include_str!("harness/15_equality.py"),
     include_str!("harness/20_tracing.py"),
     include_str!("harness/30_check.py"),
     include_str!("harness/40_confine.py"),

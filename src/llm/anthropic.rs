@@ -131,6 +131,7 @@ impl Provider for AnthropicProvider {
         }
         let usage = message.usage.as_ref();
         Ok(ChatResponse {
+            requests: 1,
             texts: vec![text],
             usage: Usage {
                 input_tokens: usage.map_or(0, |u| u.input_tokens),

@@ -102,4 +102,12 @@ pub struct ChatResponse {
     pub cost_usd: Option<f64>,
     /// The model the server says answered, which may be more specific than the one asked for.
     pub model: String,
+    /// HTTP requests answered to produce these texts: one per sample where the server
+    /// cannot return several from one request.
+    #[serde(default = "one")]
+    pub requests: u32,
+}
+
+fn one() -> u32 {
+    1
 }

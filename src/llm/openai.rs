@@ -128,6 +128,7 @@ impl Provider for OpenAiProvider {
         choices.sort_by_key(|c| c.index);
         let usage = completion.usage.as_ref();
         Ok(ChatResponse {
+            requests: 1,
             texts: choices
                 .into_iter()
                 .map(|c| c.message.content.unwrap_or_default())

@@ -166,6 +166,7 @@ pub trait Provider: Send + Sync {
             let endpoint = self.endpoint();
             let n = req.n.max(1);
             let mut out = ChatResponse {
+                requests: 0,
                 texts: Vec::new(),
                 usage: Default::default(),
                 cost_usd: None,
@@ -411,6 +412,7 @@ fn is_context_length(message: &str, code: &str) -> bool {
 fn merge(out: &mut ChatResponse, r: ChatResponse) {
     out.texts.extend(r.texts);
     out.usage.add(r.usage);
+    out.requests += r.requests;
     if let Some(c) = r.cost_usd {
         *out.cost_usd.get_or_insert(0.0) += c;
     }

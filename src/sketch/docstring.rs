@@ -350,11 +350,7 @@ pub(crate) fn read_docstring(
             ));
         } else {
             pending.push(PendingExample {
-                example: Example {
-                    call,
-                    expected,
-                    line: line_no,
-                },
+                example: Example::new(call, expected, line_no),
                 prompt_at,
             });
         }

@@ -8,7 +8,9 @@
 use super::examples_file::list;
 use super::json_spans::{Member, Node};
 use super::model::Param;
-use super::values::json_to_python;
+use std::cell::RefCell;
+
+use super::values::Conversion;
 
 /// How a parameter may be passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,9 @@ pub(crate) struct Signature<'a> {
     star_args: Option<Option<&'a str>>,
     /// `**kwargs`, with the annotation of one value.
     star_kwargs: Option<Option<&'a str>>,
+    conversion: Conversion,
+    /// Which types the grid rule chose while converting this call's inputs.
+    notes: RefCell<Vec<String>>,
 }
 
 /// The `inputs` of one example, with where it starts in the file.
@@ -49,12 +54,14 @@ pub(crate) enum Inputs<'a> {
 pub(crate) type Problems = Vec<(usize, String)>;
 
 impl<'a> Signature<'a> {
-    pub fn new(function: &'a str, params: &'a [Param]) -> Signature<'a> {
+    pub fn new(function: &'a str, params: &'a [Param], conversion: Conversion) -> Signature<'a> {
         let mut sig = Signature {
             function,
             slots: Vec::new(),
             star_args: None,
             star_kwargs: None,
+            conversion,
+            notes: RefCell::new(Vec::new()),
         };
         let mut pass = Pass::Either;
         for p in params {
@@ -79,6 +86,21 @@ impl<'a> Signature<'a> {
             }
         }
         sig
+    }
+
+    /// `value` as the Python argument for parameter `param`, noting a type the grid rule
+    /// chose.
+    fn convert(&self, value: &Node, param: &str, annotation: Option<&str>) -> String {
+        let arg = self
+            .conversion
+            .argument(&value.to_value(), param, annotation);
+        self.notes.borrow_mut().extend(arg.note);
+        arg.text
+    }
+
+    /// The notes of the calls built so far, leaving none.
+    pub fn take_notes(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notes.borrow_mut())
     }
 
     fn names(&self) -> String {
@@ -118,7 +140,7 @@ impl<'a> Signature<'a> {
                 self.names()
             ));
         };
-        let text = json_to_python(&input.to_value(), slot.annotation);
+        let text = self.convert(input, slot.name, slot.annotation);
         Ok(vec![match slot.pass {
             Pass::KeywordOnly => format!("{}={text}", slot.name),
             _ => text,
@@ -166,9 +188,9 @@ fn positional(sig: &Signature, at: usize, values: &[Node]) -> Result<Vec<String>
         .collect();
     let mut args = Vec::new();
     for (i, v) in values.iter().enumerate() {
-        let annotation = match (slots.get(i), sig.star_args) {
-            (Some(slot), _) => slot.annotation,
-            (None, Some(element)) => element,
+        let (name, annotation) = match (slots.get(i), sig.star_args) {
+            (Some(slot), _) => (slot.name, slot.annotation),
+            (None, Some(element)) => ("args", element),
             (None, None) => {
                 let one = match (sig.sole_name(), values.len()) {
                     (Some(p), n) if n > 1 => format!(
@@ -188,7 +210,7 @@ fn positional(sig: &Signature, at: usize, values: &[Node]) -> Result<Vec<String>
                 )]);
             }
         };
-        args.push(json_to_python(&v.to_value(), annotation));
+        args.push(sig.convert(v, name, annotation));
     }
     let given = |name: &str| slots.iter().take(values.len()).any(|s| s.name == name);
     missing(sig, at, given).map(|()| args)
@@ -238,7 +260,7 @@ fn named(sig: &Signature, at: usize, members: &[Member]) -> Result<Vec<String>, 
     for slot in &sig.slots {
         match value(slot.name) {
             Some(m) => {
-                let text = json_to_python(&m.value.to_value(), slot.annotation);
+                let text = sig.convert(&m.value, slot.name, slot.annotation);
                 match slot.pass {
                     Pass::PositionOnly if gap => problems.push((
                         m.key_at,
@@ -258,7 +280,7 @@ fn named(sig: &Signature, at: usize, members: &[Member]) -> Result<Vec<String>, 
     if let Some(annotation) = sig.star_kwargs {
         for m in members {
             if !sig.slots.iter().any(|s| s.name == m.key) && is_identifier(&m.key) {
-                let text = json_to_python(&m.value.to_value(), annotation);
+                let text = sig.convert(&m.value, &m.key, annotation);
                 args.push(format!("{}={text}", m.key));
             }
         }
@@ -296,7 +318,7 @@ mod tests {
     }
 
     fn call(params: &[Param], inputs: &str) -> Result<Vec<String>, Vec<String>> {
-        let sig = Signature::new("f", params);
+        let sig = Signature::new("f", params, Conversion::default());
         let Some(node) = json_spans::parse(inputs) else {
             panic!("bad JSON in the test")
         };

@@ -17,7 +17,7 @@ use super::error::{Diagnostic, SketchError};
 use super::examples_call::{build_call, Inputs, Signature};
 use super::json_spans::{self, Kind, Node};
 use super::model::{Example, HoleKind, Sketch};
-use super::values::json_to_python;
+use super::values::Conversion;
 
 /// Keys of a listed example, and what people write instead of them.
 const EXAMPLE_KEYS: &[&str] = &["function", "inputs", "output"];
@@ -274,7 +274,11 @@ impl Loader<'_> {
         let Some(params) = self.sketch.params_of(&function) else {
             return;
         };
-        let signature = Signature::new(&function, params);
+        let signature = Signature::new(
+            &function,
+            params,
+            Conversion::for_prelude(&self.sketch.prelude),
+        );
         let inputs = match item.get("inputs") {
             None if misspelt.contains(&"inputs") => return,
             None => Inputs::None(item.at),
@@ -310,7 +314,7 @@ impl Loader<'_> {
             self.problem(at, message);
         }
         if let (Ok(args), Some(output)) = (call, output) {
-            self.push(&function, args, output);
+            self.push(&function, args, signature.take_notes(), output);
         }
     }
 
@@ -391,7 +395,11 @@ impl Loader<'_> {
     fn pair(&mut self, pair: &Node, what: &str, needs_output: bool, misspelt: &[&str]) {
         let entry = self.sketch.entry.clone();
         let params = self.sketch.params_of(&entry).unwrap_or(&[]);
-        let signature = Signature::new(&entry, params);
+        let signature = Signature::new(
+            &entry,
+            params,
+            Conversion::for_prelude(&self.sketch.prelude),
+        );
         let input = pair.get("input");
         let output = pair.get("output");
         if input.is_none() && !misspelt.contains(&"input") {
@@ -407,7 +415,10 @@ impl Loader<'_> {
             return;
         };
         match signature.single_input(input) {
-            Ok(args) => self.push(&entry, args, output),
+            Ok(args) => {
+                let notes = signature.take_notes();
+                self.push(&entry, args, notes, output)
+            }
             Err(message) => {
                 // One report for the whole file is enough: every pair would repeat it.
                 if !self.problems.iter().any(|d| d.message == message) {
@@ -417,14 +428,17 @@ impl Loader<'_> {
         }
     }
 
-    fn push(&mut self, function: &str, args: Vec<String>, output: &Node) {
-        let expected = json_to_python(&output.to_value(), self.sketch.returns_of(function));
+    fn push(&mut self, function: &str, args: Vec<String>, notes: Vec<String>, output: &Node) {
+        let conversion = Conversion::for_prelude(&self.sketch.prelude);
+        let expected = conversion.output(&output.to_value(), self.sketch.returns_of(function));
         self.out.push((
             function.to_string(),
             Example {
                 call: format!("{function}({})", args.join(", ")),
                 expected,
                 line: 0,
+                from_json: true,
+                note: (!notes.is_empty()).then(|| notes.join("; ")),
             },
         ));
     }
@@ -521,7 +535,7 @@ mod tests {
                 ex("main", "main(np.array([[3]]), 4)", "np.array([[4]])"),
                 ex("pairs", "pairs([(1, 2)], unique=True)", "{(1, 2)}"),
                 ex("by_len", "by_len(['ab', 'c'])", "{1: ['c'], 2: ['ab']}"),
-                ex("paint_it", "paint_it([[1]], 3)", "None"),
+                ex("paint_it", "paint_it(np.array([[1]]), 3)", "None"),
             ])
         );
     }

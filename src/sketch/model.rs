@@ -57,12 +57,32 @@ impl Param {
 }
 
 /// An input/output example: `call` evaluates to `expected`. Both are Python source text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Example {
     pub call: String,
     pub expected: String,
     /// 1-based sketch line of the `>>>`, or 0 when the example did not come from the sketch.
     pub line: usize,
+    /// Read from a JSON file: the expected value is compared as JSON outputs are
+    /// (docs/values.md), since JSON cannot say tuple, array or integer key.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub from_json: bool,
+    /// Which types a conversion rule chose for the arguments, and the annotation that
+    /// changes each; shown when the example fails in a way those types can explain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Example {
+    /// An example written as Python source (a doctest, the REPL, the session's store).
+    pub fn new(call: impl Into<String>, expected: impl Into<String>, line: usize) -> Example {
+        Example {
+            call: call.into(),
+            expected: expected.into(),
+            line,
+            ..Example::default()
+        }
+    }
 }
 
 /// A hole: a function described only in natural language.

@@ -1,5 +1,6 @@
 //! Names the tool makes up: the identifier of an inline hole (from the words of its
-//! description) and the names of its parameters (from its call's arguments). An identifier
+//! description, in whatever script it is written: Python allows Unicode identifiers) and
+//! the names of its parameters (from its call's arguments). An identifier
 //! must be a valid Python name, stable while the description is unchanged, distinct from
 //! every other hole, and must not shadow anything the program uses (a builtin, an import, a
 //! function), so names that would are given a `_hole` suffix.
@@ -98,15 +99,20 @@ pub(crate) const BUILTINS: &[&str] = &[
     "re",
 ];
 
-/// The ASCII words of a description, lowercased, and how many of them come before the
-/// first clause break (`,` `.` `;` `:` `!` `?` `(` or a newline).
+/// Longest run of one word kept in an identifier: scripts written without spaces (Japanese,
+/// Chinese, Thai) give one long "word" per clause.
+const WORD_CHARS: usize = 12;
+
+/// The words of a description in any script, lowercased, and how many of them come before
+/// the first clause break (`,` `.` `;` `:` `!` `?` `(`, their full-width forms, or a
+/// newline). A word is a run of characters Python allows in identifiers.
 pub(crate) fn words(description: &str) -> (Vec<String>, usize) {
     let mut words = Vec::new();
     let mut clause = None;
     let mut cur = String::new();
-    for c in description.chars() {
-        if c.is_ascii_alphanumeric() {
-            cur.push(c.to_ascii_lowercase());
+    for c in description.chars().flat_map(unligature) {
+        if let Some(ok) = identifier_char(c) {
+            cur.extend(ok.to_lowercase());
             continue;
         }
         if !cur.is_empty() {
@@ -114,7 +120,24 @@ pub(crate) fn words(description: &str) -> (Vec<String>, usize) {
         }
         if clause.is_none()
             && !words.is_empty()
-            && matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '(' | '\n')
+            && matches!(
+                c,
+                ',' | '.'
+                    | ';'
+                    | ':'
+                    | '!'
+                    | '?'
+                    | '('
+                    | '\n'
+                    | '、'
+                    | '。'
+                    | '，'
+                    | '；'
+                    | '：'
+                    | '！'
+                    | '？'
+                    | '（'
+            )
         {
             clause = Some(words.len());
         }
@@ -122,13 +145,51 @@ pub(crate) fn words(description: &str) -> (Vec<String>, usize) {
     if !cur.is_empty() {
         words.push(cur);
     }
+    let words: Vec<String> = words
+        .into_iter()
+        .map(|w| w.chars().take(WORD_CHARS).collect())
+        .collect();
     let clause = clause.unwrap_or(words.len());
     (words, clause)
 }
 
+/// Latin ligatures as their letters (`ﬁ` is `fi`), as NFKC would read them.
+fn unligature(c: char) -> Vec<char> {
+    let letters = match c {
+        'ﬀ' => "ff",
+        'ﬁ' => "fi",
+        'ﬂ' => "fl",
+        'ﬃ' => "ffi",
+        'ﬄ' => "ffl",
+        'ﬅ' | 'ﬆ' => "st",
+        _ => return vec![c],
+    };
+    letters.chars().collect()
+}
+
+/// `c` as it may appear in an identifier, or `None` for a separator. Python folds
+/// identifiers with NFKC, so a character that folds to another (full-width Latin letters,
+/// ligatures, superscripts, compatibility ideographs) would name a different function than
+/// the one anpl looks up: full-width ASCII is read as ASCII, the rest separates words.
+fn identifier_char(c: char) -> Option<char> {
+    let code = c as u32;
+    if (0xFF01..=0xFF5E).contains(&code) {
+        return char::from_u32(code - 0xFEE0).filter(|a| a.is_ascii_alphanumeric());
+    }
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric().then_some(c);
+    }
+    let folds = matches!(code,
+        0xAA | 0xB2..=0xB3 | 0xB5 | 0xB9..=0xBA | 0xBC..=0xBE | 0x17F
+        | 0x2B0..=0x2FF | 0x1D2C..=0x1DBF | 0x2070..=0x218F | 0x2460..=0x24FF
+        | 0x3200..=0x33FF | 0xF900..=0xFAFF | 0xFB00..=0xFDFF | 0xFE70..=0xFFEF
+        | 0x1D400..=0x1D7FF | 0x1EE00..=0x1EEFF | 0x1F100..=0x1F1FF | 0x2F800..=0x2FA1F);
+    (!folds && unicode_ident::is_xid_continue(c)).then_some(c)
+}
+
 fn join(words: &[String]) -> String {
     let id = words.join("_");
-    if id.starts_with(|c: char| c.is_ascii_digit()) {
+    if id.starts_with(|c: char| !unicode_ident::is_xid_start(c)) {
         format!("h_{id}")
     } else {
         id
@@ -300,14 +361,36 @@ mod tests {
     }
 
     #[test]
-    fn no_ascii_words_gives_a_hash_and_digits_a_prefix() {
-        match ids(&["找到最大的物体", "3 colours"]) {
+    fn no_words_gives_a_hash_and_digits_a_prefix() {
+        match ids(&["→ ← ✓", "3 colours"]) {
             Naming::Ids(v) => {
                 assert!(v[0].starts_with("hole_") && v[0].len() == 13, "{v:?}");
                 assert_eq!(v[1], "h_3_colours");
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn descriptions_in_any_script_give_readable_identifiers_not_fragments() {
+        assert_eq!(
+            ids(&[
+                "Grüße an alle Nutzer, höflich",
+                "找到最大的物体",
+                "最大の物体を見つける。色は赤",
+                "Найти самый большой объект",
+                "ｆｉｎｄ the ＦＩＲＳＴ row",
+                "ﬁnd ligatures",
+            ]),
+            Naming::Ids(vec![
+                "grüße_an_alle_nutzer".into(),
+                "找到最大的物体".into(),
+                "最大の物体を見つける".into(),
+                "найти_самый_большой_объект".into(),
+                "find_the_first_row".into(),
+                "find_ligatures".into(),
+            ])
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ use super::model::{DefLayout, Function, Hole, HoleKind, Layout, Param, Sketch};
 use super::naming::{self, ArgShape, Naming};
 use super::pysyntax;
 use super::queries::{language, queries, Queries};
+use super::sharing;
 use super::source::SourceText;
 
 /// Choices the user makes about how to read a sketch.
@@ -244,7 +245,7 @@ pub(crate) struct InlineInfo {
     /// Byte offset of each call (for the call graph owner).
     pub calls: Vec<usize>,
     pub params: Vec<String>,
-    shape: (usize, Vec<String>, usize),
+    usage: sharing::Use,
 }
 
 struct Builder<'s, 't> {
@@ -658,22 +659,19 @@ impl<'s, 't> Builder<'s, 't> {
             let lead = raw.len() - raw.trim_start().len();
             let desc_span = lit.content.start + lead..lit.content.start + raw.trim_end().len();
             let shapes = self.arg_shapes(args);
-            let shape = (
+            let usage = sharing::Use::of(
+                call,
                 shapes
                     .iter()
                     .filter(|s| matches!(s, ArgShape::Positional(_)))
                     .count(),
-                {
-                    let mut k: Vec<String> = shapes
-                        .iter()
-                        .filter_map(|s| match s {
-                            ArgShape::Keyword(k) => Some(k.clone()),
-                            _ => None,
-                        })
-                        .collect();
-                    k.sort();
-                    k
-                },
+                shapes
+                    .iter()
+                    .filter_map(|s| match s {
+                        ArgShape::Keyword(k) => Some(k.clone()),
+                        _ => None,
+                    })
+                    .collect(),
                 shapes
                     .iter()
                     .filter(|s| matches!(s, ArgShape::Splat | ArgShape::DoubleSplat))
@@ -687,13 +685,15 @@ impl<'s, 't> Builder<'s, 't> {
             match by_desc.get(&description) {
                 Some(&i) => {
                     let first = &out[i];
-                    if first.shape != shape {
-                        let line = self.src.line_of(first.calls[0]);
+                    if let Some(why) = sharing::conflict(&usage, &first.usage) {
+                        let (line, col) = self.src.line_col(first.calls[0]);
                         self.diags.push(self.src.diag(
                             call.start_byte(),
                             format!(
-                                "this hole is called with different arguments at line {line}: \
-                                 one description must always take the same arguments"
+                                "this call and the one at {line}:{col} share a description, so they \
+                                 would share one implementation, but {why}. If they mean different \
+                                 functions, give each its own description (say what differs); if \
+                                 they mean one, call it the same way in both places"
                             ),
                         ));
                     }
@@ -709,7 +709,7 @@ impl<'s, 't> Builder<'s, 't> {
                         sites: vec![lit_node.byte_range()],
                         calls: vec![call.start_byte()],
                         params: naming::param_names(&shapes),
-                        shape,
+                        usage,
                     });
                 }
             }

@@ -1,8 +1,11 @@
-//! JSON values to Python source text (DESIGN.md §2). Examples cross between Rust and
-//! Python as source text, so a JSON value from an examples file or a front end is written
+//! JSON values to Python source text (DESIGN.md §2, docs/values.md). Examples cross
+//! between Rust and Python as source text, so a JSON value from an examples file is written
 //! as the Python literal the parameter's annotation asks for: a list becomes `np.array(...)`
 //! for an `np.ndarray`, a tuple for `tuple[...]`, a set for `set[...]`, and int-keyed dicts
-//! get int keys.
+//! get int keys. Where no annotation says (none, or a name this module does not know, such
+//! as a type alias), [`Conversion`] applies the grid rule ANPL programs were written for:
+//! when the sketch imports numpy, a rectangular grid of integers becomes an array. A type
+//! chosen by that rule comes with a note naming the annotation that changes it.
 
 use serde_json::Value;
 
@@ -85,6 +88,147 @@ pub fn json_to_python(value: &Value, annotation: Option<&str>) -> String {
         Some(a) if !a.trim().is_empty() => convert(value, &Ann::parse(a)),
         _ => literal(value),
     }
+}
+
+/// How one sketch's JSON values become Python: the annotation where it names a type this
+/// module knows, else the grid rule, which depends on whether the prelude imports numpy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conversion {
+    /// The name the prelude binds numpy to (`np` for `import numpy as np`).
+    numpy: Option<String>,
+}
+
+/// A JSON argument written as Python, with a note when the grid rule chose its type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Converted {
+    pub text: String,
+    pub note: Option<String>,
+}
+
+impl Conversion {
+    pub fn for_prelude(prelude: &str) -> Conversion {
+        Conversion {
+            numpy: numpy_name(prelude),
+        }
+    }
+
+    /// The argument for parameter `param`.
+    pub fn argument(&self, value: &Value, param: &str, annotation: Option<&str>) -> Converted {
+        if let Some(ann) = known_annotation(annotation) {
+            return Converted {
+                text: convert(value, &ann),
+                note: None,
+            };
+        }
+        if !is_grid(value) {
+            return Converted {
+                text: literal(value),
+                note: None,
+            };
+        }
+        match &self.numpy {
+            Some(np) => Converted {
+                text: format!("{np}.array({})", literal(value)),
+                note: Some(format!(
+                    "`{param}` received an np.ndarray: with numpy imported, a grid read from JSON reaches a parameter without a type annotation as an array (docs/values.md); annotate `{param}: list` to receive a list of lists"
+                )),
+            },
+            None => Converted {
+                text: literal(value),
+                note: Some(format!(
+                    "`{param}` received a list of lists: a grid read from JSON becomes an np.ndarray only when the sketch imports numpy (docs/values.md); add `import numpy as np` to the sketch to receive an array"
+                )),
+            },
+        }
+    }
+
+    /// The expected value of a function whose return annotation is `annotation`. Compared
+    /// as JSON (docs/values.md), so its type changes how it reads, never the verdict.
+    pub fn output(&self, value: &Value, annotation: Option<&str>) -> String {
+        if let Some(ann) = known_annotation(annotation) {
+            return convert(value, &ann);
+        }
+        match &self.numpy {
+            Some(np) if is_grid(value) => format!("{np}.array({})", literal(value)),
+            _ => literal(value),
+        }
+    }
+}
+
+/// The annotation, parsed, when it names a type the conversion knows; `None` for no
+/// annotation, `Any`, `object`, or a name defined elsewhere (a type alias, a class).
+fn known_annotation(annotation: Option<&str>) -> Option<Ann> {
+    let ann = Ann::parse(annotation?);
+    let known = matches!(
+        ann.base().as_str(),
+        "ndarray"
+            | "array"
+            | "arraylike"
+            | "optional"
+            | "union"
+            | "tuple"
+            | "list"
+            | "sequence"
+            | "iterable"
+            | "collection"
+            | "set"
+            | "frozenset"
+            | "abstractset"
+            | "dict"
+            | "mapping"
+            | "defaultdict"
+            | "ordereddict"
+            | "counter"
+            | "int"
+            | "float"
+            | "str"
+            | "bool"
+            | "bytes"
+            | "complex"
+            | "none"
+    );
+    known.then_some(ann)
+}
+
+/// A grid in the ARC sense: at least one row, every row the same non-zero length, every
+/// cell an integer.
+fn is_grid(value: &Value) -> bool {
+    let Value::Array(rows) = value else {
+        return false;
+    };
+    let Some(Value::Array(first)) = rows.first() else {
+        return false;
+    };
+    !first.is_empty()
+        && rows.iter().all(|row| match row {
+            Value::Array(cells) => {
+                cells.len() == first.len() && cells.iter().all(|c| c.is_i64() || c.is_u64())
+            }
+            _ => false,
+        })
+}
+
+/// The name `import numpy as np` (or `import numpy`) binds in the prelude.
+fn numpy_name(prelude: &str) -> Option<String> {
+    for line in prelude.lines() {
+        let Some(rest) = line.trim().strip_prefix("import ") else {
+            continue;
+        };
+        for item in rest.split(',') {
+            let mut words = item.split_whitespace();
+            let module = words.next().unwrap_or("");
+            let top = module.split('.').next().unwrap_or("");
+            if top != "numpy" {
+                continue;
+            }
+            match (words.next(), words.next()) {
+                (Some("as"), Some(alias)) if module == "numpy" => return Some(alias.to_string()),
+                (None, _) => return Some("numpy".to_string()),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 fn convert(value: &Value, ann: &Ann) -> String {
@@ -231,6 +375,46 @@ mod tests {
             json_to_python(&json!([[0, 1]]), Some("List[np.ndarray]")),
             "[np.array([0, 1])]"
         );
+    }
+
+    #[test]
+    fn grids_become_arrays_where_numpy_is_imported_and_nothing_says_otherwise() {
+        let grid = json!([[1, 0], [0, 1]]);
+        let np = Conversion::for_prelude("import numpy as np\nfrom typing import *\n");
+        let plain = Conversion::for_prelude("import math\n");
+        let arg = np.argument(&grid, "input", None);
+        assert_eq!(arg.text, "np.array([[1, 0], [0, 1]])");
+        assert!(arg.note.unwrap().contains("annotate `input: list`"));
+        // An alias the sketch does not know is no annotation anpl can follow.
+        assert_eq!(
+            np.argument(&grid, "g", Some("Grid")).text,
+            "np.array([[1, 0], [0, 1]])"
+        );
+        let listed = np.argument(&grid, "input", Some("list"));
+        assert_eq!(
+            (listed.text.as_str(), listed.note),
+            ("[[1, 0], [0, 1]]", None)
+        );
+        let without = plain.argument(&grid, "input", None);
+        assert_eq!(without.text, "[[1, 0], [0, 1]]");
+        assert!(without.note.unwrap().contains("add `import numpy as np`"));
+        // Not grids: 1-D, ragged, floats, empty.
+        for v in [
+            json!([1, 2]),
+            json!([[1], [1, 2]]),
+            json!([[1.5]]),
+            json!([[]]),
+            json!([]),
+        ] {
+            assert_eq!(np.argument(&v, "x", None).note, None, "{v}");
+        }
+        assert_eq!(np.output(&grid, None), "np.array([[1, 0], [0, 1]])");
+        assert_eq!(
+            np.output(&grid, Some("list[list[int]]")),
+            "[[1, 0], [0, 1]]"
+        );
+        let numpy = Conversion::for_prelude("import os, numpy\n");
+        assert_eq!(numpy.output(&grid, None), "numpy.array([[1, 0], [0, 1]])");
     }
 
     #[test]

@@ -282,11 +282,7 @@ impl Engine {
     pub async fn trace(&mut self, target: &TraceTarget) -> Result<CheckReport, EngineError> {
         let entry = self.sketch.entry.clone();
         let example = match target {
-            TraceTarget::Call(call) => Example {
-                call: call.clone(),
-                expected: String::new(),
-                line: 0,
-            },
+            TraceTarget::Call(call) => Example::new(call.clone(), String::new(), 0),
             TraceTarget::Example(n) => {
                 let examples = self.examples_for(&entry);
                 match examples.get(n.wrapping_sub(1)) {

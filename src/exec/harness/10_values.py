@@ -84,30 +84,6 @@ def error_record(exc, limit):
     return record
 
 
-def values_equal(actual, expected):
-    """Python == except numpy arrays (and lists/tuples against arrays): shape and elements."""
-    np = _numpy()
-    if np is not None and (isinstance(actual, np.ndarray) or isinstance(expected, np.ndarray)):
-        try:
-            a = np.asarray(actual)
-            b = np.asarray(expected)
-        except BaseException:
-            return False
-        if a.shape != b.shape:
-            return False
-        try:
-            return bool(np.array_equal(a, b))
-        except BaseException:
-            return False
-    if type(actual) is type(expected) and isinstance(actual, (list, tuple)):
-        return len(actual) == len(expected) and all(values_equal(x, y) for x, y in zip(actual, expected))
-    if isinstance(actual, dict) and isinstance(expected, dict):
-        if actual.keys() != expected.keys():
-            return False
-        return all(values_equal(actual[k], expected[k]) for k in actual)
-    result = actual == expected
-    if np is not None and isinstance(result, np.ndarray):
-        return bool(result.all()) if result.size else False
-    return bool(result)
-
-
+def values_equal(actual, expected, from_json=False):
+    """anpl's equality (15_equality.py, docs/values.md)."""
+    return _same(actual, expected, from_json)

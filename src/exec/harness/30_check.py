@@ -75,7 +75,7 @@ def run_check(check, emit, limit, max_events):
         compare_error = None
         if has_expected:
             try:
-                passed = values_equal(value, expected)
+                passed = values_equal(value, expected, bool(spec.get("json")))
             except BaseException as exc:
                 passed = False
                 compare_error = error_record(exc, limit)
