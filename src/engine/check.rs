@@ -60,6 +60,9 @@ pub struct CheckReport {
     /// An unfilled hole that the run needed, if that is why it failed.
     pub needs_hole: Option<String>,
     pub stdout: String,
+    /// The run failed on a file the sandbox keeps from checks: a problem of the
+    /// environment, with the setting that lifts it, never a wrong implementation.
+    pub environment: Option<String>,
 }
 
 impl CheckReport {
@@ -85,6 +88,7 @@ impl CheckReport {
             fatal: None,
             needs_hole: None,
             stdout: String::new(),
+            environment: None,
         }
     }
 
@@ -94,6 +98,9 @@ impl CheckReport {
 
     /// The first failure as a few lines of text: for events, the CLI and repair prompts.
     pub fn first_failure(&self) -> Option<String> {
+        if let Some(environment) = &self.environment {
+            return Some(environment.clone());
+        }
         if let Some(fatal) = &self.fatal {
             return Some(fatal.clone());
         }
@@ -150,6 +157,7 @@ impl Checker {
                     fatal: Some(e.to_string()),
                     needs_hole: None,
                     stdout: String::new(),
+                    environment: None,
                 })
             }
         };
@@ -251,11 +259,13 @@ impl Checker {
                 trace: call.trace.clone(),
             });
         }
+        let environment = self.pool.denied_access(&outcome);
         CheckReport {
             results,
             fatal,
             needs_hole,
             stdout: outcome.stdout,
+            environment,
         }
     }
 

@@ -470,6 +470,9 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<boo
             passed: report.passed(),
             failure: report.first_failure(),
         });
+        if let Some(environment) = report.environment {
+            return Err(environment);
+        }
         if report.passed() {
             outcome.chosen = Some((solution.code, Origin::Synthesizer));
             outcome.status = Some(HoleStatus::Passing);
@@ -638,6 +641,10 @@ async fn try_round(
             passed: report.passed(),
             failure: report.first_failure(),
         });
+        if let Some(environment) = report.environment {
+            // The sandbox, not the candidate: no repair round can fix it.
+            return Err(environment);
+        }
         if report.fatal.is_some() && job.examples.is_empty() {
             // Does not even load: not a usable candidate.
             job.events.send(Event::CandidateRejected {

@@ -110,6 +110,18 @@ impl Pool {
             .await?;
         Ok(runner.clone())
     }
+
+    /// Why the check failed on a file the sandbox withholds, if it did (see
+    /// `exec::Workspace::explain_denied`).
+    pub(crate) fn denied_access(&self, outcome: &crate::exec::CheckOutcome) -> Option<String> {
+        let ws = self.config.workspace.as_ref()?;
+        let calls = outcome.calls.iter().filter_map(|c| c.error.as_ref());
+        outcome
+            .load_error
+            .iter()
+            .chain(calls)
+            .find_map(|e| ws.explain_denied(e))
+    }
 }
 
 pub struct Engine {
@@ -133,6 +145,7 @@ impl Engine {
     /// Parse the sketch, lock and load its session, and reconcile the two: unchanged holes
     /// keep their implementations, changed ones are marked stale.
     pub fn open(options: EngineOptions) -> Result<Engine, EngineError> {
+        options.exec.validate()?;
         let sketch = sketch::parse_file(
             &options.sketch,
             &ParseOptions {
