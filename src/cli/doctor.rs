@@ -39,6 +39,9 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
         std::env::vars_os().collect(),
     );
     config.workers = 1;
+    if let Some(problem) = &config.problem {
+        anyhow::bail!("{problem}");
+    }
     let prelude = if args.numpy { "import numpy\n" } else { "" };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let runner = runtime

@@ -123,6 +123,11 @@ pub fn describe_failure(r: &ExampleResult) -> String {
 }
 
 impl Checker {
+    /// The machine's missing sandbox layers, once per pool (see `Pool::sandbox_notice`).
+    pub fn sandbox_notice(&self) -> Option<String> {
+        self.pool.sandbox_notice()
+    }
+
     /// Render the program with `impls`, mapping a render problem to an engine error.
     pub fn render(&self, impls: &BTreeMap<String, String>) -> Result<Rendered, EngineError> {
         sketch::render(&self.sketch, impls, RenderMode::Run)

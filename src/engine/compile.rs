@@ -470,6 +470,9 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<boo
             passed: report.passed(),
             failure: report.first_failure(),
         });
+        if let Some(text) = job.checker.sandbox_notice() {
+            job.events.send(Event::Message { text });
+        }
         if let Some(environment) = report.environment {
             return Err(environment);
         }
@@ -641,6 +644,9 @@ async fn try_round(
             passed: report.passed(),
             failure: report.first_failure(),
         });
+        if let Some(text) = job.checker.sandbox_notice() {
+            job.events.send(Event::Message { text });
+        }
         if let Some(environment) = report.environment {
             // The sandbox, not the candidate: no repair round can fix it.
             return Err(environment);

@@ -96,6 +96,8 @@ pub struct EngineOptions {
 pub(crate) struct Pool {
     pub(crate) cell: Arc<OnceCell<Arc<Runner>>>,
     config: ExecConfig,
+    /// Set once the missing sandbox layers have been reported (`sandbox_notice`).
+    noticed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Pool {
@@ -109,6 +111,24 @@ impl Pool {
             })
             .await?;
         Ok(runner.clone())
+    }
+
+    /// The sandbox layers this machine lacks, as one line, the first time it is asked after
+    /// the pool started; `None` afterwards and when every layer is in force.
+    pub(crate) fn sandbox_notice(&self) -> Option<String> {
+        let runner = self.cell.get()?;
+        let warnings = runner.sandbox_report().warnings();
+        if warnings.is_empty()
+            || self
+                .noticed
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            return None;
+        }
+        Some(format!(
+            "{}; `anpl doctor` shows what checks can read and write",
+            warnings.join("; ")
+        ))
     }
 
     /// Why the check failed on a file the sandbox withholds, if it did (see
@@ -170,6 +190,7 @@ impl Engine {
             pool: Pool {
                 cell: Arc::new(OnceCell::new()),
                 config: options.exec,
+                noticed: Arc::default(),
             },
             search: options.search,
             stale: Vec::new(),

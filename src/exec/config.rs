@@ -210,7 +210,7 @@ impl ExecConfig {
 
     pub(crate) fn validate(&self) -> Result<(), ExecError> {
         if let Some(problem) = &self.problem {
-            return Err(ExecError::Config(problem.clone()));
+            return Err(ExecError::Sandbox(problem.clone()));
         }
         if self.workers == 0 {
             return Err(ExecError::Config("workers must be at least 1".into()));

@@ -30,6 +30,7 @@ _PR_SET_PDEATHSIG = 1
 _PR_SET_KEEPCAPS = 8
 _PR_CAPBSET_DROP = 24
 _PR_SET_NO_NEW_PRIVS = 38
+_CAP_DAC_OVERRIDE = 1
 _CAP_DAC_READ_SEARCH = 2
 
 
@@ -128,20 +129,21 @@ def _capset(mask):
         raise OSError(ctypes.get_errno(), "capset")
 
 
-def become_check_user(uid, drop, keep_read):
-    """The credentials a check runs with. As root: uid `uid`, keeping only
-    CAP_DAC_READ_SEARCH when `keep_read` (Landlock then decides what is readable, so a
-    project in a private folder stays readable). As root in a user namespace, or root
-    without the uid drop: no capabilities at all, so a check cannot unmount the fallback's
-    covers or signal its worker."""
+def become_check_user(uid, drop, keep_caps):
+    """The credentials a check runs with. As root: uid `uid`, keeping only the file
+    permission capabilities in `keep_caps` (CAP_DAC_READ_SEARCH, and CAP_DAC_OVERRIDE when
+    there are writable grants), and only when Landlock decides what is readable and
+    writable, so a project in a private folder stays usable. As root in a user namespace,
+    or root without the uid drop: no capabilities at all, so a check cannot unmount the
+    fallback's covers or signal its worker."""
     if drop:
-        if keep_read:
+        if keep_caps:
             _prctl(_PR_SET_KEEPCAPS, 1)
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
-        if keep_read:
-            _capset(1 << _CAP_DAC_READ_SEARCH)
+        if keep_caps:
+            _capset(keep_caps)
     elif _LINUX and os.geteuid() == 0:
         for cap in range(64):
             if _libc().prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) < 0:
@@ -251,7 +253,7 @@ def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers
         resource.setrlimit(resource.RLIMIT_NOFILE, (limits["open_files"], limits["open_files"]))
         resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        become_check_user(setup["sandbox"]["uid"], layers.get("drop_user") == "active", layers.get("keep_read_cap", False))
+        become_check_user(setup["sandbox"]["uid"], layers.get("drop_user") == "active", layers.get("keep_caps", 0))
     except BaseException as exc:
         try:
             Emitter(report_fd, nonce)({"k": "sandbox_error", "error": error_record(exc, 2000)})

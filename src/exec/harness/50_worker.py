@@ -140,14 +140,14 @@ def _readable(path):
         return False
 
 
-def probe_user(uid, keep_read, paths):
+def probe_user(uid, keep_caps, paths):
     """Can checks take `uid`, and can they then still read `paths` (Python, the workspace)?"""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(r)
         try:
-            become_check_user(uid, True, keep_read)
+            become_check_user(uid, True, keep_caps)
         except BaseException:
             _exit(1)
         blocked = [p for p in paths if not _readable(p)]
@@ -219,13 +219,16 @@ def confine_worker(setup, layers):
     elif not sandbox.get("real_root") or os.geteuid() != 0:
         layers["drop_user"] = "not root: checks run as the invoking user"
     else:
-        layers["keep_read_cap"] = landlock
+        caps = 0
+        if landlock:
+            caps = 1 << _CAP_DAC_READ_SEARCH | (1 << _CAP_DAC_OVERRIDE if ws.get("write") else 0)
+        layers["keep_caps"] = caps
         needed = [r[0] for r in rules if r[1] in ("r", "rdir") and (r[3] or r[2] == _WHY_PYTHON)]
         if ws.get("cwd"):
             needed.append(ws["cwd"])
-        layers["drop_user"] = probe_user(sandbox["uid"], landlock, needed)
+        layers["drop_user"] = probe_user(sandbox["uid"], caps, needed)
         if layers["drop_user"] != "active":
-            layers["keep_read_cap"] = False
+            layers["keep_caps"] = 0
     work_dir = make_work_dir(setup, layers)
     layers["work_dir"] = work_dir
     rules.append((work_dir, "rw", _WHY_SCRATCH, False))
@@ -235,7 +238,7 @@ def confine_worker(setup, layers):
         except OSError as exc:
             layers["landlock"] = "could not build the ruleset: %s" % exc
             layers["reads"] = layers["landlock"]
-            layers["keep_read_cap"] = False
+            layers["keep_caps"] = 0
     if ws.get("cwd"):
         os.chdir(ws["cwd"])
         layers["cwd"] = ws["cwd"]

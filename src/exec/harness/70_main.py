@@ -27,7 +27,7 @@ def main():
         send({"prelude_error": {"error": error_record(exc, 4000), "module": missing}})
         return
     gc.freeze()  # keep the collector from touching (and so copying) the worker's pages in every child
-    hidden = ("work_dir", "landlock_ruleset", "cwd", "keep_read_cap", "covered")
+    hidden = ("work_dir", "landlock_ruleset", "cwd", "keep_caps", "covered")
     access = [{"path": p, "mode": m, "why": w} for p, m, w, _user in rules]
     report = {k: v for k, v in layers.items() if k not in hidden}
     send({"ready": {"layers": report, "access": access, "covered": layers.get("covered", []), "pid": os.getpid(), "python": sys.version.split()[0], "executable": sys.executable}})
