@@ -407,3 +407,58 @@ pub(crate) fn build_report(
         executable: PathBuf::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::{SandboxFlags, Workspace};
+
+    // The macOS profile cannot run here; its text is what can be pinned everywhere.
+    #[test]
+    fn seatbelt_profile_denies_home_and_network_and_allows_the_project() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let home = dir.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let project = home.join("proj");
+        std::fs::create_dir_all(project.join(".git")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(project.join(".env"), "K=1").unwrap_or_else(|e| panic!("{e}"));
+        let mut config = ExecConfig::new(
+            "/opt/py/bin/python3".into(),
+            vec![("HOME".into(), home.clone().into_os_string())],
+        );
+        config.workspace = Some(
+            Workspace::for_sketch(&project.join("t.py"), Some(&home), &SandboxFlags::default())
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let profile = seatbelt_profile(
+            &config,
+            Path::new("/private/var/x/checks"),
+            Path::new("/opt/py/bin/python3"),
+        );
+        let line = |start: &str| {
+            profile
+                .lines()
+                .position(|l| l.starts_with(start))
+                .unwrap_or_else(|| panic!("no {start} in {profile}"))
+        };
+        assert!(profile.contains("(deny network*)"));
+        let deny_home = line("(deny file-read*");
+        let allow = line("(allow file-read*");
+        assert!(deny_home < allow, "later rules win: {profile}");
+        assert!(profile
+            .lines()
+            .nth(deny_home)
+            .is_some_and(|l| l.contains(&format!("{:?}", home.display().to_string()))));
+        assert!(profile
+            .lines()
+            .nth(allow)
+            .is_some_and(|l| l.contains("proj") && l.contains("/opt/py")));
+        assert!(profile.contains(
+            "(allow file-write* (literal \"/dev/null\") (subpath \"/private/var/x/checks\"))"
+        ));
+        assert!(profile
+            .trim_end()
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("(deny file-read*") && l.contains(".env")));
+    }
+}
