@@ -278,7 +278,14 @@ async fn killing_the_parent_is_refused_inside_the_sandbox() {
     let runner = runner(config(1), "").await;
     require_layer(&runner, "process-tree kill");
     let (_, outcome) = hostile(&runner, "import os\nos.kill(os.getppid(), 9)").await;
-    assert_eq!(error_type(&outcome, 0), "PermissionError");
+    // As root the check is another uid (EPERM); as an ordinary user it shares the worker's
+    // uid in the user namespace, where the kernel drops SIGKILL sent to the namespace's init.
+    let refused = outcome.calls[0]
+        .error
+        .as_ref()
+        .is_some_and(|e| e.exc_type == "PermissionError");
+    let ignored = outcome.verdict == Verdict::Completed && outcome.calls[0].error.is_none();
+    assert!(refused || ignored, "{outcome:#?}");
     assert_eq!(runner.replacements(), 0);
     still_works(&runner).await;
 }

@@ -49,6 +49,28 @@ pub struct SketchArgs {
     /// Python worker processes (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub workers: Option<usize>,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+/// What checks may read and write beyond the sketch's project (also `[sandbox]` in anpl.toml).
+#[derive(Debug, Clone, Default, Args)]
+pub struct SandboxArgs {
+    /// Let checks read PATH (a file or folder), as `[sandbox] read` in anpl.toml does.
+    #[arg(long = "sandbox-read", value_name = "PATH")]
+    pub read: Vec<PathBuf>,
+    /// Let checks write into the folder DIR, as `[sandbox] write` in anpl.toml does.
+    #[arg(long = "sandbox-write", value_name = "DIR")]
+    pub write: Vec<PathBuf>,
+}
+
+impl SandboxArgs {
+    pub fn flags(&self) -> crate::exec::SandboxFlags {
+        crate::exec::SandboxFlags {
+            read: self.read.clone(),
+            write: self.write.clone(),
+        }
+    }
 }
 
 /// Flags of the commands that may fill holes with the offline synthesizer (`compile`,
@@ -93,18 +115,13 @@ pub fn environment() -> HashMap<String, String> {
 
 impl SketchArgs {
     pub fn exec_config(&self, env: &HashMap<String, String>) -> ExecConfig {
-        let sketch_dir = self
-            .sketch
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_default();
-        let python = ExecConfig::resolve_python(
-            self.python.as_deref(),
-            env.get("ANPL_PYTHON").map(|s| s.as_str()),
-            &sketch_dir,
-        );
         let base_env = env.iter().map(|(k, v)| (k.into(), v.into())).collect();
-        let mut config = ExecConfig::new(python, base_env);
+        let mut config = ExecConfig::for_sketch(
+            &self.sketch,
+            self.python.as_deref(),
+            &self.sandbox.flags(),
+            base_env,
+        );
         if let Some(t) = self.check_timeout {
             config.timeout = Duration::from_secs_f64(t);
         }

@@ -94,9 +94,15 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
         bail!("--workers and --checks must be at least 1");
     }
     let cwd = std::env::current_dir().context("reading the current directory")?;
-    let mut config = ExecConfig::from_process_env(args.python.as_deref(), &cwd);
+    // Configured as `anpl compile` would be for a sketch in the current folder: its project
+    // readable, every layer that the machine has in force.
+    let mut config = ExecConfig::for_sketch(
+        &cwd.join("bench.py"),
+        args.python.as_deref(),
+        &crate::exec::SandboxFlags::default(),
+        std::env::vars_os().collect(),
+    );
     config.workers = args.workers;
-    let python = config.python_path()?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let figures = runtime.block_on(async {
         let runner = Runner::start(config, PRELUDE)
@@ -133,6 +139,8 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
             );
         }
         let memory = runner.memory();
+        // The interpreter itself, not a wrapper (a pyenv shim costs a shell per start).
+        let python = runner.sandbox_report().executable.clone();
         let fresh = fresh_rate(&python, args.fresh_checks, args.workers).await?;
         let pool_rate = args.checks as f64 / pool_seconds;
         let fresh_rate = args.fresh_checks as f64 / fresh.as_secs_f64();

@@ -60,6 +60,9 @@ pub struct CheckReport {
     /// An unfilled hole that the run needed, if that is why it failed.
     pub needs_hole: Option<String>,
     pub stdout: String,
+    /// The run failed on a file the sandbox keeps from checks: a problem of the
+    /// environment, with the setting that lifts it, never a wrong implementation.
+    pub environment: Option<String>,
 }
 
 impl CheckReport {
@@ -85,6 +88,7 @@ impl CheckReport {
             fatal: None,
             needs_hole: None,
             stdout: String::new(),
+            environment: None,
         }
     }
 
@@ -94,6 +98,9 @@ impl CheckReport {
 
     /// The first failure as a few lines of text: for events, the CLI and repair prompts.
     pub fn first_failure(&self) -> Option<String> {
+        if let Some(environment) = &self.environment {
+            return Some(environment.clone());
+        }
         if let Some(fatal) = &self.fatal {
             return Some(fatal.clone());
         }
@@ -116,6 +123,11 @@ pub fn describe_failure(r: &ExampleResult) -> String {
 }
 
 impl Checker {
+    /// The machine's missing sandbox layers, once per pool (see `Pool::sandbox_notice`).
+    pub fn sandbox_notice(&self) -> Option<String> {
+        self.pool.sandbox_notice()
+    }
+
     /// Render the program with `impls`, mapping a render problem to an engine error.
     pub fn render(&self, impls: &BTreeMap<String, String>) -> Result<Rendered, EngineError> {
         sketch::render(&self.sketch, impls, RenderMode::Run)
@@ -150,6 +162,7 @@ impl Checker {
                     fatal: Some(e.to_string()),
                     needs_hole: None,
                     stdout: String::new(),
+                    environment: None,
                 })
             }
         };
@@ -282,11 +295,13 @@ impl Checker {
                 });
             }
         }
+        let environment = self.pool.denied_access(&outcome);
         CheckReport {
             results,
             fatal,
             needs_hole,
             stdout: outcome.stdout,
+            environment,
         }
     }
 

@@ -37,6 +37,13 @@ pub(crate) async fn judge(
         .check_candidate(&job.impls, id, &code, &job.examples)
         .await
         .map_err(|e| e.to_string())?;
+    if let Some(text) = job.checker.sandbox_notice() {
+        job.events.send(Event::Message { text });
+    }
+    if let Some(environment) = report.environment {
+        // The sandbox, not the candidate: no repair round can fix it.
+        return Err(environment);
+    }
     if let Some(need) = &report.needs_hole {
         // Not this candidate's fault: nothing is learnt until `need` exists.
         job.events.send(Event::Message {

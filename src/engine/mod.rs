@@ -100,6 +100,8 @@ pub struct EngineOptions {
 pub(crate) struct Pool {
     pub(crate) cell: Arc<OnceCell<Arc<Runner>>>,
     config: ExecConfig,
+    /// Set once the missing sandbox layers have been reported (`sandbox_notice`).
+    noticed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Pool {
@@ -113,6 +115,36 @@ impl Pool {
             })
             .await?;
         Ok(runner.clone())
+    }
+
+    /// The sandbox layers this machine lacks, as one line, the first time it is asked after
+    /// the pool started; `None` afterwards and when every layer is in force.
+    pub(crate) fn sandbox_notice(&self) -> Option<String> {
+        let runner = self.cell.get()?;
+        let warnings = runner.sandbox_report().warnings();
+        if warnings.is_empty()
+            || self
+                .noticed
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            return None;
+        }
+        Some(format!(
+            "{}; `anpl doctor` shows what checks can read and write",
+            warnings.join("; ")
+        ))
+    }
+
+    /// Why the check failed on a file the sandbox withholds, if it did (see
+    /// `exec::Workspace::explain_denied`).
+    pub(crate) fn denied_access(&self, outcome: &crate::exec::CheckOutcome) -> Option<String> {
+        let ws = self.config.workspace.as_ref()?;
+        let calls = outcome.calls.iter().filter_map(|c| c.error.as_ref());
+        outcome
+            .load_error
+            .iter()
+            .chain(calls)
+            .find_map(|e| ws.explain_denied(e))
     }
 }
 
@@ -140,6 +172,7 @@ impl Engine {
     /// Parse the sketch, lock and load its session, and reconcile the two: unchanged holes
     /// keep their implementations, changed ones are marked stale.
     pub fn open(options: EngineOptions) -> Result<Engine, EngineError> {
+        options.exec.validate()?;
         let sketch = sketch::parse_file(
             &options.sketch,
             &ParseOptions {
@@ -166,6 +199,7 @@ impl Engine {
             pool: Pool {
                 cell: Arc::new(OnceCell::new()),
                 config: options.exec,
+                noticed: Arc::default(),
             },
             search: options.search,
             stale: Vec::new(),

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::error::ExecError;
+use super::settings::SandboxFlags;
+use super::workspace::Workspace;
 
 /// Environment variables a worker may inherit. Nothing else crosses: no `*_API_KEY`, no
 /// `ANPL_*`, no proxy or cloud credentials.
@@ -42,6 +44,14 @@ pub struct ExecConfig {
     pub sandbox: SandboxConfig,
     /// The environment the worker's allowlisted variables are taken from.
     pub base_env: Vec<(OsString, OsString)>,
+    /// The sketch's project as checks see it; `None` runs checks in their scratch
+    /// directory with nothing of the user's readable (the library's default).
+    pub workspace: Option<Workspace>,
+    /// Why the workspace could not be built (a bad `[sandbox]` table or flag), reported by
+    /// `validate` before any worker starts.
+    pub problem: Option<String>,
+    /// Where `python` came from, for `anpl doctor`.
+    pub python_source: String,
 }
 
 /// Which confinement layers to attempt. All are on by default; turning one off is for
@@ -88,20 +98,64 @@ impl ExecConfig {
             max_trace_events: 10_000,
             sandbox: SandboxConfig::default(),
             base_env,
+            workspace: None,
+            problem: None,
+            python_source: "given".to_string(),
         }
     }
 
-    /// Defaults for this process: interpreter resolved from `--python`, `ANPL_PYTHON`, a
-    /// `.venv` beside the sketch, else `python3`; environment taken from the process.
+    /// The configuration for checking the sketch at `sketch`: its workspace (project,
+    /// `[sandbox]` settings, `flags`) and its interpreter (`choose_python`), with the
+    /// environment `base_env` (HOME, VIRTUAL_ENV and ANPL_PYTHON are read from it).
+    pub fn for_sketch(
+        sketch: &Path,
+        python_flag: Option<&Path>,
+        flags: &SandboxFlags,
+        base_env: Vec<(OsString, OsString)>,
+    ) -> ExecConfig {
+        let get = |key: &str| {
+            base_env
+                .iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.to_str())
+                .filter(|v| !v.trim().is_empty())
+                .map(str::to_string)
+        };
+        let home = get("HOME").map(PathBuf::from);
+        let (workspace, problem) = match Workspace::for_sketch(sketch, home.as_deref(), flags) {
+            Ok(w) => (Some(w), None),
+            Err(e) => (None, Some(e)),
+        };
+        let dirs: Vec<PathBuf> = match &workspace {
+            Some(ws) => ws
+                .cwd
+                .ancestors()
+                .take_while(|d| d.starts_with(&ws.project))
+                .map(Path::to_path_buf)
+                .collect(),
+            None => vec![crate::project::sketch_dir(sketch)],
+        };
+        let (python, source) = choose_python(
+            python_flag,
+            get("ANPL_PYTHON").as_deref(),
+            get("VIRTUAL_ENV").as_deref(),
+            &dirs,
+        );
+        let mut config = ExecConfig::new(python, base_env);
+        config.workspace = workspace;
+        config.problem = problem;
+        config.python_source = source;
+        config
+    }
+
+    /// Defaults for this process, for a sketch in `sketch_dir` (see `for_sketch`).
     pub fn from_process_env(flag: Option<&Path>, sketch_dir: &Path) -> ExecConfig {
-        let env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
-        let anpl_python = env
-            .iter()
-            .find(|(k, _)| k == "ANPL_PYTHON")
-            .and_then(|(_, v)| v.to_str())
-            .map(str::to_string);
-        let python = ExecConfig::resolve_python(flag, anpl_python.as_deref(), sketch_dir);
-        ExecConfig::new(python, env)
+        ExecConfig::for_sketch(
+            &sketch_dir.join("sketch.py"),
+            flag,
+            &SandboxFlags::default(),
+            std::env::vars_os().collect(),
+        )
     }
 
     /// `--python`, then `ANPL_PYTHON`, then `.venv/bin/python` beside the sketch, then `python3`.
@@ -110,19 +164,7 @@ impl ExecConfig {
         env_anpl_python: Option<&str>,
         sketch_dir: &Path,
     ) -> PathBuf {
-        if let Some(p) = flag {
-            return p.to_path_buf();
-        }
-        if let Some(p) = env_anpl_python.filter(|p| !p.trim().is_empty()) {
-            return PathBuf::from(p);
-        }
-        for name in ["python3", "python"] {
-            let candidate = sketch_dir.join(".venv").join("bin").join(name);
-            if candidate.is_file() {
-                return candidate;
-            }
-        }
-        PathBuf::from("python3")
+        choose_python(flag, env_anpl_python, None, &[sketch_dir.to_path_buf()]).0
     }
 
     /// The interpreter as an absolute path, looked up on the base environment's `PATH`.
@@ -167,6 +209,9 @@ impl ExecConfig {
     }
 
     pub(crate) fn validate(&self) -> Result<(), ExecError> {
+        if let Some(problem) = &self.problem {
+            return Err(ExecError::Sandbox(problem.clone()));
+        }
         if self.workers == 0 {
             return Err(ExecError::Config("workers must be at least 1".into()));
         }
@@ -180,6 +225,48 @@ impl ExecConfig {
         }
         Ok(())
     }
+}
+
+/// The interpreter for a sketch, and where it came from: `--python`, then `ANPL_PYTHON`,
+/// then an activated `VIRTUAL_ENV`, then a `.venv` or `venv` in the sketch's folder or a
+/// folder above it up to the project root (`dirs`, nearest first), then `python3`.
+pub fn choose_python(
+    flag: Option<&Path>,
+    env_anpl_python: Option<&str>,
+    env_virtual_env: Option<&str>,
+    dirs: &[PathBuf],
+) -> (PathBuf, String) {
+    if let Some(p) = flag {
+        return (p.to_path_buf(), "--python".to_string());
+    }
+    if let Some(p) = env_anpl_python.filter(|p| !p.trim().is_empty()) {
+        return (PathBuf::from(p), "ANPL_PYTHON".to_string());
+    }
+    let venv_python = |venv: &Path| {
+        ["python3", "python"]
+            .iter()
+            .map(|name| venv.join("bin").join(name))
+            .find(|p| p.is_file())
+    };
+    if let Some(venv) = env_virtual_env.filter(|p| !p.trim().is_empty()) {
+        if let Some(p) = venv_python(Path::new(venv)) {
+            return (
+                p,
+                "VIRTUAL_ENV (the activated virtual environment)".to_string(),
+            );
+        }
+    }
+    for dir in dirs {
+        for name in [".venv", "venv"] {
+            if let Some(p) = venv_python(&dir.join(name)) {
+                return (
+                    p,
+                    format!("the virtual environment {}", dir.join(name).display()),
+                );
+            }
+        }
+    }
+    (PathBuf::from("python3"), "python3 on PATH".to_string())
 }
 
 pub(crate) fn find_on_path(name: &Path, path: Option<&OsString>) -> Option<PathBuf> {
@@ -217,6 +304,26 @@ mod tests {
             ExecConfig::resolve_python(None, Some(""), empty.path()),
             PathBuf::from("python3")
         );
+    }
+
+    #[test]
+    fn activated_env_beats_project_venvs() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let make = |venv: &Path| {
+            std::fs::create_dir_all(venv.join("bin")).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(venv.join("bin/python3"), "").unwrap_or_else(|e| panic!("{e}"));
+        };
+        let project = dir.path().join("proj");
+        let sketch_dir = project.join("scripts");
+        make(&project.join("venv"));
+        make(&dir.path().join("active"));
+        let dirs = vec![sketch_dir.clone(), project.clone()];
+        let (python, why) = choose_python(None, None, None, &dirs);
+        assert_eq!(python, project.join("venv/bin/python3"));
+        assert!(why.contains("venv"), "{why}");
+        let active = dir.path().join("active");
+        let (python, _) = choose_python(None, None, active.to_str(), &dirs);
+        assert_eq!(python, active.join("bin/python3"));
     }
 
     #[test]

@@ -37,4 +37,9 @@ pub enum ExecError {
 
     #[error("invalid exec configuration: {0}")]
     Config(String),
+
+    /// A `[sandbox]` table or `--sandbox-*` flag that cannot be used; the text starts with
+    /// where (`anpl.toml:line:col` or the flag).
+    #[error("{0}")]
+    Sandbox(String),
 }

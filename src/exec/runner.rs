@@ -18,6 +18,7 @@ use super::error::ExecError;
 use super::outcome::{CheckOutcome, CheckRequest};
 use super::sandbox::{build_report, Launch, SandboxReport};
 use super::worker::{StartFailure, Worker, WorkerSpec};
+use super::workspace::Workspace;
 
 /// The worker program, kept in parts by concern and joined in order into one script (a
 /// script run with `python -I` cannot import siblings, and one file keeps the worker
@@ -75,6 +76,10 @@ impl Runner {
             std::fs::set_permissions(&harness, std::fs::Permissions::from_mode(0o644))
         };
         prepare().map_err(ExecError::TempDir)?;
+        let workspace = match &config.workspace {
+            Some(ws) => workspace_setup(ws, dir.path()).map_err(ExecError::TempDir)?,
+            None => serde_json::Value::Null,
+        };
         let setup = serde_json::json!({
             "setup": {
                 "prelude": prelude,
@@ -83,7 +88,10 @@ impl Runner {
                     "landlock": config.sandbox.landlock,
                     "drop_user": config.sandbox.drop_user,
                     "uid": config.sandbox.uid,
+                    // SAFETY: getuid has no preconditions and cannot fail.
+                    "real_root": unsafe { libc::getuid() } == 0,
                 },
+                "workspace": workspace,
                 "limits": {
                     "timeout_seconds": config.timeout.as_secs_f64(),
                     "cpu_seconds": config.cpu_seconds,
@@ -98,43 +106,53 @@ impl Runner {
                 }
             }
         });
-        let mut launch = Launch::preferred(&config);
+        let mut launch = Launch::preferred(&config, &checks, &python);
         let mut spec = make_spec(&config, &launch, &python, &harness, dir.path(), &setup);
         let first = match Worker::start(&spec).await {
             Ok(w) => w,
             Err(StartFailure::Fatal(e)) => return Err(e),
             Err(StartFailure::Launch { stderr }) => {
-                if !matches!(launch, Launch::Namespaced { .. }) {
+                if matches!(launch, Launch::Plain { .. }) {
                     return Err(ExecError::WorkerStart {
                         python,
                         message: stderr,
                     });
                 }
-                // The kernel refused the namespaces (no privilege, user namespaces disabled):
-                // run without them and say so in the report.
+                // The kernel refused the namespaces (no privilege, user namespaces disabled),
+                // or sandbox-exec refused the profile: run without them and say so.
+                let launcher = match &launch {
+                    Launch::Seatbelt { .. } => "`sandbox-exec`",
+                    _ => "`unshare`",
+                };
                 launch = Launch::Plain {
-                    reason: format!("`unshare` failed: {}", first_line(&stderr)),
+                    reason: format!("{launcher} failed: {}", first_line(&stderr)),
                 };
                 spec = make_spec(&config, &launch, &python, &harness, dir.path(), &setup);
                 match Worker::start(&spec).await {
                     Ok(w) => w,
                     Err(StartFailure::Fatal(e)) => return Err(e),
-                    Err(StartFailure::Launch { stderr }) => {
+                    Err(StartFailure::Launch { stderr: plain }) => {
                         return Err(ExecError::WorkerStart {
                             python,
-                            message: stderr,
+                            message: format!(
+                                "{plain} (and before that, with namespaces: {})",
+                                first_line(&stderr)
+                            ),
                         })
                     }
                 }
             }
         };
-        let report = build_report(
+        let mut report = build_report(
             &config,
             &python,
             &first.python_version,
             &launch,
             &first.layers,
+            first.access.clone(),
+            first.covered.clone(),
         );
+        report.executable = first.executable.clone();
         let mut workers = vec![first];
         let rest =
             futures::future::join_all((1..config.workers).map(|_| start_worker(&spec))).await;
@@ -259,6 +277,41 @@ fn make_spec(
         python: python.to_path_buf(),
         startup_timeout: Duration::from_secs(60),
     }
+}
+
+/// The workspace as the harness reads it. In home mode, `dir/modules` gets a link to each
+/// module the sketch imports from the home folder and stands in for that folder on
+/// `sys.path`, so nothing else there is listed or imported.
+fn workspace_setup(ws: &Workspace, dir: &Path) -> std::io::Result<serde_json::Value> {
+    let mut sys_path = ws.import_paths.clone();
+    let mut read: Vec<(PathBuf, String)> = ws
+        .read
+        .iter()
+        .map(|g| (g.path.clone(), g.why.clone()))
+        .collect();
+    if ws.home_mode {
+        let view = dir.join("modules");
+        std::fs::create_dir(&view)?;
+        for module in &ws.home_modules {
+            if let Some(name) = module.file_name() {
+                std::os::unix::fs::symlink(module, view.join(name))?;
+            }
+        }
+        std::fs::set_permissions(&view, std::fs::Permissions::from_mode(0o755))?;
+        read.push((
+            view.clone(),
+            "links to the modules the sketch imports from your home folder".to_string(),
+        ));
+        sys_path.insert(0, view);
+    }
+    Ok(serde_json::json!({
+        "cwd": ws.cwd,
+        "sys_path": sys_path,
+        "read": read,
+        "write": ws.write.iter().map(|g| (g.path.clone(), g.why.clone())).collect::<Vec<_>>(),
+        "withhold": ws.withheld,
+        "home": ws.home,
+    }))
 }
 
 fn first_line(text: &str) -> &str {

@@ -2,8 +2,10 @@
 //! running the worker under util-linux `unshare` (as PID 1 of fresh PID, mount and network
 //! namespaces, with its own /proc); everything finer (rlimits, Landlock, dropping to an
 //! unprivileged uid, the per-check directory) is applied by the harness in each forked check.
-//! The harness reports which of its layers took effect, and `SandboxReport` turns that into
-//! the list `anpl doctor` prints and the warnings shown once per run.
+//! The harness reports which of its layers took effect and the paths checks may use, and
+//! `SandboxReport` turns that into the list `anpl doctor` prints and the warnings shown once
+//! per run. Without `unshare`, or when the kernel refuses namespaces, workers start plainly
+//! (on macOS under `sandbox-exec` when it is there) and the report names what that costs.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,11 +23,42 @@ pub struct Layer {
     pub detail: String,
 }
 
+/// One path a check may use: `mode` is `read`, `list` (the folder's names only),
+/// `read and write` or `device`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Access {
+    pub path: PathBuf,
+    pub mode: String,
+    pub why: String,
+}
+
+impl Access {
+    /// The harness's short modes (`r`, `rdir`, `rw`, `dev`) in words.
+    pub(crate) fn described(mut self) -> Access {
+        self.mode = match self.mode.as_str() {
+            "r" => "read",
+            "rdir" => "list",
+            "rw" => "read and write",
+            "dev" => "device",
+            other => other,
+        }
+        .to_string();
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SandboxReport {
     pub python: PathBuf,
     pub python_version: String,
     pub layers: Vec<Layer>,
+    /// What checks may read and write, and why; empty when no layer limits reads (then they
+    /// read what the user can).
+    pub access: Vec<Access>,
+    /// Folders the mount fallback covers (only the paths in `access` show through).
+    pub covered: Vec<PathBuf>,
+    /// The interpreter the workers really run (`sys.executable`).
+    pub executable: PathBuf,
 }
 
 impl SandboxReport {
@@ -52,6 +85,7 @@ pub const LAYER_ENV: &str = "clean environment";
 pub const LAYER_PROC: &str = "private /proc";
 pub const LAYER_NETWORK: &str = "no network";
 pub const LAYER_WRITES: &str = "no writes outside the check directory";
+pub const LAYER_READS: &str = "reads limited to the project and Python";
 pub const LAYER_USER: &str = "unprivileged user";
 pub const LAYER_OUTPUT: &str = "output cap";
 
@@ -60,25 +94,42 @@ pub const LAYER_OUTPUT: &str = "output cap";
 pub(crate) enum Launch {
     /// Under `unshare` at this path; `user_ns` when not root (unprivileged user namespace).
     Namespaced { unshare: PathBuf, user_ns: bool },
+    /// Under macOS `sandbox-exec` with this profile (no namespaces on macOS).
+    Seatbelt { program: PathBuf, profile: String },
     /// Directly; `reason` says why namespaces are not used.
     Plain { reason: String },
 }
 
 impl Launch {
     /// The preferred launch for this configuration; `Runner::start` falls back to `Plain`
-    /// when the kernel refuses the namespaces.
-    pub(crate) fn preferred(config: &ExecConfig) -> Launch {
+    /// when the kernel refuses the namespaces. `unshare` is looked up on the configured
+    /// `PATH` only, so hiding it there (as a minimal image does) is the same as not having it.
+    pub(crate) fn preferred(config: &ExecConfig, checks_dir: &Path, python: &Path) -> Launch {
         if !config.sandbox.namespaces {
             return Launch::Plain {
                 reason: "disabled in the configuration".into(),
             };
         }
-        let found = find_on_path(Path::new("unshare"), config.env_var("PATH")).or_else(|| {
-            ["/usr/bin/unshare", "/bin/unshare"]
+        if cfg!(target_os = "macos") {
+            let program = PathBuf::from("/usr/bin/sandbox-exec");
+            return if program.is_file() {
+                Launch::Seatbelt {
+                    program,
+                    profile: seatbelt_profile(config, checks_dir, python),
+                }
+            } else {
+                Launch::Plain {
+                    reason: "macOS has no namespaces and /usr/bin/sandbox-exec is missing".into(),
+                }
+            };
+        }
+        let found = match config.env_var("PATH") {
+            Some(path) => find_on_path(Path::new("unshare"), Some(path)),
+            None => ["/usr/bin/unshare", "/bin/unshare"]
                 .iter()
                 .map(PathBuf::from)
-                .find(|p| p.is_file())
-        });
+                .find(|p| p.is_file()),
+        };
         match found {
             Some(unshare) => Launch::Namespaced {
                 unshare,
@@ -120,9 +171,65 @@ impl Launch {
                 args.extend(py_args);
                 (unshare.clone(), args)
             }
+            Launch::Seatbelt { program, profile } => {
+                let mut args = vec![
+                    "-p".to_string(),
+                    profile.clone(),
+                    python.to_string_lossy().into_owned(),
+                ];
+                args.extend(py_args);
+                (program.clone(), args)
+            }
             Launch::Plain { .. } => (python.to_path_buf(), py_args),
         }
     }
+}
+
+/// A macOS sandbox profile with the same read and write model as the Linux layers: no
+/// network, writes only in the checks folder and granted folders, and the user folders
+/// unreadable except the Python installation and the workspace. Later rules win.
+pub(crate) fn seatbelt_profile(config: &ExecConfig, checks_dir: &Path, python: &Path) -> String {
+    let quote = |p: &Path| format!("{:?}", p.to_string_lossy());
+    let mut readable: Vec<PathBuf> = Vec::new();
+    for exe in [
+        python.to_path_buf(),
+        python.canonicalize().unwrap_or_default(),
+    ] {
+        if let Some(prefix) = exe.parent().and_then(Path::parent) {
+            readable.push(prefix.to_path_buf());
+        }
+    }
+    let mut writable = vec![checks_dir.to_path_buf()];
+    let mut withheld = Vec::new();
+    if let Some(ws) = &config.workspace {
+        readable.extend(ws.read.iter().map(|g| g.path.clone()));
+        writable.extend(ws.write.iter().map(|g| g.path.clone()));
+        withheld.extend(ws.withheld.iter().cloned());
+    }
+    let hidden: Vec<PathBuf> = ["/Users", "/Volumes", "/private/tmp", "/private/var/tmp"]
+        .iter()
+        .map(PathBuf::from)
+        .chain(config.env_var("HOME").map(PathBuf::from))
+        .collect();
+    let list = |paths: &[PathBuf]| {
+        paths
+            .iter()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(|p| format!(" (subpath {})", quote(p)))
+            .collect::<String>()
+    };
+    let mut profile = String::from("(version 1)\n(allow default)\n(deny network*)\n");
+    profile.push_str(&format!("(deny file-read*{})\n", list(&hidden)));
+    profile.push_str(&format!("(allow file-read*{})\n", list(&readable)));
+    profile.push_str("(deny file-write*)\n");
+    profile.push_str(&format!(
+        "(allow file-write* (literal \"/dev/null\"){})\n",
+        list(&writable)
+    ));
+    if !withheld.is_empty() {
+        profile.push_str(&format!("(deny file-read*{})\n", list(&withheld)));
+    }
+    profile
 }
 
 /// Build the report from the launch mode and the layers the first worker said it applied.
@@ -132,6 +239,8 @@ pub(crate) fn build_report(
     python_version: &str,
     launch: &Launch,
     worker_layers: &BTreeMap<String, serde_json::Value>,
+    access: Vec<Access>,
+    covered: Vec<PathBuf>,
 ) -> SandboxReport {
     let status = |key: &str| -> (bool, String) {
         match worker_layers.get(key).and_then(|v| v.as_str()) {
@@ -142,8 +251,10 @@ pub(crate) fn build_report(
     };
     let ns_reason = match launch {
         Launch::Plain { reason } => Some(format!("no namespaces: {reason}")),
+        Launch::Seatbelt { .. } => Some("no namespaces on macOS".to_string()),
         Launch::Namespaced { .. } => None,
     };
+    let seatbelt = matches!(launch, Launch::Seatbelt { .. });
     let from_ns = |key: &str, how: &str| -> (bool, String) {
         match &ns_reason {
             Some(r) => (false, r.clone()),
@@ -227,21 +338,52 @@ pub(crate) fn build_report(
         LAYER_PROC,
         from_ns("private_proc", "mounted for the PID namespace"),
     );
-    push(LAYER_NETWORK, from_ns("network", "empty network namespace"));
+    push(
+        LAYER_NETWORK,
+        if seatbelt {
+            (true, "sandbox-exec profile: (deny network*)".to_string())
+        } else {
+            from_ns("network", "empty network namespace")
+        },
+    );
+    let abi = worker_layers
+        .get("landlock_abi")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0);
+    let reads = worker_layers.get("reads").and_then(|v| v.as_str());
     push(
         LAYER_WRITES,
         match status("landlock") {
-            (true, _) => (
-                true,
-                format!(
-                    "Landlock ABI {}",
-                    worker_layers
-                        .get("landlock_abi")
-                        .and_then(|v| v.as_u64())
-                        .unwrap_or(0)
-                ),
+            (true, _) => (true, format!("Landlock ABI {abi}")),
+            _ if seatbelt => (true, "sandbox-exec profile".to_string()),
+            (false, why) if reads == Some("mount") => (
+                false,
+                format!("{why}; the mount fallback makes the project and the folders it binds back read-only, elsewhere only file permissions stop writes"),
             ),
             other => other,
+        },
+    );
+    push(
+        LAYER_READS,
+        match reads {
+            Some("active") => (true, format!("Landlock read rules (ABI {abi})")),
+            Some("mount") => (
+                true,
+                format!(
+                    "mount namespace: {} covered, only the paths checks need bound back",
+                    covered
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            _ if seatbelt => (true, "sandbox-exec profile: user folders unreadable except the project and Python".to_string()),
+            Some(why) => (
+                false,
+                format!("{why}: checks can read every file you can, and what they read can reach the model provider in repair prompts"),
+            ),
+            None => (false, "not reported by the worker".to_string()),
         },
     );
     push(
@@ -255,9 +397,68 @@ pub(crate) fn build_report(
             ),
         ),
     );
+    let limited = layers.iter().any(|l| l.name == LAYER_READS && l.active);
     SandboxReport {
         python: python.to_path_buf(),
         python_version: python_version.to_string(),
         layers,
+        access: if limited { access } else { Vec::new() },
+        covered,
+        executable: PathBuf::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::{SandboxFlags, Workspace};
+
+    // The macOS profile cannot run here; its text is what can be pinned everywhere.
+    #[test]
+    fn seatbelt_profile_denies_home_and_network_and_allows_the_project() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let home = dir.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let project = home.join("proj");
+        std::fs::create_dir_all(project.join(".git")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(project.join(".env"), "K=1").unwrap_or_else(|e| panic!("{e}"));
+        let mut config = ExecConfig::new(
+            "/opt/py/bin/python3".into(),
+            vec![("HOME".into(), home.clone().into_os_string())],
+        );
+        config.workspace = Some(
+            Workspace::for_sketch(&project.join("t.py"), Some(&home), &SandboxFlags::default())
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let profile = seatbelt_profile(
+            &config,
+            Path::new("/private/var/x/checks"),
+            Path::new("/opt/py/bin/python3"),
+        );
+        let line = |start: &str| {
+            profile
+                .lines()
+                .position(|l| l.starts_with(start))
+                .unwrap_or_else(|| panic!("no {start} in {profile}"))
+        };
+        assert!(profile.contains("(deny network*)"));
+        let deny_home = line("(deny file-read*");
+        let allow = line("(allow file-read*");
+        assert!(deny_home < allow, "later rules win: {profile}");
+        assert!(profile
+            .lines()
+            .nth(deny_home)
+            .is_some_and(|l| l.contains(&format!("{:?}", home.display().to_string()))));
+        assert!(profile
+            .lines()
+            .nth(allow)
+            .is_some_and(|l| l.contains("proj") && l.contains("/opt/py")));
+        assert!(profile.contains(
+            "(allow file-write* (literal \"/dev/null\") (subpath \"/private/var/x/checks\"))"
+        ));
+        assert!(profile
+            .trim_end()
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("(deny file-read*") && l.contains(".env")));
     }
 }

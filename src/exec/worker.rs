@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 
 use super::error::ExecError;
 use super::outcome::{CheckOutcome, PyError};
+use super::sandbox::Access;
 
 /// Everything needed to start identical workers.
 #[derive(Debug, Clone)]
@@ -41,6 +42,12 @@ pub(crate) enum StartFailure {
 struct Ready {
     layers: BTreeMap<String, serde_json::Value>,
     python: String,
+    #[serde(default)]
+    access: Vec<Access>,
+    #[serde(default)]
+    covered: Vec<PathBuf>,
+    #[serde(default)]
+    executable: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +78,10 @@ pub(crate) struct Worker {
     stderr_task: Option<JoinHandle<()>>,
     pub layers: BTreeMap<String, serde_json::Value>,
     pub python_version: String,
+    pub access: Vec<Access>,
+    pub covered: Vec<PathBuf>,
+    /// `sys.executable` of the worker: the real interpreter behind a wrapper or shim.
+    pub executable: PathBuf,
 }
 
 impl Worker {
@@ -108,6 +119,9 @@ impl Worker {
             stderr_task: Some(stderr_task),
             layers: BTreeMap::new(),
             python_version: String::new(),
+            access: Vec::new(),
+            covered: Vec::new(),
+            executable: PathBuf::new(),
         };
         let fatal = |message: String| {
             StartFailure::Fatal(ExecError::WorkerStart {
@@ -116,8 +130,12 @@ impl Worker {
             })
         };
         if let Err(e) = worker.send(&spec.setup_line).await {
+            let fallback = format!(
+                "{} stopped reading its input ({e}) and printed nothing",
+                spec.program.display()
+            );
             return Err(StartFailure::Launch {
-                stderr: worker.finish_stderr(e.to_string()).await,
+                stderr: worker.finish_stderr(fallback).await,
             });
         }
         let mut line = String::new();
@@ -130,8 +148,17 @@ impl Worker {
             }
             Ok(Err(e)) => return Err(fatal(e.to_string())),
             Ok(Ok(0)) => {
-                let _ = worker.child.wait().await;
-                let stderr = worker.finish_stderr(String::new()).await;
+                // Never an empty message: without stderr, say how the process ended.
+                let ended =
+                    match tokio::time::timeout(Duration::from_secs(5), worker.child.wait()).await {
+                        Ok(Ok(status)) => describe_status(status),
+                        _ => "it closed its output".to_string(),
+                    };
+                let fallback = format!(
+                    "{} ended before the harness answered ({ended}) and printed nothing",
+                    spec.program.display()
+                );
+                let stderr = worker.finish_stderr(fallback).await;
                 return Err(StartFailure::Launch { stderr });
             }
             Ok(Ok(_)) => {}
@@ -142,6 +169,9 @@ impl Worker {
             Hello::Ready(ready) => {
                 worker.layers = ready.layers;
                 worker.python_version = ready.python;
+                worker.access = ready.access.into_iter().map(Access::described).collect();
+                worker.covered = ready.covered;
+                worker.executable = ready.executable;
                 Ok(worker)
             }
             Hello::PreludeError(p) => Err(StartFailure::Fatal(prelude_error(&spec.python, p))),

@@ -1,14 +1,37 @@
+# ---------------------------------------------------------------- confinement
+#
+# What a check may read and write is one list of rules, (path, mode, why), built once per
+# worker by `access_plan`. Landlock enforces it in every check child (a ruleset built once,
+# so a check pays two syscalls). Without Landlock, the worker's private mount namespace
+# gives the fallback: the places that hold users' files (homes, temp folders, mounts) are
+# covered with empty tmpfs and only the rules' paths are bound back, read-only unless the
+# rule is writable.
+
+import stat as _stat
+
+_LINUX = sys.platform.startswith("linux")
+
 # Landlock constants (include/uapi/linux/landlock.h).
 _LL_CREATE_RULESET, _LL_ADD_RULE, _LL_RESTRICT_SELF = 444, 445, 446
+_LL_EXECUTE = 1 << 0
 _LL_WRITE_FILE = 1 << 1
+_LL_READ_FILE = 1 << 2
+_LL_READ_DIR = 1 << 3
+_LL_READ = _LL_EXECUTE | _LL_READ_FILE | _LL_READ_DIR
 _LL_WRITE_RIGHTS_V1 = (
     (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12)
 )
 _LL_REFER = 1 << 13
 _LL_TRUNCATE = 1 << 14
+_LL_FILE_RIGHTS = _LL_EXECUTE | _LL_WRITE_FILE | _LL_READ_FILE | _LL_TRUNCATE
 _LL_NET_ALL = (1 << 0) | (1 << 1)
 _LL_SCOPE_ABSTRACT_UNIX = 1 << 0
+_PR_SET_PDEATHSIG = 1
+_PR_SET_KEEPCAPS = 8
+_PR_CAPBSET_DROP = 24
 _PR_SET_NO_NEW_PRIVS = 38
+_CAP_DAC_OVERRIDE = 1
+_CAP_DAC_READ_SEARCH = 2
 
 
 class _RulesetAttr(ctypes.Structure):
@@ -20,6 +43,14 @@ class _PathBeneath(ctypes.Structure):
     _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
 _LIBC = []
 
 
@@ -29,8 +60,15 @@ def _libc():
     return _LIBC[0]
 
 
+def _prctl(option, arg):
+    if _libc().prctl(option, ctypes.c_ulong(arg), 0, 0, 0) < 0:
+        raise OSError(ctypes.get_errno(), "prctl(%d)" % option)
+
+
 def landlock_abi():
     """The kernel's Landlock ABI version, or a reason string when there is none."""
+    if not _LINUX:
+        return "Landlock is a Linux feature"
     try:
         libc = _libc()
         version = libc.syscall(_LL_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
@@ -41,26 +79,33 @@ def landlock_abi():
         return "cannot call the kernel: %s" % exc
 
 
-def landlock_ruleset(abi, writable_dir):
-    """A ruleset fd forbidding writes anywhere but writable_dir (and /dev/null) and, from
-    ABI 4, all TCP. Built once per worker; each check child only enforces it."""
+def landlock_ruleset(abi, rules):
+    """A ruleset fd allowing reads only beneath the "r" rules' paths, writes only beneath the
+    "rw" ones (and on "dev" files), and, from ABI 4, no TCP at all. Built once per worker;
+    each check child only enforces it."""
     libc = _libc()
-    fs = _LL_WRITE_RIGHTS_V1
+    handled = _LL_READ | _LL_WRITE_RIGHTS_V1
     if abi >= 2:
-        fs |= _LL_REFER
+        handled |= _LL_REFER
     if abi >= 3:
-        fs |= _LL_TRUNCATE
-    attr = _RulesetAttr(fs, _LL_NET_ALL if abi >= 4 else 0, _LL_SCOPE_ABSTRACT_UNIX if abi >= 6 else 0)
+        handled |= _LL_TRUNCATE
+    attr = _RulesetAttr(handled, _LL_NET_ALL if abi >= 4 else 0, _LL_SCOPE_ABSTRACT_UNIX if abi >= 6 else 0)
     size = ctypes.sizeof(_RulesetAttr) if abi >= 6 else (16 if abi >= 4 else 8)
     ruleset = libc.syscall(_LL_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
+    modes = {"r": _LL_READ, "rdir": _LL_READ_DIR, "rw": handled, "dev": _LL_READ_FILE | _LL_WRITE_FILE | _LL_TRUNCATE}
     try:
-        for path, rights in ((writable_dir, fs), ("/dev/null", _LL_WRITE_FILE | (_LL_TRUNCATE if abi >= 3 else 0))):
-            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        for path, mode, _why in rules:
             try:
-                rule = _PathBeneath(rights, fd)
-                if libc.syscall(_LL_ADD_RULE, ruleset, 1, ctypes.byref(rule), ctypes.c_uint32(0)) < 0:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue  # gone since the plan was made: nothing to allow
+            try:
+                rights = modes[mode] & handled
+                if not _stat.S_ISDIR(os.fstat(fd).st_mode):
+                    rights &= _LL_FILE_RIGHTS
+                if rights and libc.syscall(_LL_ADD_RULE, ruleset, 1, ctypes.byref(_PathBeneath(rights, fd)), ctypes.c_uint32(0)) < 0:
                     raise OSError(ctypes.get_errno(), "landlock_add_rule " + path)
             finally:
                 os.close(fd)
@@ -71,20 +116,109 @@ def landlock_ruleset(abi, writable_dir):
 
 
 def landlock_enforce(ruleset):
-    libc = _libc()
-    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
-    if libc.syscall(_LL_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)) < 0:
+    _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+    if _libc().syscall(_LL_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)) < 0:
         raise OSError(ctypes.get_errno(), "landlock_restrict_self")
+
+
+def _capset(mask):
+    """Leave exactly the capabilities in `mask` (permitted and effective), none inheritable."""
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (_CapData * 2)(_CapData(mask, mask, 0), _CapData(0, 0, 0))
+    if _libc().capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+
+
+def become_check_user(uid, drop, keep_caps):
+    """The credentials a check runs with. As root: uid `uid`, keeping only the file
+    permission capabilities in `keep_caps` (CAP_DAC_READ_SEARCH, and CAP_DAC_OVERRIDE when
+    there are writable grants), and only when Landlock decides what is readable and
+    writable, so a project in a private folder stays usable. As root in a user namespace,
+    or root without the uid drop: no capabilities at all, so a check cannot unmount the
+    fallback's covers or signal its worker."""
+    if drop:
+        if keep_caps:
+            _prctl(_PR_SET_KEEPCAPS, 1)
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        if keep_caps:
+            _capset(keep_caps)
+    elif _LINUX and os.geteuid() == 0:
+        for cap in range(64):
+            if _libc().prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) < 0:
+                break
+        _capset(0)
+
+
+_MS_RDONLY, _MS_REMOUNT, _MS_BIND, _MS_REC = 1, 32, 4096, 16384
+# statvfs flags that a remount must repeat (the kernel refuses to clear locked ones).
+_ST_KEEP = 2 | 4 | 8 | 1024 | 2048 | 4096
+
+
+def _mount(source, target, fstype, flags, data):
+    if _libc().mount(source, target.encode(), fstype, ctypes.c_ulong(flags), data) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "mount %s: %s" % (target, os.strerror(err)))
+
+
+def mount_view(rules, covers, withhold):
+    """Cover each of `covers` with an empty tmpfs, bind back the rules' paths beneath them
+    and the workspace's own paths wherever they are (read-only unless writable), and hide
+    the withheld files. Used when there is no Landlock. Returns the covered folders."""
+    covers = [c for c in sorted(set(covers)) if os.path.isdir(c) and not os.path.islink(c)]
+    covers = [c for c in covers if not any(c != o and c.startswith(o.rstrip("/") + "/") for o in covers)]
+    under = lambda p: any(p == c or p.startswith(c.rstrip("/") + "/") for c in covers)
+    binds = []
+    for path, mode, _why, user in sorted(rules, key=lambda r: r[0]):
+        if mode in ("r", "rdir", "rw") and (user or under(path)):
+            try:
+                binds.append((path, mode, os.open(path, os.O_PATH | os.O_CLOEXEC)))
+            except OSError:
+                pass
+    try:
+        for cover in covers:
+            _mount(b"tmpfs", cover, b"tmpfs", 0, b"mode=0755")
+        for path, mode, fd in binds:
+            if not os.path.lexists(path):
+                if _stat.S_ISDIR(os.fstat(fd).st_mode):
+                    os.makedirs(path, mode=0o755, exist_ok=True)
+                else:
+                    os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+                    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
+            _mount(("/proc/self/fd/%d" % fd).encode(), path, None, _MS_BIND | _MS_REC, None)
+            if mode != "rw":
+                _remount_read_only(path)
+    finally:
+        for _p, _m, fd in binds:
+            os.close(fd)
+    for path in withhold:
+        if os.path.isdir(path) and not os.path.islink(path):
+            _mount(b"tmpfs", path, b"tmpfs", 0, b"mode=0000,size=4k")
+            _remount_read_only(path)
+        elif os.path.isfile(path) and not os.path.islink(path):
+            _mount(b"/dev/null", path, None, _MS_BIND, None)
+    return covers
+
+
+def _remount_read_only(path):
+    flags = os.statvfs(path).f_flag & _ST_KEEP
+    _mount(None, path, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | flags, None)
 
 
 def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers):
     """Runs in the forked child: confine, then run the check. Never returns."""
+    report_fd = result_fd
     try:
+        os.setsid()  # own process group, so the fallback kill (no PID namespace) reaches helpers
+        if _LINUX:
+            _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the worker
+        # Landlock first, while the ruleset descriptor is still open; nothing below needs
+        # more than the rules allow.
         if layers.get("landlock") == "active":
             landlock_enforce(layers["landlock_ruleset"])
-        os.setsid()  # own process group, so the fallback kill (no PID namespace) reaches helpers
-        _libc().prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: die with the worker
+        elif _LINUX:
+            _prctl(_PR_SET_NO_NEW_PRIVS, 1)
         devnull = os.open("/dev/null", os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_fd, 1)
@@ -93,6 +227,7 @@ def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers
         # code that writes blindly to descriptors cannot reach it; lines also need the nonce.
         target = random.randrange(300, 1000)
         os.dup2(result_fd, target, inheritable=False)
+        report_fd = target
         os.closerange(3, target)
         os.closerange(target + 1, 65536)
         for stream in (sys.stdout, sys.stderr):
@@ -103,7 +238,7 @@ def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers
         sys.stdin = open(0, "r", closefd=False)
         sys.stdout = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")
         sys.stderr = open(2, "w", buffering=1, closefd=False, errors="backslashreplace")
-        os.chdir(check_dir)
+        os.chdir(layers.get("cwd") or check_dir)
         os.environ["HOME"] = check_dir
         os.environ["TMPDIR"] = check_dir
         tempfile.tempdir = None
@@ -118,14 +253,10 @@ def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers
         resource.setrlimit(resource.RLIMIT_NOFILE, (limits["open_files"], limits["open_files"]))
         resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if layers.get("drop_user") == "active":
-            uid = setup["sandbox"]["uid"]
-            os.setgroups([])
-            os.setresgid(uid, uid, uid)
-            os.setresuid(uid, uid, uid)
+        become_check_user(setup["sandbox"]["uid"], layers.get("drop_user") == "active", layers.get("keep_caps", 0))
     except BaseException as exc:
         try:
-            Emitter(result_fd, nonce)({"k": "sandbox_error", "error": error_record(exc, 2000)})
+            Emitter(report_fd, nonce)({"k": "sandbox_error", "error": error_record(exc, 2000)})
         finally:
             _exit(70)
     emit = Emitter(target, nonce)
@@ -144,5 +275,3 @@ def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers
         except BaseException:
             pass
     _exit(0)
-
-

@@ -18,16 +18,7 @@ def main():
         return
     setup = _loads(line)["setup"]
     layers = probe_layers(setup)
-    if layers["private_proc"] == "active":
-        # A private tmpfs makes the per-check directory cheap and bounds what checks can store.
-        if _libc().mount(b"tmpfs", setup["checks_dir"].encode(), b"tmpfs", 0, b"mode=0711,size=512m") != 0:
-            layers["tmpfs_error"] = os.strerror(ctypes.get_errno())
-    layers["work_dir"] = make_work_dir(setup, layers)
-    if layers.get("landlock") == "active":
-        try:
-            layers["landlock_ruleset"] = landlock_ruleset(layers["landlock_abi"], layers["work_dir"])
-        except OSError as exc:
-            layers["landlock"] = "could not build the ruleset: %s" % exc
+    rules = confine_worker(setup, layers)
     prelude = types.ModuleType("__anpl_prelude__")
     try:
         exec(compile(setup["prelude"], "<prelude>", "exec", dont_inherit=True), prelude.__dict__)
@@ -36,7 +27,10 @@ def main():
         send({"prelude_error": {"error": error_record(exc, 4000), "module": missing}})
         return
     gc.freeze()  # keep the collector from touching (and so copying) the worker's pages in every child
-    send({"ready": {"layers": {k: v for k, v in layers.items() if k not in ("work_dir", "landlock_ruleset")}, "pid": os.getpid(), "python": sys.version.split()[0], "executable": sys.executable}})
+    hidden = ("work_dir", "landlock_ruleset", "cwd", "keep_caps", "covered")
+    access = [{"path": p, "mode": m, "why": w} for p, m, w, _user in rules]
+    report = {k: v for k, v in layers.items() if k not in hidden}
+    send({"ready": {"layers": report, "access": access, "covered": layers.get("covered", []), "pid": os.getpid(), "python": sys.version.split()[0], "executable": sys.executable}})
     while True:
         line = reader.readline()
         if not line:

@@ -1,0 +1,206 @@
+//! The sandbox through the `anpl` binary, as a user meets it: a hole that reads a data file
+//! outside the project is reported as an environment problem naming the setting (and
+//! compile asks the model once, not for repairs); the setting then works; `anpl doctor`
+//! shows what checks read and write; a bad `[sandbox]` table is an error with its place.
+//! `ANPL_TEST_BIN` and `ANPL_TEST_FAKE_MODEL` point at copies of the binaries when the
+//! suite runs as an ordinary user (scripts/test-sandbox-as-user).
+
+// Test helpers unwrap: a failure there is a failed test, reported with its cause.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+fn binary(var: &str, built: &str) -> PathBuf {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(built))
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server(table: &Path) -> (Server, u16) {
+    let mut child = Command::new(binary(
+        "ANPL_TEST_FAKE_MODEL",
+        env!("CARGO_BIN_EXE_anpl-fake-model"),
+    ))
+    .arg(table)
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    (Server(child), line.trim().parse().unwrap())
+}
+
+struct Layout {
+    _dir: tempfile::TempDir,
+    home: PathBuf,
+    project: PathBuf,
+}
+
+const SKETCH: &str = r#"def read_ages(path: str) -> list[int]:
+    """Read the ages, one per line, from the file at path.
+
+    >>> read_ages('../shared/ages.txt')
+    [36, 41]
+    """
+"#;
+
+const ANSWER: &str = "```python\ndef read_ages(path):\n    with open(path) as f:\n        return [int(line) for line in f]\n```";
+
+fn layout() -> Layout {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().canonicalize().unwrap().join("me");
+    let project = home.join("proj");
+    std::fs::create_dir_all(project.join(".git")).unwrap();
+    std::fs::create_dir_all(home.join("shared")).unwrap();
+    std::fs::write(home.join("shared/ages.txt"), "36\n41\n").unwrap();
+    std::fs::write(project.join("ages.py"), SKETCH).unwrap();
+    let table = serde_json::json!({"rules": [{"contains": "Read the ages", "answer": ANSWER}]});
+    std::fs::write(home.join("answers.json"), table.to_string()).unwrap();
+    Layout {
+        _dir: dir,
+        home,
+        project,
+    }
+}
+
+fn anpl(l: &Layout, args: &[&str]) -> Output {
+    Command::new(binary("ANPL_TEST_BIN", env!("CARGO_BIN_EXE_anpl")))
+        .args(args)
+        .current_dir(&l.project)
+        .env("HOME", &l.home)
+        .env("XDG_CONFIG_HOME", l.home.join(".config"))
+        .env_remove("ANPL_MODEL")
+        .env_remove("VIRTUAL_ENV")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+// Regression: compile spent its repair rounds asking the model to fix a data file the
+// sandbox kept from checks.
+#[test]
+fn data_file_outside_the_project_is_an_environment_problem_not_a_repair() {
+    let l = layout();
+    let (_server, port) = start_server(&l.home.join("answers.json"));
+    let base = format!("http://127.0.0.1:{port}/v1");
+    let compile = |extra: &[&str]| {
+        let mut args = vec![
+            "compile",
+            "ages.py",
+            "--model",
+            "openai-compatible:fake",
+            "--base-url",
+            &base,
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        anpl(&l, &args)
+    };
+    let out = compile(&[]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    let shared = l.home.join("shared/ages.txt");
+    assert!(
+        all.contains(&format!("checks cannot read {}", shared.display())),
+        "{all}"
+    );
+    assert!(
+        all.contains("--sandbox-read") && all.contains("[sandbox]"),
+        "{all}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["report"]["usage"]["requests"],
+        serde_json::json!(1),
+        "the model was asked to repair the environment: {all}"
+    );
+
+    // the advice works: the flag, then the setting in anpl.toml
+    let out = compile(&["--sandbox-read", "../shared"]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::remove_dir_all(l.project.join("sessions")).ok();
+    std::fs::write(
+        l.project.join("anpl.toml"),
+        "[sandbox]\nread = [\"../shared\"]\n",
+    )
+    .unwrap();
+    let out = compile(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn doctor_lists_what_checks_read_and_write_and_why() {
+    let l = layout();
+    std::fs::write(l.project.join(".env"), "KEY=secret").unwrap();
+    let out = anpl(&l, &["doctor", "ages.py"]);
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    for expected in [
+        "sandbox layers:",
+        &format!("project: {}", l.project.display()),
+        "checks can read:",
+        "checks can write:",
+        "the sketch's project",
+        "the Python installation",
+        "withheld",
+        ".env",
+    ] {
+        assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
+    }
+    assert!(!all.contains(&format!("{}\n", l.home.join(".ssh").display())));
+
+    std::fs::write(
+        l.project.join("anpl.toml"),
+        "[sandbox]\nread = [\"../shared\", \"../nowhere\"]\n",
+    )
+    .unwrap();
+    let out = anpl(&l, &["doctor", "ages.py"]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert!(
+        all.contains(&format!(
+            "error: {}:2:22: [sandbox] read:",
+            l.project.join("anpl.toml").display()
+        )),
+        "{all}"
+    );
+}
+
+#[test]
+fn doctor_for_a_sketch_in_the_home_folder_says_what_it_reads() {
+    let l = layout();
+    std::fs::write(l.home.join("task.py"), "import helpers\n").unwrap();
+    std::fs::write(l.home.join("helpers.py"), "").unwrap();
+    let out = Command::new(binary("ANPL_TEST_BIN", env!("CARGO_BIN_EXE_anpl")))
+        .args(["doctor", "task.py"])
+        .current_dir(&l.home)
+        .env("HOME", &l.home)
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("directly in your home folder"), "{all}");
+    assert!(
+        all.contains(&l.home.join("helpers.py").display().to_string()),
+        "{all}"
+    );
+}
