@@ -391,6 +391,7 @@ async fn a_configured_client_talks_to_the_configured_server() {
         delay_ms: 0,
         api_key: Some(KEY.into()),
         supports_n: true,
+        ..FakeTable::default()
     };
     let srv = match FakeServer::start(table).await {
         Ok(s) => s,
@@ -420,7 +421,7 @@ async fn a_configured_client_talks_to_the_configured_server() {
         max_tokens: 16,
         n: 1,
     };
-    let r = client.complete(&req).await.map(|r| r.texts);
+    let r = client.complete(&req).await.map(|r| r.texts());
     assert_eq!(r, Ok(vec!["hi".to_string()]));
     assert_eq!(srv.requests()[0].body["model"], "gpt-4o-mini");
 }

@@ -15,13 +15,14 @@ use serde::Serialize;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::llm::{extract, ExtractTarget};
+use crate::llm::extract;
 use crate::session::{HoleStatus, ImplVersion, Origin, SessionFile, Transcript, Usage};
-use crate::sketch::{Example, Hole, HoleKind};
+use crate::sketch::{Example, Hole};
 use crate::synth;
 
 use super::check::{CheckReport, Checker};
 use super::events::{Event, Events};
+use super::extras::record_extra_candidates;
 use super::fingerprint::{check_hash, fingerprint};
 use super::sample::{self, Backend};
 use super::{prompt, Engine, EngineError, SearchSettings};
@@ -62,13 +63,14 @@ pub(crate) struct HoleJob {
     hole: Hole,
     examples: Vec<Example>,
     impls: BTreeMap<String, String>,
-    forbidden: Vec<String>,
     checker: Checker,
     backend: Backend,
     settings: SearchSettings,
     transcripts: Arc<BTreeMap<String, Transcript>>,
     events: Events,
     cancel: CancellationToken,
+    /// Implementations of this hole found in other holes' answers, checked before asking.
+    extras: Vec<String>,
 }
 
 /// What every hole's task shares.
@@ -94,6 +96,9 @@ pub(crate) struct HoleOutcome {
     pub failure: Option<String>,
     /// An unfilled hole its examples needed; checked again once that one is filled.
     pub needs_hole: Option<String>,
+    /// Other holes' implementations found in this hole's answers, as (hole, code):
+    /// candidates for those holes (see [`record_extra_candidates`]).
+    pub extra_candidates: Vec<(String, String)>,
 }
 
 impl Engine {
@@ -117,6 +122,7 @@ impl Engine {
         let mut tasks = JoinSet::new();
         let mut queue = targets.clone().into_iter();
         let mut outcomes: BTreeMap<String, HoleOutcome> = BTreeMap::new();
+        let mut extras: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let jobs = self.search.jobs.max(1);
         for id in &targets {
             events.send(Event::HoleQueued { hole: id.clone() });
@@ -124,7 +130,8 @@ impl Engine {
         loop {
             while tasks.len() < jobs {
                 let Some(id) = queue.next() else { break };
-                if let Some(job) = self.job(&id, &context) {
+                if let Some(mut job) = self.job(&id, &context) {
+                    job.extras = extras.remove(&id).unwrap_or_default();
                     tasks.spawn(fill_hole(job));
                 }
             }
@@ -135,8 +142,12 @@ impl Engine {
                 joined.map_err(|e| EngineError::Other(format!("a compile task failed: {e}")))?;
             self.apply(&outcome, events);
             self.save()?;
+            record_extra_candidates(&outcome.extra_candidates, &mut outcomes, &mut extras);
             outcomes.insert(outcome.hole.clone(), outcome);
         }
+        // Holes that were already asked when another's answer implemented them: the
+        // combination search may still use those implementations.
+        record_extra_candidates(&[], &mut outcomes, &mut extras);
         self.recheck_deferred(&checker, &mut outcomes, events)
             .await?;
         let program = self.check_program(&context, &mut outcomes).await?;
@@ -151,18 +162,13 @@ impl Engine {
             examples: self.examples_for(id),
             impls: self.implementations(),
             hole,
-            forbidden: self
-                .sketch
-                .functions
-                .iter()
-                .map(|f| f.name.clone())
-                .collect(),
             checker: context.checker.clone(),
             backend: context.backend.clone(),
             settings: self.search.clone(),
             transcripts: context.transcripts.clone(),
             events: context.events.clone(),
             cancel: context.cancel.clone(),
+            extras: Vec::new(),
         })
     }
 
@@ -404,8 +410,22 @@ async fn fill_hole(job: HoleJob) -> HoleOutcome {
         outcome.failure = Some(reasons.join("; "));
         return outcome;
     }
+    match try_extras(&job, &mut outcome).await {
+        Ok(true) => return outcome,
+        Ok(false) => {}
+        Err(reason) => reasons.push(reason),
+    }
     if let Err(reason) = try_model(&job, &mut outcome).await {
         reasons.push(reason);
+    }
+    if job.examples.is_empty() {
+        // Nothing to tell them apart: the hole's own answer is in use, other holes'
+        // answers wait in the candidates for the combination search.
+        for code in &job.extras {
+            if !outcome.candidates.contains(code) {
+                outcome.candidates.push(code.clone());
+            }
+        }
     }
     let unresolved = outcome.chosen.is_none() || outcome.status == Some(HoleStatus::Failing);
     if unresolved && (!reasons.is_empty() || outcome.failure.is_none()) {
@@ -569,11 +589,17 @@ async fn try_round(
         prompt_tokens: prompt::approx_tokens(request),
         cached: missing == 0,
     });
+    let progress = sample::receiving(&job.events, &job.hole.id);
     let fetched = tokio::select! {
-        r = sample::fetch_missing(&job.backend, &job.hole.id, request, missing) => r.map_err(|e| e.to_string())?,
+        r = sample::fetch_missing(&job.backend, &job.hole.id, request, missing, &progress) => r.map_err(|e| e.to_string())?,
         _ = job.cancel.cancelled() => return Err("cancelled".to_string()),
     };
-    let (mut fresh, usage) = fetched;
+    let usage = fetched.usage;
+    for note in &fetched.notes {
+        job.events.send(Event::Message {
+            text: format!("{}: {note}", job.hole.id),
+        });
+    }
     if usage.requests > 0 {
         job.events.send(Event::Tokens {
             hole: job.hole.id.clone(),
@@ -583,14 +609,24 @@ async fn try_round(
     }
     outcome.usage.add(&usage);
     let mut texts = Vec::new();
-    let mut fresh_iter = fresh.drain(..);
+    let mut fresh_iter = fetched.answers.into_iter();
+    let new_from = outcome.transcripts.len();
     for (key, found) in lookups {
         match found {
             Some(text) => texts.push(text),
             None => {
-                let Some(text) = fresh_iter.next() else {
+                let Some(answer) = fresh_iter.next() else {
                     continue;
                 };
+                if answer.truncated {
+                    // Never used and never recorded: a later compile asks again.
+                    job.events.send(Event::CandidateRejected {
+                        hole: job.hole.id.clone(),
+                        reason: sample::truncated_reason(request),
+                    });
+                    continue;
+                }
+                let text = answer.text;
                 outcome.transcripts.push((
                     key,
                     sample::transcript(&model, &job.hole.id, request, &text, Usage::default()),
@@ -600,23 +636,16 @@ async fn try_round(
         }
     }
     // Charge the request's usage to its first new transcript so totals can be rebuilt.
-    if let Some((_, t)) = outcome
-        .transcripts
-        .iter_mut()
-        .rev()
-        .take(missing as usize)
-        .last()
-    {
+    if let Some((_, t)) = outcome.transcripts.get_mut(new_from) {
         t.usage = usage;
     }
+    let target = sample::extract_target(&job.checker.sketch, &job.hole);
     for text in texts {
-        let target = ExtractTarget {
-            name: job.hole.id.clone(),
-            inline: job.hole.kind != HoleKind::Named,
-            forbidden: job.forbidden.clone(),
-        };
         let code = match extract(&text, &target) {
-            Ok(extracted) => extracted.code,
+            Ok(extracted) => {
+                note_extraction(job, outcome, new_from, &text, &extracted);
+                extracted.code
+            }
             Err(e) => {
                 job.events.send(Event::CandidateRejected {
                     hole: job.hole.id.clone(),
@@ -691,4 +720,70 @@ pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> H
         });
     }
     outcome
+}
+
+/// Implementations of hole `hole` that other holes' answers carried, checked against its
+/// examples before the model is asked. `Ok(true)` once one passes. A hole without examples
+/// has nothing to check them against: they wait for the combination search (see
+/// `fill_hole`).
+async fn try_extras(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<bool, String> {
+    if job.examples.is_empty() {
+        return Ok(false);
+    }
+    for code in &job.extras {
+        if outcome.candidates.contains(code) {
+            continue;
+        }
+        let report = job
+            .checker
+            .check_candidate(&job.impls, &job.hole.id, code, &job.examples)
+            .await
+            .map_err(|e| e.to_string())?;
+        job.events.send(Event::CandidateChecked {
+            hole: job.hole.id.clone(),
+            passed: report.passed(),
+            failure: report.first_failure(),
+        });
+        if report.fatal.is_some() {
+            continue;
+        }
+        outcome.candidates.push(code.clone());
+        if report.passed() {
+            outcome.chosen = Some((code.clone(), model_origin(job)));
+            outcome.status = Some(HoleStatus::Passing);
+            outcome.needs_hole = None;
+            return Ok(true);
+        }
+        if report.needs_hole.is_some() && outcome.needs_hole.is_none() {
+            outcome.needs_hole = report.needs_hole.clone();
+        }
+    }
+    Ok(false)
+}
+
+/// What extraction said about an answer goes into the answer's transcript (when it is new
+/// this round) and the progress; other holes' implementations become candidates for them.
+fn note_extraction(
+    job: &HoleJob,
+    outcome: &mut HoleOutcome,
+    new_from: usize,
+    text: &str,
+    extracted: &crate::llm::Extracted,
+) {
+    for note in &extracted.notes {
+        job.events.send(Event::Message {
+            text: format!("{}: {note}", job.hole.id),
+        });
+    }
+    if let Some((_, t)) = outcome.transcripts[new_from..]
+        .iter_mut()
+        .find(|(_, t)| t.response == text)
+    {
+        t.notes = extracted.notes.clone();
+    }
+    for other in &extracted.others {
+        if !outcome.extra_candidates.contains(other) {
+            outcome.extra_candidates.push(other.clone());
+        }
+    }
 }

@@ -11,6 +11,7 @@ pub mod combine;
 pub mod compile;
 pub mod events;
 pub mod export;
+pub mod extras;
 pub mod fingerprint;
 pub mod history;
 pub mod ops;
