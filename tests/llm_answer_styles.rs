@@ -346,3 +346,16 @@ fn unlabelled_and_tilde_fences() {
         );
     }
 }
+
+#[test]
+fn longer_fences_and_a_forgotten_closing_fence() {
+    let t = target("word_freq.py", "capitalize_each_word");
+    let want = "def capitalize_each_word(top):\n    return [w.capitalize() for w in top]\n";
+    let four = "````python\ndef capitalize_each_word(top):\n    return [w.capitalize() for w in top]\n````\n";
+    assert_eq!(ok(four, &t).code, want);
+    let forgotten =
+        "Here you go:\n\n```python\ndef capitalize_each_word(top):\n    return [w.capitalize() for w in top]\n";
+    assert_eq!(ok(forgotten, &t).code, want);
+    let cut = "```python\ndef capitalize_each_word(top):\n    return [w.capitalize(";
+    assert_eq!(extract(cut, &t), Err(ExtractError::Truncated { line: 1 }));
+}

@@ -11,7 +11,6 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -69,7 +68,10 @@ fn start(exe: &Path) -> Proxy {
         .args(["--config", "config.yaml", "--host", "127.0.0.1", "--port"])
         .arg(port.to_string())
         .current_dir(dir.path())
-        .env("LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY", "true")
+        .env(
+            "LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY",
+            "true",
+        )
         .env("LITELLM_TELEMETRY", "False")
         .env("NO_DOCS", "True")
         .env("HOME", dir.path())
@@ -84,16 +86,15 @@ fn start(exe: &Path) -> Proxy {
     };
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        let log =
+            || std::fs::read_to_string(proxy._dir.path().join("litellm.log")).unwrap_or_default();
         if let Ok(Some(status)) = proxy.child.try_wait() {
-            let mut err = String::new();
-            if let Some(mut e) = proxy.child.stderr.take() {
-                let _ = e.read_to_string(&mut err);
-            }
-            panic!("litellm exited with {status}: {err}");
+            panic!("litellm exited with {status}: {}", log());
         }
         assert!(
-            started.elapsed() < Duration::from_secs(240),
-            "litellm did not listen on {port} within 240 s"
+            started.elapsed() < Duration::from_secs(300),
+            "litellm did not listen on {port} within 300 s: {}",
+            log()
         );
         std::thread::sleep(Duration::from_millis(250));
     }
@@ -125,7 +126,9 @@ fn endpoint(format: WireFormat, model: &str, port: u16) -> Endpoint {
 fn request(n: u32) -> ChatRequest {
     ChatRequest {
         system: "You implement one Python function.".into(),
-        messages: vec![Message::user("Implement: rotate the grid a quarter turn clockwise")],
+        messages: vec![Message::user(
+            "Implement: rotate the grid a quarter turn clockwise",
+        )],
         temperature: 0.8,
         max_tokens: 512,
         n,
@@ -157,8 +160,10 @@ fn litellm_proxy_in_both_formats_streaming_and_not() {
         timeout: Duration::from_secs(60),
         ..HttpSettings::default()
     };
-    for (format, model) in [(WireFormat::OpenAi, "rotate"), (WireFormat::Anthropic, "rotate-claude")]
-    {
+    for (format, model) in [
+        (WireFormat::OpenAi, "rotate"),
+        (WireFormat::Anthropic, "rotate-claude"),
+    ] {
         for stream in [true, false] {
             let mut ep = endpoint(format, model, proxy.port);
             ep.provider.stream = stream;
@@ -177,7 +182,10 @@ fn litellm_proxy_in_both_formats_streaming_and_not() {
                 assert!(!a.truncated);
             }
             assert!(r.usage.output_tokens > 0, "{format:?} stream={stream}");
-            assert!(seen.load(Ordering::SeqCst) > 0, "{format:?} stream={stream}");
+            assert!(
+                seen.load(Ordering::SeqCst) > 0,
+                "{format:?} stream={stream}"
+            );
         }
     }
 
@@ -198,7 +206,12 @@ fn litellm_proxy_in_both_formats_streaming_and_not() {
     .unwrap();
     let base = format!("http://127.0.0.1:{}/v1", proxy.port);
     for args in [
-        vec!["--model", "openai-compatible:rotate", "--base-url", base.as_str()],
+        vec![
+            "--model",
+            "openai-compatible:rotate",
+            "--base-url",
+            base.as_str(),
+        ],
         vec!["--model", "litellm-claude:rotate-claude"],
     ] {
         let mut all = vec!["compile", "only_hole.py", "--json", "--session", "s.json"];

@@ -216,7 +216,10 @@ async fn another_hole_s_implementation_in_an_answer_fills_that_hole_without_a_re
     let server = FakeServer::start(FakeTable {
         rules: vec![
             FakeRule::new("Upper-case the text", echo),
-            FakeRule::new("Add an exclamation mark", "```python\ndef add_bang(s):\n    return s\n```"),
+            FakeRule::new(
+                "Add an exclamation mark",
+                "```python\ndef add_bang(s):\n    return s\n```",
+            ),
         ],
         ..FakeTable::default()
     })
@@ -224,10 +227,19 @@ async fn another_hole_s_implementation_in_an_answer_fills_that_hole_without_a_re
     .unwrap();
     let fx = Fixture::with_source(TWO_HOLES);
     let mut engine = fx.engine(search(0, 0));
-    let report = compile(&mut engine, &backend(&server, "openai-compatible:coder"), &Events::none()).await;
+    let report = compile(
+        &mut engine,
+        &backend(&server, "openai-compatible:coder"),
+        &Events::none(),
+    )
+    .await;
     assert!(report.success(), "{report:#?}");
     assert_eq!(engine.status("add_bang"), HoleStatus::Passing);
-    assert_eq!(server.request_count(), 1, "add_bang was filled from upper's answer");
+    assert_eq!(
+        server.request_count(),
+        1,
+        "add_bang was filled from upper's answer"
+    );
     let notes: Vec<String> = engine
         .session()
         .transcripts
@@ -235,11 +247,15 @@ async fn another_hole_s_implementation_in_an_answer_fills_that_hole_without_a_re
         .flat_map(|t| t.notes.clone())
         .collect();
     assert!(
-        notes.iter().any(|n| n.contains("rewrite of sketch function `main`")),
+        notes
+            .iter()
+            .any(|n| n.contains("rewrite of sketch function `main`")),
         "{notes:?}"
     );
     assert!(
-        notes.iter().any(|n| n.contains("implements hole `add_bang`")),
+        notes
+            .iter()
+            .any(|n| n.contains("implements hole `add_bang`")),
         "{notes:?}"
     );
 }
@@ -253,7 +269,10 @@ async fn an_answer_cut_off_by_the_budget_is_never_used_nor_recorded() {
     let server = FakeServer::start(FakeTable {
         rules: vec![
             FakeRule::new("Upper-case the text", long),
-            FakeRule::new("Add an exclamation mark", "```python\ndef add_bang(s):\n    return s + '!'\n```"),
+            FakeRule::new(
+                "Add an exclamation mark",
+                "```python\ndef add_bang(s):\n    return s + '!'\n```",
+            ),
         ],
         ..FakeTable::default()
     })
@@ -265,7 +284,12 @@ async fn an_answer_cut_off_by_the_budget_is_never_used_nor_recorded() {
         ..search(0, 0)
     });
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-    let report = compile(&mut engine, &backend(&server, "openai-compatible:coder"), &Events::new(sender)).await;
+    let report = compile(
+        &mut engine,
+        &backend(&server, "openai-compatible:coder"),
+        &Events::new(sender),
+    )
+    .await;
     assert!(!report.success());
     assert_eq!(engine.status("upper"), HoleStatus::Empty);
     let mut reasons = Vec::new();
@@ -278,7 +302,9 @@ async fn an_answer_cut_off_by_the_budget_is_never_used_nor_recorded() {
         }
     }
     assert!(
-        reasons.iter().any(|r| r.contains("cut off by the output budget (30 tokens, then 60 on a retry): raise --max-tokens")),
+        reasons.iter().any(|r| r.contains(
+            "cut off by the output budget (30 tokens, then 60 on a retry): raise --max-tokens"
+        )),
         "{reasons:?}"
     );
     assert!(receiving > 0, "streamed tokens were reported");

@@ -180,7 +180,12 @@ fn arc_table(holes: usize) -> FakeTable {
     }
 }
 
-async fn cached_compile(dir: &Path, holes: usize, marks: bool, session: &str) -> Result<(Usage, bool)> {
+async fn cached_compile(
+    dir: &Path,
+    holes: usize,
+    marks: bool,
+    session: &str,
+) -> Result<(Usage, bool)> {
     let server = FakeServer::start(arc_table(holes)).await?;
     let toml = if marks {
         ""
@@ -266,5 +271,9 @@ pub fn run(args: &BenchModelsArgs) -> Result<ExitCode> {
         );
     }
     let ok = streamed.success && plain.success && cache_ok && plain_ok;
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -7,8 +7,8 @@
 
 pub mod args;
 pub mod bench_compile;
-pub mod bench_models;
 pub mod bench_exec;
+pub mod bench_models;
 pub mod bench_synth;
 pub mod check;
 pub mod compile;

@@ -273,3 +273,43 @@ pub fn extract_target(sketch: &Sketch, hole: &Hole) -> ExtractTarget {
         prelude: sketch.prelude.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cost_is_unknown_unless_every_request_is_priced() {
+        let mut u = Usage {
+            requests: 2,
+            input_tokens: 10,
+            output_tokens: 5,
+            cached_tokens: 4,
+            cost_usd: 0.0123,
+            priced_requests: 2,
+        };
+        assert_eq!(u.cost_text(), "$0.0123");
+        assert_eq!(
+            serde_json::to_value(u).map(|v| v["cost"].clone()).ok(),
+            Some(json!(0.0123))
+        );
+        u.priced_requests = 1;
+        assert_eq!(
+            u.cost_text(),
+            "$0.0123 + unknown (1 of 2 requests unpriced)"
+        );
+        u.priced_requests = 0;
+        assert_eq!(u.cost_text(), "unknown");
+        assert_eq!(
+            serde_json::to_value(u).map(|v| v["cost"].clone()).ok(),
+            Some(json!("unknown"))
+        );
+        assert_eq!(Usage::default().cost_text(), "$0");
+        // Sessions written before prices were kept: their requests' cost is unknown, not 0.
+        let old: Result<Usage, _> = serde_json::from_str(
+            r#"{"requests": 3, "input_tokens": 100, "output_tokens": 20, "cost_usd": 0.0}"#,
+        );
+        assert_eq!(old.map(|u| u.cost_text()).ok().as_deref(), Some("unknown"));
+    }
+}

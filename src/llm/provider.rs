@@ -146,6 +146,8 @@ pub struct Transport {
     /// Ask for streamed answers; cleared for good when the server refuses a streaming
     /// request.
     streaming: Arc<AtomicBool>,
+    /// A prompt cut by the server's context window was reported: once is enough.
+    context_warned: Arc<AtomicBool>,
 }
 
 impl Transport {
@@ -161,6 +163,7 @@ impl Transport {
             settings,
             cancel,
             streaming: Arc::new(AtomicBool::new(true)),
+            context_warned: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -338,7 +341,7 @@ pub trait Provider: Send + Sync {
                     biased;
                     _ = transport.cancel.cancelled() => return Err(LlmError::Cancelled),
                     r = attempt(self, &wire, progress) => match r {
-                        Ok(response) => return Ok(finish(self.endpoint(), req, response)),
+                        Ok(response) => return Ok(finish(self.endpoint(), transport, req, response)),
                         Err(f) => f,
                     },
                 };
@@ -373,8 +376,13 @@ pub trait Provider: Send + Sync {
 }
 
 /// A successful response priced (when the provider did not say what it cost) and checked
-/// for a prompt the server cut short.
-fn finish(endpoint: &Endpoint, req: &ChatRequest, mut r: ChatResponse) -> ChatResponse {
+/// for a prompt the server cut short (said once per client: every later prompt is as long).
+fn finish(
+    endpoint: &Endpoint,
+    transport: &Transport,
+    req: &ChatRequest,
+    mut r: ChatResponse,
+) -> ChatResponse {
     if r.cost_usd.is_none() {
         r.cost_usd = endpoint.options.price.map(|p| p.cost(&r.usage));
     }
@@ -385,7 +393,9 @@ fn finish(endpoint: &Endpoint, req: &ChatRequest, mut r: ChatResponse) -> ChatRe
         sent,
         r.usage.input_tokens,
     ) {
-        r.notes.push(note);
+        if !transport.context_warned.swap(true, Ordering::Relaxed) {
+            r.notes.push(note);
+        }
     }
     r
 }

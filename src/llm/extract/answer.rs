@@ -114,21 +114,20 @@ pub(super) fn fenced_blocks(
 ) -> Result<Option<Vec<Block>>, ExtractError> {
     let mut blocks = Vec::new();
     let mut saw_fence = false;
-    // (line of the fence, its marker, whether it is Python, the lines so far)
-    let mut open: Option<(usize, &str, bool, Vec<&str>)> = None;
+    // (line of the fence, its character and length, whether it is Python, the lines so far)
+    let mut open: Option<(usize, (char, usize), bool, Vec<&str>)> = None;
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         match &mut open {
             None => {
-                let marker = if trimmed.starts_with("```") {
-                    "```"
-                } else if trimmed.starts_with("~~~") {
-                    "~~~"
-                } else {
+                let Some(fence) = ['`', '~'].into_iter().find_map(|c| {
+                    let n = trimmed.chars().take_while(|&x| x == c).count();
+                    (n >= 3).then_some((c, n))
+                }) else {
                     continue;
                 };
                 saw_fence = true;
-                let info = trimmed.trim_start_matches(marker.chars().next().unwrap_or('`'));
+                let info = trimmed.trim_start_matches(fence.0);
                 let lang = info.trim().to_ascii_lowercase();
                 let lang = lang
                     .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
@@ -138,10 +137,11 @@ pub(super) fn fenced_blocks(
                     lang,
                     "" | "python" | "py" | "python3" | "py3" | "python 3" | "ipython"
                 );
-                open = Some((i + 1, marker, python, Vec::new()));
+                open = Some((i + 1, fence, python, Vec::new()));
             }
-            Some((start, marker, python, lines)) => {
-                if trimmed.trim_end() == *marker {
+            Some((start, (c, n), python, lines)) => {
+                let closing = trimmed.trim_end();
+                if closing.len() >= *n && closing.chars().all(|x| x == *c) {
                     if *python {
                         blocks.push(block(lines, *start + 1, parser));
                     }
@@ -152,9 +152,17 @@ pub(super) fn fenced_blocks(
             }
         }
     }
-    if let Some((start, _, python, _)) = open {
+    if let Some((start, _, python, lines)) = open {
+        // A last block whose closing fence never came: a model that forgot it (or a stop
+        // sequence that ate it) still wrote whole code, which parses; an answer cut off in
+        // the middle does not. (Answers the output budget cut off are known from the
+        // provider's finish reason and never get here.)
         if python {
-            return Err(ExtractError::Truncated { line: start });
+            let (code, _) = dedent(&lines);
+            if lines.is_empty() || !parses(parser, &code) {
+                return Err(ExtractError::Truncated { line: start });
+            }
+            blocks.push(block(&lines, start + 1, parser));
         }
     }
     Ok(saw_fence.then_some(blocks))
