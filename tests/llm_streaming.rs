@@ -336,11 +336,21 @@ async fn an_answer_still_cut_off_after_the_retry_comes_back_marked() {
 
 #[tokio::test]
 async fn openai_reasoning_models_get_no_temperature_and_their_reasoning_effort() {
-    let srv = server(table()).await;
+    let srv = server(FakeTable {
+        supports_n: true,
+        ..table()
+    })
+    .await;
     let mut ep = endpoint("openai", "o4-mini", &srv);
     ep.options.reasoning_effort = Some("low".into());
     let c = client(ep);
-    ok(&c, &request(512), &Progress::none()).await;
+    // Three samples: three separate answers, no `n`.
+    let mut three = request(512);
+    three.n = 3;
+    let r = ok(&c, &three, &Progress::none()).await;
+    assert_eq!(r.answers.len(), 3);
+    assert_eq!(srv.request_count(), 3);
+    let first_of_gpt4 = srv.request_count();
     let mut ep = endpoint("openai", "gpt-4o-mini", &srv);
     ep.options.reasoning_effort = Some("low".into());
     let c = client(ep);
@@ -348,9 +358,10 @@ async fn openai_reasoning_models_get_no_temperature_and_their_reasoning_effort()
     let reqs = srv.requests();
     let body = &reqs[0].body;
     assert_eq!(body.get("temperature"), None);
+    assert_eq!(body.get("n"), None);
     assert_eq!(body["reasoning_effort"], json!("low"));
     assert_eq!(body["max_completion_tokens"], json!(512));
-    let body = &reqs[1].body;
+    let body = &reqs[first_of_gpt4].body;
     assert_eq!(body["temperature"], json!(0.8));
     assert_eq!(body.get("reasoning_effort"), None);
 }

@@ -274,7 +274,7 @@ pub trait Provider: Send + Sync {
                 notes: Vec::new(),
             };
             let mut first_error = None;
-            if endpoint.provider.supports_n && n > 1 {
+            if rules::takes_n(&endpoint.provider, &endpoint.model) && n > 1 {
                 let r = self.send(req, n, progress).await?;
                 merge(&mut out, r);
             }

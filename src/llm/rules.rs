@@ -35,6 +35,12 @@ pub fn takes_temperature(provider: &ProviderInfo, model: &str) -> bool {
     !(provider.format == WireFormat::OpenAi && is_openai_reasoning(model))
 }
 
+/// Whether several samples may come from one request with `n`: not for reasoning models,
+/// whose samples differ only by being separate answers at their one temperature.
+pub fn takes_n(provider: &ProviderInfo, model: &str) -> bool {
+    provider.supports_n && takes_temperature(provider, model)
+}
+
 /// Whether `reasoning_effort` is sent to this model.
 pub fn takes_reasoning_effort(provider: &ProviderInfo, model: &str) -> bool {
     provider.format == WireFormat::OpenAi && is_openai_reasoning(model)
