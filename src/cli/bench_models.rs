@@ -97,10 +97,14 @@ async fn latency(dir: &Path, stream: bool, chunk_delay_ms: u64, session: &str) -
     let answer = format!(
         "Here is the function:\n\n```python\ndef most_common_colour(grid):\n{ANSWER_BODY}\n```\n\nIt counts each colour and takes the most frequent."
     );
+    // A server that does not stream takes as long to generate: it answers once the last
+    // chunk would have been sent.
+    let chunks = answer.chars().count().div_ceil(4) as u64;
     let server = FakeServer::start(FakeTable {
         rules: vec![FakeRule::new("most often", answer)],
         stream,
         chunk_delay_ms,
+        delay_ms: if stream { 0 } else { chunks * chunk_delay_ms },
         ..FakeTable::default()
     })
     .await?;
