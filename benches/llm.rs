@@ -38,6 +38,7 @@ fn bench_requests(c: &mut Criterion) {
         delay_ms: 300,
         api_key: None,
         supports_n: true,
+        ..FakeTable::default()
     };
     let Ok(server) = rt.block_on(FakeServer::start(table)) else {
         return;
@@ -53,6 +54,7 @@ fn bench_requests(c: &mut Criterion) {
         model: "fake".into(),
         base_url: server.openai_base(),
         api_key: None,
+        options: Default::default(),
     };
     let Ok(client) = Client::new(endpoint, HttpSettings::default(), CancellationToken::new())
     else {
@@ -88,6 +90,7 @@ fn bench_extract(c: &mut Criterion) {
         name: "the_largest_object".into(),
         inline: true,
         forbidden: vec!["main".into()],
+        ..ExtractTarget::default()
     };
     c.bench_function("extract a 40-line answer (inline hole)", |b| {
         b.iter(|| extract(ANSWER, &target))

@@ -174,6 +174,7 @@ async fn the_fake_model_binary_serves_a_table_file() {
         model: "fake".into(),
         base_url: format!("http://127.0.0.1:{port}/v1"),
         api_key: None,
+        options: Default::default(),
     };
     let client = match Client::new(ep, HttpSettings::default(), CancellationToken::new()) {
         Ok(c) => c,
@@ -189,12 +190,12 @@ async fn the_fake_model_binary_serves_a_table_file() {
     let got = client
         .complete(&ask("please reverse the list"))
         .await
-        .map(|r| r.texts);
+        .map(|r| r.texts());
     assert_eq!(got, Ok(vec!["def f(x):\n    return x[::-1]".to_string()]));
     let got = client
         .complete(&ask("something else"))
         .await
-        .map(|r| r.texts);
+        .map(|r| r.texts());
     assert_eq!(got, Ok(vec!["no idea".to_string()]));
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
     assert_eq!(logged.lines().count(), 2, "{logged}");

@@ -391,6 +391,7 @@ async fn a_configured_client_talks_to_the_configured_server() {
         delay_ms: 0,
         api_key: Some(KEY.into()),
         supports_n: true,
+        ..FakeTable::default()
     };
     let srv = match FakeServer::start(table).await {
         Ok(s) => s,
@@ -420,7 +421,94 @@ async fn a_configured_client_talks_to_the_configured_server() {
         max_tokens: 16,
         n: 1,
     };
-    let r = client.complete(&req).await.map(|r| r.texts);
+    let r = client.complete(&req).await.map(|r| r.texts());
     assert_eq!(r, Ok(vec!["hi".to_string()]));
     assert_eq!(srv.requests()[0].body["model"], "gpt-4o-mini");
+}
+
+#[test]
+fn per_model_extra_fields_and_prices_merge_over_the_provider_s() {
+    let d = dirs();
+    write(
+        &user(&d),
+        "[providers.ollama]\nextra = { options = { num_ctx = 8192 } }\n\n[models.\"ollama:qwen2.5-coder:7b\"]\nextra = { options = { seed = 7 }, keep_alive = \"5m\" }\n",
+    );
+    write(
+        &project(&d),
+        "reasoning_effort = \"high\"\n\n[models.\"ollama:qwen2.5-coder:7b\"]\nextra = { keep_alive = \"30m\" }\nprice = { input = 0.5, cached_input = 0.1, output = 1.0 }\n",
+    );
+    let flags = ConfigFlags {
+        model: Some("ollama:qwen2.5-coder:7b".into()),
+        ..ConfigFlags::default()
+    };
+    let c = run(&d, &flags, &env(&d, &[]));
+    let ep = match c.endpoint() {
+        Ok(e) => e,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(
+        serde_json::Value::Object(ep.provider.extra.clone()),
+        serde_json::json!({"options": {"num_ctx": 8192}})
+    );
+    assert_eq!(
+        serde_json::Value::Object(ep.options.extra.clone()),
+        serde_json::json!({"options": {"seed": 7}, "keep_alive": "30m"})
+    );
+    assert_eq!(ep.options.price.map(|p| p.output), Some(1.0));
+    assert_eq!(ep.options.reasoning_effort.as_deref(), Some("high"));
+    // The model is not an OpenAI reasoning model: the effort is noted as ignored.
+    assert_eq!(c.notes().len(), 1, "{:?}", c.notes());
+    assert!(c.notes()[0].contains("reasoning_effort = \"high\" is ignored"));
+}
+
+#[test]
+fn built_in_prices_and_rule_notes_for_today_s_models() {
+    let d = dirs();
+    let flags = ConfigFlags {
+        model: Some("openai:o3-mini".into()),
+        temperature: Some(0.5),
+        ..ConfigFlags::default()
+    };
+    let c = run(&d, &flags, &env(&d, &[("OPENAI_API_KEY", KEY)]));
+    assert_eq!(c.price.as_ref().map(|p| p.value.input), Some(1.1));
+    assert_eq!(
+        c.price.as_ref().map(|p| p.source.clone()),
+        Some(Source::Default)
+    );
+    assert_eq!(
+        c.notes(),
+        vec!["openai:o3-mini is a reasoning model and takes no temperature: --temperature 0.5 is ignored (its samples differ anyway, each a separate answer)".to_string()]
+    );
+    let flags = ConfigFlags {
+        model: Some("anthropic:claude-sonnet-4-5".into()),
+        temperature: Some(1.5),
+        ..ConfigFlags::default()
+    };
+    let c = run(&d, &flags, &env(&d, &[("ANTHROPIC_API_KEY", KEY)]));
+    assert_eq!(
+        c.notes(),
+        vec![
+            "anthropic:claude-sonnet-4-5 takes a temperature of at most 1: 1.5 is sent as 1"
+                .to_string()
+        ]
+    );
+    let flags = ConfigFlags {
+        model: Some("openai-compatible:mine".into()),
+        base_url: Some("http://127.0.0.1:9/v1".into()),
+        ..ConfigFlags::default()
+    };
+    assert_eq!(run(&d, &flags, &env(&d, &[])).price, None);
+}
+
+#[test]
+fn a_models_table_not_named_provider_colon_model_is_reported_at_its_line() {
+    let d = dirs();
+    write(
+        &project(&d),
+        "samples = 2\n\n[models.\"gpt-4o\"]\nextra = { seed = 1 }\n",
+    );
+    let e = run_err(&d, &ConfigFlags::default(), &env(&d, &[]));
+    let text = e.to_string();
+    assert!(text.contains("anpl.toml:3:"), "{text}");
+    assert!(text.contains("name the model as PROVIDER:MODEL"), "{text}");
 }

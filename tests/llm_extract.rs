@@ -10,6 +10,7 @@ fn named(name: &str) -> ExtractTarget {
         name: name.into(),
         inline: false,
         forbidden: vec!["main".into(), "count_words".into(), "helper_hole".into()],
+        ..ExtractTarget::default()
     }
 }
 
@@ -43,6 +44,7 @@ fn fenced_python_block_with_prose_around_it() {
         Extracted {
             code: "def count_words(text):\n    return len(text.split())\n".into(),
             helpers: vec![],
+            ..Extracted::default()
         }
     );
 }
@@ -95,6 +97,7 @@ if __name__ == "__main__":
         Extracted {
             code: "import numpy as np\nfrom collections import Counter\n\n\nLIMIT = 3\n\n\ndef _norm(w):\n    return w.lower().strip(\".,!\")\n\n\ndef top_words(text):\n    counts = Counter(_norm(w) for w in text.split())\n    return np.array([w for w, _ in counts.most_common(LIMIT)])\n".into(),
             helpers: vec!["LIMIT".into(), "_norm".into()],
+            ..Extracted::default()
         }
     );
 }
@@ -201,14 +204,6 @@ fn rejections_say_why() {
             named("f"),
             ExtractError::Unimplemented { name: "f".into() },
         ),
-        (
-            "```python\ndef count_words(t):\n    return 0\n\ndef f(t):\n    return count_words(t) + 1\n```",
-            named("f"),
-            ExtractError::Redefines {
-                name: "count_words".into(),
-                target: "f".into(),
-            },
-        ),
     ];
     for (text, target, want) in cases {
         assert_eq!(extract(text, &target), Err(want), "{text}");
@@ -227,6 +222,15 @@ fn a_parse_error_points_at_the_answer_line_and_column() {
     }
     let msg = err(text, &named("f")).to_string();
     assert!(msg.starts_with("the code does not parse: line "), "{msg}");
+}
+
+#[test]
+fn a_used_copy_of_a_sketch_function_is_dropped_and_the_sketch_s_own_called() {
+    let text = "```python\ndef count_words(t):\n    return 0\n\ndef f(t):\n    return count_words(t) + 1\n```";
+    assert_eq!(
+        ok(text, &named("f")).code,
+        "def f(t):\n    return count_words(t) + 1\n"
+    );
 }
 
 #[test]

@@ -29,6 +29,7 @@ fn table() -> FakeTable {
         delay_ms: 0,
         api_key: None,
         supports_n: true,
+        ..FakeTable::default()
     }
 }
 
@@ -56,6 +57,7 @@ fn endpoint(provider: &str, base: String, key: Option<&str>) -> Endpoint {
         model: "test-model".into(),
         base_url: base,
         api_key: key.map(Secret::new),
+        options: Default::default(),
     }
 }
 
@@ -105,7 +107,7 @@ async fn openai_success_sends_the_documented_request() {
         Err(e) => panic!("{e}"),
     };
     assert_eq!(
-        r.texts,
+        r.texts(),
         vec!["```python\ndef double(x):\n    return 2 * x\n```".to_string()]
     );
     assert_eq!(r.model, "test-model");
@@ -124,6 +126,8 @@ async fn openai_success_sends_the_documented_request() {
             ],
             "temperature": 0.8,
             "max_completion_tokens": 256,
+            "stream": true,
+            "stream_options": {"include_usage": true},
         })
     );
     assert_eq!(
@@ -145,7 +149,7 @@ async fn openai_n_samples_come_from_one_request() {
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
     let r = c.complete(&request(3)).await;
     assert_eq!(
-        r.map(|r| r.texts),
+        r.map(|r| r.texts()),
         Ok(vec!["a".into(), "b".into(), "c".into()])
     );
     let reqs = srv.requests();
@@ -163,7 +167,7 @@ async fn a_server_returning_fewer_choices_is_topped_up_in_parallel() {
     let started = Instant::now();
     let r = c.complete(&request(4)).await;
     let took = started.elapsed();
-    assert_eq!(r.map(|r| r.texts.len()), Ok(4));
+    assert_eq!(r.map(|r| r.answers.len()), Ok(4));
     assert_eq!(srv.request_count(), 4, "one with n=4, then three singles");
     // One request, then three at once: about two delays, not four.
     assert!(took < Duration::from_millis(1100), "{took:?}");
@@ -179,7 +183,7 @@ async fn ollama_asks_for_samples_in_parallel_without_n() {
     let started = Instant::now();
     let r = c.complete(&request(5)).await;
     let took = started.elapsed();
-    assert_eq!(r.map(|r| r.texts.len()), Ok(5));
+    assert_eq!(r.map(|r| r.answers.len()), Ok(5));
     let reqs = srv.requests();
     assert_eq!(reqs.len(), 5);
     for req in &reqs {
@@ -197,7 +201,7 @@ async fn anthropic_wire_format_and_parallel_samples() {
     let mut req = request(2);
     req.temperature = 1.5;
     let r = c.complete(&req).await;
-    assert_eq!(r.map(|r| r.texts.len()), Ok(2));
+    assert_eq!(r.map(|r| r.answers.len()), Ok(2));
     let reqs = srv.requests();
     assert_eq!(reqs.len(), 2);
     let first = &reqs[0];
@@ -209,10 +213,11 @@ async fn anthropic_wire_format_and_parallel_samples() {
         first.body,
         json!({
             "model": "test-model",
-            "system": "You write Python.",
+            "system": [{"type": "text", "text": "You write Python.", "cache_control": {"type": "ephemeral"}}],
             "messages": [{"role": "user", "content": "Implement: double the number"}],
             "max_tokens": 256,
             "temperature": 1.0,
+            "stream": true,
         })
     );
 }
@@ -228,7 +233,7 @@ async fn retries_429_honouring_retry_after() {
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
     let started = Instant::now();
     let r = c.complete(&request(1)).await;
-    assert_eq!(r.map(|r| r.texts.len()), Ok(1));
+    assert_eq!(r.map(|r| r.answers.len()), Ok(1));
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "waited as told"
@@ -243,7 +248,7 @@ async fn retries_500_and_a_connection_reset() {
     srv.push_fault(Fault::Reset);
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
     let r = c.complete(&request(1)).await;
-    assert_eq!(r.map(|r| r.texts.len()), Ok(1));
+    assert_eq!(r.map(|r| r.answers.len()), Ok(1));
     assert_eq!(srv.request_count(), 3);
 }
 
@@ -309,7 +314,7 @@ async fn a_truncated_code_block_arrives_and_extraction_rejects_it() {
     )];
     let srv = server(t).await;
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
-    let texts = c.complete(&request(1)).await.map(|r| r.texts);
+    let texts = c.complete(&request(1)).await.map(|r| r.texts());
     let text = match texts.as_deref() {
         Ok([t]) => t.clone(),
         other => panic!("{other:?}"),
@@ -318,6 +323,7 @@ async fn a_truncated_code_block_arrives_and_extraction_rejects_it() {
         name: "double".into(),
         inline: false,
         forbidden: vec![],
+        ..ExtractTarget::default()
     };
     assert_eq!(
         extract(&text, &target),
@@ -504,7 +510,7 @@ async fn partial_samples_survive_a_failed_parallel_request() {
     srv.push_fault(Fault::openai_error(400, "bad", "rejected one"));
     let c = client(endpoint("ollama", srv.openai_base(), None), settings());
     let r = c.complete(&request(3)).await;
-    assert_eq!(r.map(|r| r.texts.len()), Ok(2));
+    assert_eq!(r.map(|r| r.answers.len()), Ok(2));
 }
 
 #[tokio::test]

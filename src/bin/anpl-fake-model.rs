@@ -3,7 +3,8 @@
 //! formats and prints the port it listens on as the first line of stdout.
 //!
 //! Table file: `{"rules": [{"contains": "...", "answer": "..."}], "default": "...",
-//! "delay_ms": 0, "api_key": null, "supports_n": true}` (see docs/models.md).
+//! "delay_ms": 0, "api_key": null, "supports_n": true, "stream": true, "chunk_delay_ms": 0}`
+//! and the other fields docs/models.md lists.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -29,6 +30,9 @@ struct Args {
     /// Overrides the table's delay before every answer, in milliseconds.
     #[arg(long)]
     delay_ms: Option<u64>,
+    /// Overrides the table's delay between streamed chunks, in milliseconds.
+    #[arg(long)]
+    chunk_delay_ms: Option<u64>,
     /// Append every request received, as one JSON line, to this file.
     #[arg(long)]
     log: Option<PathBuf>,
@@ -53,6 +57,9 @@ fn run() -> anyhow::Result<()> {
     })?;
     if let Some(d) = args.delay_ms {
         table.delay_ms = d;
+    }
+    if let Some(d) = args.chunk_delay_ms {
+        table.chunk_delay_ms = d;
     }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {

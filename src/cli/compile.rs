@@ -51,6 +51,9 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
             eprintln!("note: {notice}");
         }
         super::check::print_notes(&engine.sketch);
+        for note in config.notes() {
+            eprintln!("note: {note}");
+        }
         super::outln(format_args!(
             "compiling {} ({} hole(s)) with {}",
             engine.sketch.file,
@@ -112,8 +115,10 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
-    // Holes with a request or check under way, shown beside the bar.
+    // Holes with a request or check under way, shown beside the bar, with the tokens of an
+    // answer streaming in.
     let mut in_flight: Vec<String> = Vec::new();
+    let mut receiving: std::collections::BTreeMap<String, u64> = Default::default();
     while let Some(event) = receiver.recv().await {
         if quiet {
             continue;
@@ -129,14 +134,36 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
             }
             _ => {}
         }
+        match &event {
+            Event::Receiving { hole, tokens } => {
+                receiving.insert(hole.clone(), *tokens);
+            }
+            Event::RequestSent { hole, .. }
+            | Event::Tokens { hole, .. }
+            | Event::HoleFilled { hole, .. }
+            | Event::HoleFailed { hole, .. } => {
+                receiving.remove(hole);
+            }
+            _ => {}
+        }
         if let Some(bar) = &bar {
+            let shown: Vec<String> = in_flight
+                .iter()
+                .map(|h| match receiving.get(h) {
+                    Some(t) => format!("{h} ↓{t} tokens"),
+                    None => h.clone(),
+                })
+                .collect();
             bar.set_message(format!(
                 "in flight: {}",
-                show::short(&in_flight.join(", "), 80)
+                show::short(&shown.join(", "), 100)
             ));
         }
         let line = match &event {
-            Event::HoleQueued { .. } | Event::Tokens { .. } | Event::CombinationSearch { .. } => None,
+            Event::HoleQueued { .. }
+            | Event::Tokens { .. }
+            | Event::CombinationSearch { .. }
+            | Event::Receiving { .. } => None,
             Event::RequestSent { hole, samples, temperature, prompt_tokens, cached } => Some(format!(
                 "  {hole}: {} {samples} sample(s) at temperature {temperature} (~{prompt_tokens} prompt tokens)",
                 if *cached { "replayed" } else { "requested" }
@@ -199,9 +226,10 @@ fn print_summary(
         let by = hole.by.as_deref().unwrap_or("-");
         let usage = if hole.usage.requests > 0 {
             format!(
-                "  {} request(s), {} tokens",
+                "  {} request(s), {} tokens, cost {}",
                 hole.usage.requests,
-                hole.usage.input_tokens + hole.usage.output_tokens
+                hole.usage.input_tokens + hole.usage.output_tokens,
+                hole.usage.cost_text()
             )
         } else {
             String::new()
@@ -248,12 +276,19 @@ fn print_summary(
         }
     }
     let u = &report.usage;
+    let cached = if u.cached_tokens > 0 {
+        format!(" ({} cached)", u.cached_tokens)
+    } else {
+        String::new()
+    };
     super::outln(format_args!(
-        "{} request(s), {} input + {} output tokens this run; session {}",
+        "{} request(s), {} input{cached} + {} output tokens, cost {} this run; session {} (total cost {})",
         u.requests,
         u.input_tokens,
         u.output_tokens,
-        engine.session_path().display()
+        u.cost_text(),
+        engine.session_path().display(),
+        engine.session().usage.cost_text()
     ))?;
     Ok(())
 }

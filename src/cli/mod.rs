@@ -12,6 +12,7 @@
 pub mod args;
 pub mod bench_compile;
 pub mod bench_exec;
+pub mod bench_models;
 pub mod bench_synth;
 pub mod check;
 pub mod compile;
@@ -78,6 +79,8 @@ pub enum BenchCommand {
     Exec(bench_exec::BenchExecArgs),
     /// The model-free synthesizer on a `pbe-tasks/1` file.
     Synth(bench_synth::BenchSynthArgs),
+    /// Streaming (time to first token shown) and prompt caching (tokens saved) against a local model.
+    Models(bench_models::BenchModelsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -103,6 +106,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(BenchCommand::Compile(args))) => bench_compile::run(&args),
         Some(Command::Bench(BenchCommand::Exec(args))) => bench_exec::run(args),
         Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(&args),
+        Some(Command::Bench(BenchCommand::Models(args))) => bench_models::run(&args),
     };
     finish(result)
 }

@@ -53,6 +53,10 @@ pub struct ModelFlags {
     /// Output token budget per answer.
     #[arg(long, value_name = "N")]
     pub max_tokens: Option<u32>,
+    /// Reasoning effort for OpenAI reasoning models (o-series, gpt-5): minimal, low,
+    /// medium or high; sent as `reasoning_effort`.
+    #[arg(long, value_name = "EFFORT")]
+    pub reasoning_effort: Option<String>,
 }
 
 fn parse_secret(text: &str) -> Result<Secret, Infallible> {
@@ -72,6 +76,7 @@ impl ModelFlags {
             temperature: self.temperature,
             repair_rounds: self.repair_rounds,
             max_tokens: self.max_tokens,
+            reasoning_effort: self.reasoning_effort.clone(),
         }
     }
 }
@@ -163,6 +168,43 @@ pub fn render_text(config: &ResolvedConfig, env: &HashMap<String, String>) -> St
     ] {
         rows.push(row(name, v, s));
     }
+    if let Some(e) = &config.reasoning_effort {
+        rows.push(row(
+            "reasoning_effort",
+            e.value.clone(),
+            e.source.to_string(),
+        ));
+    }
+    if let Some(p) = &config.provider {
+        rows.push(row(
+            "streaming",
+            if p.stream { "on" } else { "off" }.to_string(),
+            format!("[providers.{}] stream", p.name),
+        ));
+        if !config.model_extra.is_empty() || !p.extra.is_empty() {
+            let mut extra = serde_json::Value::Object(p.extra.clone());
+            crate::llm::provider::merge_extra(&mut extra, &config.model_extra);
+            rows.push(row(
+                "extra fields",
+                extra.to_string(),
+                "[providers] / [models] extra".to_string(),
+            ));
+        }
+        match &config.price {
+            Some(price) => {
+                let source = match &price.source {
+                    crate::llm::Source::Default => "built-in price table".to_string(),
+                    other => other.to_string(),
+                };
+                rows.push(row("price", price.value.describe(), source));
+            }
+            None => rows.push(row(
+                "price",
+                "unknown (costs are shown as unknown)".to_string(),
+                "set price under [models.\"PROVIDER:MODEL\"]".to_string(),
+            )),
+        }
+    }
     let width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
     let mut out = String::new();
     for (name, value, source) in &rows {
@@ -182,6 +224,9 @@ pub fn render_text(config: &ResolvedConfig, env: &HashMap<String, String>) -> St
     }
     if let Some(notice) = config.offline_notice() {
         out.push_str(&format!("\nnote: {notice}\n"));
+    }
+    for note in config.notes() {
+        out.push_str(&format!("\nnote: {note}\n"));
     }
     for problem in config.problems() {
         out.push_str(&format!("\nproblem: {problem}\n"));
@@ -223,6 +268,7 @@ pub fn render_json(config: &ResolvedConfig, env: &HashMap<String, String>) -> St
     v["providers"] = json!(providers);
     v["problems"] = json!(config.problems());
     v["notice"] = json!(config.offline_notice());
+    v["notes"] = json!(config.notes());
     let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
     text.push('\n');
     text

@@ -20,13 +20,14 @@ use serde::Serialize;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::llm::{extract, ExtractTarget};
+use crate::llm::extract;
 use crate::session::{HoleStatus, ImplVersion, Origin, SessionFile, Transcript, Usage};
-use crate::sketch::{Example, Hole, HoleKind};
+use crate::sketch::{Example, Hole};
 use crate::synth;
 
 use super::check::{CheckReport, Checker};
 use super::events::{Event, Events};
+use super::extras::record_extra_candidates;
 use super::fingerprint::{check_hash, fingerprint};
 use super::judge::{judge, rejection_summary, Step};
 use super::sample::{self, Backend};
@@ -69,7 +70,6 @@ pub(crate) struct HoleJob {
     pub(crate) hole: Hole,
     pub(crate) examples: Vec<Example>,
     pub(crate) impls: BTreeMap<String, String>,
-    forbidden: Vec<String>,
     pub(crate) checker: Checker,
     backend: Backend,
     settings: SearchSettings,
@@ -83,6 +83,8 @@ pub(crate) struct HoleJob {
     /// The hole runs while the program loads: a deferred candidate stays in use, so that
     /// the program loads for the other holes' checks.
     pub(crate) load_time: bool,
+    /// Implementations of this hole found in other holes' answers, checked before asking.
+    pub(crate) extras: Vec<String>,
 }
 
 /// What every hole's task shares.
@@ -112,6 +114,9 @@ pub(crate) struct HoleOutcome {
     pub deferred: Vec<(String, Origin)>,
     /// Why each answer that never became a candidate was rejected.
     pub rejected: Vec<String>,
+    /// Other holes' implementations found in this hole's answers, as (hole, code):
+    /// candidates for those holes (see [`record_extra_candidates`]).
+    pub extra_candidates: Vec<(String, String)>,
 }
 
 impl Engine {
@@ -148,6 +153,7 @@ impl Engine {
         let mut waiting: BTreeMap<String, (String, Vec<(String, Origin)>)> = BTreeMap::new();
         let mut filled: BTreeSet<String> = BTreeSet::new();
         let mut resumed: BTreeMap<String, usize> = BTreeMap::new();
+        let mut extras: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let jobs = self.search.jobs.max(1);
         for id in &targets {
             events.send(Event::HoleQueued { hole: id.clone() });
@@ -171,6 +177,7 @@ impl Engine {
                     job.waiter = Some(gate.waiter(waits));
                     job.prior = prior;
                     job.load_time = plan.load_time.contains(&id);
+                    job.extras = extras.remove(&id).unwrap_or_default();
                     tasks.spawn(fill_hole(job));
                 }
             }
@@ -214,8 +221,12 @@ impl Engine {
                     waiting.insert(id.clone(), (need, outcome.deferred.clone()));
                 }
             }
+            record_extra_candidates(&outcome.extra_candidates, &mut outcomes, &mut extras);
             outcomes.insert(id, outcome);
         }
+        // Holes that were already asked when another's answer implemented them: the
+        // combination search may still use those implementations.
+        record_extra_candidates(&[], &mut outcomes, &mut extras);
         self.recheck_deferred(&context, &mut outcomes).await?;
         let program = self.check_program(&context, &mut outcomes).await?;
         self.save()?;
@@ -229,12 +240,6 @@ impl Engine {
             examples: self.examples_for(id),
             impls: self.implementations(),
             hole,
-            forbidden: self
-                .sketch
-                .functions
-                .iter()
-                .map(|f| f.name.clone())
-                .collect(),
             checker: context.checker.clone(),
             backend: context.backend.clone(),
             settings: self.search.clone(),
@@ -244,6 +249,7 @@ impl Engine {
             waiter: None,
             prior: Vec::new(),
             load_time: false,
+            extras: Vec::new(),
         })
     }
 
@@ -477,11 +483,25 @@ pub(crate) async fn fill_hole(mut job: HoleJob) -> HoleOutcome {
         }
     }
     if job.backend.model_name().is_some() {
+        match try_extras(&job, &mut outcome, &mut best_failure).await {
+            Ok(Step::Passed | Step::Deferred) => return outcome,
+            Ok(Step::Open) => {}
+            Err(reason) => reasons.push(reason),
+        }
         if let Err(reason) = try_model(&job, &mut outcome, best_failure).await {
             reasons.push(reason);
         }
         if outcome.needs_hole.is_some() {
             return outcome;
+        }
+    }
+    if job.examples.is_empty() {
+        // Nothing to tell them apart: the hole's own answer is in use, other holes'
+        // answers wait in the candidates for the combination search.
+        for code in &job.extras {
+            if !outcome.candidates.contains(code) {
+                outcome.candidates.push(code.clone());
+            }
         }
     }
     let unresolved = outcome.chosen.is_none() || outcome.status == Some(HoleStatus::Failing);
@@ -650,11 +670,17 @@ async fn try_round(
         prompt_tokens: prompt::approx_tokens(request),
         cached: missing == 0,
     });
+    let progress = sample::receiving(&job.events, &job.hole.id);
     let fetched = tokio::select! {
-        r = sample::fetch_missing(&job.backend, &job.hole.id, request, missing) => r.map_err(|e| e.to_string())?,
+        r = sample::fetch_missing(&job.backend, &job.hole.id, request, missing, &progress) => r.map_err(|e| e.to_string())?,
         _ = job.cancel.cancelled() => return Err("cancelled".to_string()),
     };
-    let (mut fresh, usage) = fetched;
+    let usage = fetched.usage;
+    for note in &fetched.notes {
+        job.events.send(Event::Message {
+            text: format!("{}: {note}", job.hole.id),
+        });
+    }
     if usage.requests > 0 {
         job.events.send(Event::Tokens {
             hole: job.hole.id.clone(),
@@ -664,14 +690,24 @@ async fn try_round(
     }
     outcome.usage.add(&usage);
     let mut texts = Vec::new();
-    let mut fresh_iter = fresh.drain(..);
+    let mut fresh_iter = fetched.answers.into_iter();
+    let new_from = outcome.transcripts.len();
     for (key, found) in lookups {
         match found {
             Some(text) => texts.push(text),
             None => {
-                let Some(text) = fresh_iter.next() else {
+                let Some(answer) = fresh_iter.next() else {
                     continue;
                 };
+                if answer.truncated {
+                    // Never used and never recorded: a later compile asks again.
+                    job.events.send(Event::CandidateRejected {
+                        hole: job.hole.id.clone(),
+                        reason: sample::truncated_reason(request),
+                    });
+                    continue;
+                }
+                let text = answer.text;
                 outcome.transcripts.push((
                     key,
                     sample::transcript(&model, &job.hole.id, request, &text, Usage::default()),
@@ -681,23 +717,16 @@ async fn try_round(
         }
     }
     // Charge the request's usage to its first new transcript so totals can be rebuilt.
-    if let Some((_, t)) = outcome
-        .transcripts
-        .iter_mut()
-        .rev()
-        .take(missing as usize)
-        .last()
-    {
+    if let Some((_, t)) = outcome.transcripts.get_mut(new_from) {
         t.usage = usage;
     }
+    let target = sample::extract_target(&job.checker.sketch, &job.hole);
     for text in texts {
-        let target = ExtractTarget {
-            name: job.hole.id.clone(),
-            inline: job.hole.kind != HoleKind::Named,
-            forbidden: job.forbidden.clone(),
-        };
         let code = match extract(&text, &target) {
-            Ok(extracted) => extracted.code,
+            Ok(extracted) => {
+                note_extraction(job, outcome, new_from, &text, &extracted);
+                extracted.code
+            }
             Err(e) => {
                 job.events.send(Event::CandidateRejected {
                     hole: job.hole.id.clone(),
@@ -742,4 +771,54 @@ pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> H
         });
     }
     outcome
+}
+
+/// Implementations of hole `hole` that other holes' answers carried, checked against its
+/// examples before the model is asked, as any candidate is. A hole without examples has
+/// nothing to check them against: they wait for the combination search (see `fill_hole`).
+async fn try_extras(
+    job: &HoleJob,
+    outcome: &mut HoleOutcome,
+    best_failure: &mut Option<(String, String)>,
+) -> Result<Step, String> {
+    if job.examples.is_empty() {
+        return Ok(Step::Open);
+    }
+    for code in &job.extras {
+        if outcome.candidates.contains(code) {
+            continue;
+        }
+        match judge(job, outcome, code.clone(), model_origin(job), best_failure).await? {
+            Step::Open => {}
+            step => return Ok(step),
+        }
+    }
+    Ok(Step::Open)
+}
+
+/// What extraction said about an answer goes into the answer's transcript (when it is new
+/// this round) and the progress; other holes' implementations become candidates for them.
+fn note_extraction(
+    job: &HoleJob,
+    outcome: &mut HoleOutcome,
+    new_from: usize,
+    text: &str,
+    extracted: &crate::llm::Extracted,
+) {
+    for note in &extracted.notes {
+        job.events.send(Event::Message {
+            text: format!("{}: {note}", job.hole.id),
+        });
+    }
+    if let Some((_, t)) = outcome.transcripts[new_from..]
+        .iter_mut()
+        .find(|(_, t)| t.response == text)
+    {
+        t.notes = extracted.notes.clone();
+    }
+    for other in &extracted.others {
+        if !outcome.extra_candidates.contains(other) {
+            outcome.extra_candidates.push(other.clone());
+        }
+    }
 }

@@ -51,6 +51,9 @@ pub enum Event {
     ProgramChecked { passed: usize, total: usize },
     /// Anything else worth a line: warnings, sandbox notes.
     Message { text: String },
+    /// Tokens of a streamed answer for `hole` received so far in its current request
+    /// (reasoning included), sent while they arrive.
+    Receiving { hole: String, tokens: u64 },
 }
 
 /// A cloneable handle to send events; sending never blocks and a closed receiver is fine

@@ -13,6 +13,7 @@ pub mod compile;
 mod defer;
 pub mod events;
 pub mod export;
+pub mod extras;
 pub mod fingerprint;
 pub mod history;
 mod judge;

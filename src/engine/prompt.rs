@@ -30,7 +30,7 @@ pub fn request(
 ) -> ChatRequest {
     ChatRequest {
         system: SYSTEM.to_string(),
-        messages: vec![Message::user(user_message(sketch, hole))],
+        messages: vec![user_message(sketch, hole)],
         temperature,
         max_tokens,
         n,
@@ -55,7 +55,7 @@ pub fn repair(
     ChatRequest {
         system: SYSTEM.to_string(),
         messages: vec![
-            Message::user(user_message(sketch, hole)),
+            user_message(sketch, hole),
             Message::assistant(format!("```python\n{}\n```", failed_code.trim_end())),
             Message::user(text),
         ],
@@ -65,16 +65,22 @@ pub fn repair(
     }
 }
 
-fn user_message(sketch: &Sketch, hole: &Hole) -> String {
+/// The first user message, its repeated parts marked for prompt caching: the program's
+/// head (prelude and callers), shared by the holes those functions call, and the whole
+/// context, shared by every request for this hole (samples, repairs).
+fn user_message(sketch: &Sketch, hole: &Hole) -> Message {
     let mut out = String::new();
-    let context = context(sketch, hole);
+    let (context, head) = context(sketch, hole);
+    let mut marks = Vec::new();
     if !context.trim().is_empty() {
         out.push_str("The program so far (functions shown with `...` are implemented separately):\n\n```python\n");
+        marks.push(out.len() + head);
         out.push_str(context.trim_end());
         out.push_str("\n```\n\n");
+        marks.push(out.len());
     }
     out.push_str(&hole_section(hole));
-    out
+    Message::user(out).with_cache_marks(marks)
 }
 
 fn hole_section(hole: &Hole) -> String {
@@ -85,8 +91,8 @@ fn hole_section(hole: &Hole) -> String {
 }
 
 /// Prelude, the sketch functions that call the hole, and stubs of the other holes those
-/// functions call (the ones this hole may use).
-fn context(sketch: &Sketch, hole: &Hole) -> String {
+/// functions call (the ones this hole may use); and where the stubs start.
+fn context(sketch: &Sketch, hole: &Hole) -> (String, usize) {
     let mut parts: Vec<String> = Vec::new();
     if !sketch.prelude.trim().is_empty() {
         parts.push(sketch.prelude.trim_end().to_string());
@@ -107,12 +113,13 @@ fn context(sketch: &Sketch, hole: &Hole) -> String {
             }
         }
     }
+    let head = parts.join("\n\n").len();
     for sibling in siblings {
         if let Some(other) = sketch.hole(&sibling) {
             parts.push(sketch::stub(other).trim_end().to_string());
         }
     }
-    parts.join("\n\n")
+    (parts.join("\n\n"), head)
 }
 
 /// A rough token count (about four characters a token for code and English), reported with

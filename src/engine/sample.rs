@@ -5,10 +5,14 @@
 //! stored in the session under the cache key of (model, request, sample index), so an
 //! unchanged recompile is answered from the session without any request.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use crate::llm::{cache_key, ChatRequest, Client};
+use crate::llm::{cache_key, Answer, ChatRequest, Client, ExtractTarget, Progress};
 use crate::session::{SessionFile, Transcript, Usage};
+
+use super::events::{Event, Events};
+use crate::sketch::{Hole, HoleKind, Sketch};
 
 #[derive(Clone)]
 pub enum Backend {
@@ -104,16 +108,29 @@ pub fn cached(
         .collect()
 }
 
+/// What a request for fresh samples brought back.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    /// In sample order; an answer marked truncated ran out of output budget even after the
+    /// client's retry with a larger one, and is never used.
+    pub answers: Vec<Answer>,
+    pub usage: Usage,
+    /// What the user should know (a prompt the server cut to its context window), once each.
+    pub notes: Vec<String>,
+}
+
 /// Ask the backend for the samples the cache did not have. Returns the new answers in order
-/// with the usage they cost; the caller records them as transcripts.
+/// with the usage they cost; the caller records the whole ones as transcripts. `progress`
+/// hears of tokens as a streamed answer arrives.
 pub async fn fetch_missing(
     backend: &Backend,
     hole: &str,
     request: &ChatRequest,
     missing: u32,
-) -> Result<(Vec<String>, Usage), SampleError> {
+    progress: &Progress,
+) -> Result<Fetched, SampleError> {
     if missing == 0 {
-        return Ok((Vec::new(), Usage::default()));
+        return Ok(Fetched::default());
     }
     if let Backend::Replay { .. } = backend {
         return Err(SampleError::NotRecorded {
@@ -123,14 +140,88 @@ pub async fn fetch_missing(
     let client = backend.client().ok_or(SampleError::NoModel)?;
     let mut req = request.clone();
     req.n = missing;
-    let response = client.complete(&req).await?;
+    let response = client.complete_watched(&req, progress).await?;
+    let requests = u64::from(response.requests.max(1));
     let usage = Usage {
-        requests: u64::from(response.requests.max(1)),
+        requests,
         input_tokens: response.usage.input_tokens,
         output_tokens: response.usage.output_tokens,
+        cached_tokens: response.usage.cached_input_tokens,
         cost_usd: response.cost_usd.unwrap_or(0.0),
+        priced_requests: if response.cost_usd.is_some() {
+            requests
+        } else {
+            0
+        },
     };
-    Ok((response.texts, usage))
+    Ok(Fetched {
+        answers: response.answers,
+        usage,
+        notes: response.notes,
+    })
+}
+
+/// The answers of `fetched` that are whole, in order; a cut-off answer is reported as
+/// rejected (with how to raise the budget) and left out, and each note becomes a message.
+pub fn whole_texts(
+    fetched: &Fetched,
+    request: &ChatRequest,
+    events: &Events,
+    hole: &str,
+) -> Vec<String> {
+    for note in &fetched.notes {
+        events.send(Event::Message {
+            text: format!("{hole}: {note}"),
+        });
+    }
+    let mut texts = Vec::new();
+    for answer in &fetched.answers {
+        if answer.truncated {
+            events.send(Event::CandidateRejected {
+                hole: hole.to_string(),
+                reason: truncated_reason(request),
+            });
+        } else {
+            texts.push(answer.text.clone());
+        }
+    }
+    texts
+}
+
+/// The shortest time between two [`Event::Receiving`] of one hole: often enough to watch,
+/// rarely enough not to flood a front end with a redraw per token.
+const RECEIVING_EVERY: Duration = Duration::from_millis(100);
+
+/// A progress watcher that reports the tokens received for `hole` so far as
+/// [`Event::Receiving`]: the first piece at once, then at most every 100 ms.
+pub fn receiving(events: &Events, hole: &str) -> Progress {
+    let events = events.clone();
+    let hole = hole.to_string();
+    let seen: Mutex<(u64, Option<Instant>)> = Mutex::new((0, None));
+    Progress::new(move |tokens| {
+        let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.0 += tokens;
+        let now = Instant::now();
+        if seen
+            .1
+            .is_none_or(|t| now.duration_since(t) >= RECEIVING_EVERY)
+        {
+            seen.1 = Some(now);
+            events.send(Event::Receiving {
+                hole: hole.clone(),
+                tokens: seen.0,
+            });
+        }
+    })
+}
+
+/// Why a truncated answer is not used, with what to do about it.
+pub fn truncated_reason(request: &ChatRequest) -> String {
+    format!(
+        "the answer was cut off by the output budget ({} tokens, then {} on a retry): raise --max-tokens or max_tokens in anpl.toml",
+        request.max_tokens,
+        request.max_tokens.saturating_mul(2)
+    )
 }
 
 pub fn transcript(
@@ -149,5 +240,81 @@ pub fn transcript(
         response: response.to_string(),
         usage,
         created: crate::session::model::now(),
+        notes: Vec::new(),
+    }
+}
+
+/// What extraction needs to know about the program around `hole`: the sketch's own
+/// top-level functions and classes (an answer's copy is dropped), the other holes (their
+/// implementations become candidates for them) and the prelude (its constants are the
+/// program's).
+pub fn extract_target(sketch: &Sketch, hole: &Hole) -> ExtractTarget {
+    let top = sketch.functions.iter().filter(|f| f.parent.is_none());
+    let mut forbidden: Vec<String> = top.clone().map(|f| f.name.clone()).collect();
+    // Methods name their class as parent: the class is a definition of the sketch too.
+    for f in &sketch.functions {
+        if let Some(parent) = &f.parent {
+            if sketch.function(parent).is_none() && !forbidden.contains(parent) {
+                forbidden.push(parent.clone());
+            }
+        }
+    }
+    ExtractTarget {
+        name: hole.id.clone(),
+        inline: hole.kind != HoleKind::Named,
+        forbidden,
+        sketch_sources: top
+            .filter_map(|f| {
+                let text = sketch.source.get(f.span.clone())?;
+                Some((f.name.clone(), text.to_string()))
+            })
+            .collect(),
+        other_holes: sketch
+            .holes
+            .iter()
+            .filter(|h| h.id != hole.id)
+            .map(|h| h.id.clone())
+            .collect(),
+        prelude: sketch.prelude.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cost_is_unknown_unless_every_request_is_priced() {
+        let mut u = Usage {
+            requests: 2,
+            input_tokens: 10,
+            output_tokens: 5,
+            cached_tokens: 4,
+            cost_usd: 0.0123,
+            priced_requests: 2,
+        };
+        assert_eq!(u.cost_text(), "$0.0123");
+        assert_eq!(
+            serde_json::to_value(u).map(|v| v["cost"].clone()).ok(),
+            Some(json!(0.0123))
+        );
+        u.priced_requests = 1;
+        assert_eq!(
+            u.cost_text(),
+            "$0.0123 + unknown (1 of 2 requests unpriced)"
+        );
+        u.priced_requests = 0;
+        assert_eq!(u.cost_text(), "unknown");
+        assert_eq!(
+            serde_json::to_value(u).map(|v| v["cost"].clone()).ok(),
+            Some(json!("unknown"))
+        );
+        assert_eq!(Usage::default().cost_text(), "$0");
+        // Sessions written before prices were kept: their requests' cost is unknown, not 0.
+        let old: Result<Usage, _> = serde_json::from_str(
+            r#"{"requests": 3, "input_tokens": 100, "output_tokens": 20, "cost_usd": 0.0}"#,
+        );
+        assert_eq!(old.map(|u| u.cost_text()).ok().as_deref(), Some("unknown"));
     }
 }

@@ -6,14 +6,22 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::llm::{ChatRequest, Message};
+use crate::llm::{ChatRequest, Role};
+
+/// A message as the key sees it: cache marks only tell a provider what to cache, so they
+/// are left out (and keys made before they existed still match).
+#[derive(Serialize)]
+struct KeyMessage<'a> {
+    role: Role,
+    content: &'a str,
+}
 
 #[derive(Serialize)]
 struct Canonical<'a> {
     v: u32,
     model: &'a str,
     system: &'a str,
-    messages: &'a [Message],
+    messages: Vec<KeyMessage<'a>>,
     temperature: f32,
     max_tokens: u32,
     sample: u32,
@@ -25,7 +33,14 @@ pub fn cache_key(model: &str, req: &ChatRequest, sample_index: u32) -> String {
         v: 1,
         model,
         system: &req.system,
-        messages: &req.messages,
+        messages: req
+            .messages
+            .iter()
+            .map(|m| KeyMessage {
+                role: m.role,
+                content: &m.content,
+            })
+            .collect(),
         temperature: req.temperature,
         max_tokens: req.max_tokens,
         sample: sample_index,
@@ -39,6 +54,7 @@ pub fn cache_key(model: &str, req: &ChatRequest, sample_index: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::llm::Message;
 
     fn req() -> ChatRequest {
         ChatRequest {
@@ -74,6 +90,13 @@ mod tests {
         for k in &changed {
             assert_ne!(k, &base);
         }
+        let mut r = req();
+        r.messages[0] = r.messages[0].clone().with_cache_marks([5]);
+        assert_eq!(
+            cache_key("openai:gpt-4o-mini", &r, 0),
+            base,
+            "cache marks are not part of the key"
+        );
         let mut r = req();
         r.n = 9;
         assert_eq!(

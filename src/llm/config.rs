@@ -18,8 +18,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use toml::Spanned;
 
-use crate::llm::provider::{Endpoint, HttpSettings};
+use crate::llm::prices::{self, Price};
+use crate::llm::provider::{Endpoint, HttpSettings, ModelOptions};
 use crate::llm::providers::{self, BaseUrlEnvStyle, ProviderInfo, WireFormat};
+use crate::llm::rules;
 use crate::llm::secret::Secret;
 use crate::llm::spec::{ModelSpec, SpecError};
 use crate::llm::LlmError;
@@ -70,6 +72,7 @@ pub struct ConfigFlags {
     pub temperature: Option<f32>,
     pub repair_rounds: Option<u32>,
     pub max_tokens: Option<u32>,
+    pub reasoning_effort: Option<String>,
 }
 
 /// The config files to read, most important first. Missing files are skipped.
@@ -132,6 +135,13 @@ pub struct ResolvedConfig {
     pub temperature: Setting<f32>,
     pub repair_rounds: Setting<u32>,
     pub max_tokens: Setting<u32>,
+    /// Sent to OpenAI reasoning models as `reasoning_effort`.
+    pub reasoning_effort: Option<Setting<String>>,
+    /// The selected model's price: from `[models."PROVIDER:MODEL"] price`, else the built-in
+    /// table; `None` when unknown.
+    pub price: Option<Setting<Price>>,
+    /// The selected model's extra request fields from `[models."PROVIDER:MODEL"] extra`.
+    pub model_extra: serde_json::Map<String, serde_json::Value>,
     /// The config files that existed and were read.
     pub files_read: Vec<PathBuf>,
     /// The whole provider table: built-in rows with file overrides, then file-defined rows.
@@ -199,7 +209,27 @@ impl ResolvedConfig {
             model: remote.model.clone(),
             base_url: base_url.value.trim_end_matches('/').to_string(),
             api_key,
+            options: ModelOptions {
+                reasoning_effort: self.reasoning_effort.as_ref().map(|s| s.value.clone()),
+                extra: self.model_extra.clone(),
+                price: self.price.as_ref().map(|s| s.value),
+            },
         })
+    }
+
+    /// What the model rules change about the settings (a temperature a reasoning model
+    /// ignores, Anthropic's cap at 1, an effort a model does not take), one line each.
+    pub fn notes(&self) -> Vec<String> {
+        let (Some(remote), Some(info)) = (self.model.value.remote(), self.provider.as_ref()) else {
+            return Vec::new();
+        };
+        rules::setting_notes(
+            info,
+            &remote.model,
+            self.temperature.value,
+            self.temperature.source != Source::Default,
+            self.reasoning_effort.as_ref().map(|s| s.value.as_str()),
+        )
     }
 
     /// Problems that stop the configured model from being used, as one-line messages.
@@ -221,8 +251,20 @@ struct FileConfig {
     temperature: Option<Spanned<f32>>,
     repair_rounds: Option<Spanned<u32>>,
     max_tokens: Option<Spanned<u32>>,
+    reasoning_effort: Option<Spanned<String>>,
     #[serde(default)]
     providers: BTreeMap<String, FileProvider>,
+    #[serde(default)]
+    models: BTreeMap<String, FileModel>,
+}
+
+/// `[models."PROVIDER:MODEL"]`: settings of one model.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileModel {
+    /// Fields added to every request body for this model.
+    extra: Option<toml::Table>,
+    price: Option<Price>,
 }
 
 const TOP_LEVEL_SETTINGS: &[&str] = &[
@@ -234,7 +276,9 @@ const TOP_LEVEL_SETTINGS: &[&str] = &[
     "temperature",
     "repair_rounds",
     "max_tokens",
+    "reasoning_effort",
     "providers",
+    "models",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -246,6 +290,9 @@ struct FileProvider {
     api_key_env: Option<String>,
     supports_n: Option<bool>,
     max_tokens_field: Option<String>,
+    stream: Option<bool>,
+    prompt_cache: Option<bool>,
+    extra: Option<toml::Table>,
 }
 
 /// One config file, read and parsed, with what is needed to point at its lines.
@@ -294,7 +341,8 @@ fn read_layer(path: &Path, source: Source) -> Result<Option<Layer>, ConfigError>
     for (key, value) in &table {
         if !value.is_table() && !TOP_LEVEL_SETTINGS.contains(&key.as_str()) {
             let (line, col) = find_key(&text, key);
-            let known = &TOP_LEVEL_SETTINGS[..TOP_LEVEL_SETTINGS.len() - 1];
+            // The last two are tables, not settings.
+            let known = &TOP_LEVEL_SETTINGS[..TOP_LEVEL_SETTINGS.len() - 2];
             // `timeout` was the request limit here while `--timeout` limited checks.
             let message = if key == "timeout" {
                 "`timeout` is now `request_timeout` (seconds one model request may take); \
@@ -316,6 +364,24 @@ fn read_layer(path: &Path, source: Source) -> Result<Option<Layer>, ConfigError>
         }
     }
     let file: FileConfig = toml::from_str(&text).map_err(parse_error)?;
+    for name in file.models.keys() {
+        if name
+            .parse::<ModelSpec>()
+            .ok()
+            .and_then(|m| m.remote().cloned())
+            .is_none()
+        {
+            let (line, col) = find_text(&text, name);
+            return Err(ConfigError::Parse {
+                path: path.display().to_string(),
+                line,
+                col,
+                message: format!(
+                    "[models.\"{name}\"]: name the model as PROVIDER:MODEL, e.g. [models.\"openai:gpt-4o-mini\"]"
+                ),
+            });
+        }
+    }
     Ok(Some(Layer {
         path: path.to_path_buf(),
         text,
@@ -335,6 +401,61 @@ fn find_key(text: &str, key: &str) -> (usize, usize) {
         }
     }
     (1, 1)
+}
+
+/// Where `needle` first occurs, for errors about table names TOML keeps no spans for.
+fn find_text(text: &str, needle: &str) -> (usize, usize) {
+    text.find(needle).map_or((1, 1), |at| line_col(text, at))
+}
+
+/// A TOML table as the JSON fields it stands for.
+fn json_fields(table: &toml::Table) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::to_value(table) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// The selected model's `[models."ID"]` settings: extra fields merged from the user file up
+/// to the project file (which wins), the price from the first file that sets one, else the
+/// built-in table.
+fn resolve_model_table(
+    provider: &str,
+    model: &str,
+    layers: &[Layer],
+) -> (
+    serde_json::Map<String, serde_json::Value>,
+    Option<Setting<Price>>,
+) {
+    let id = format!("{provider}:{model}");
+    let mut extra = serde_json::Value::Object(serde_json::Map::new());
+    for layer in layers.iter().rev() {
+        if let Some(fields) = layer.file.models.get(&id).and_then(|m| m.extra.as_ref()) {
+            crate::llm::provider::merge_extra(&mut extra, &json_fields(fields));
+        }
+    }
+    let price = layers
+        .iter()
+        .find_map(|l| {
+            l.file
+                .models
+                .get(&id)
+                .and_then(|m| m.price)
+                .map(|p| Setting {
+                    value: p,
+                    source: l.source.clone(),
+                })
+        })
+        .or_else(|| {
+            prices::builtin(provider, model).map(|p| Setting {
+                value: p,
+                source: Source::Default,
+            })
+        });
+    match extra {
+        serde_json::Value::Object(map) => (map, price),
+        _ => (serde_json::Map::new(), price),
+    }
 }
 
 /// Resolves the configuration from flags, an environment map and the config files.
@@ -454,6 +575,24 @@ pub fn resolve(
         positive,
     )?;
 
+    let reasoning_effort = match &flags.reasoning_effort {
+        Some(v) => Some(Setting {
+            value: v.trim().to_string(),
+            source: Source::Flag("--reasoning-effort".into()),
+        }),
+        None => layers.iter().find_map(|l| {
+            l.file.reasoning_effort.as_ref().map(|v| Setting {
+                value: v.get_ref().trim().to_string(),
+                source: l.source.clone(),
+            })
+        }),
+    }
+    .filter(|s| !s.value.is_empty());
+    let (model_extra, price) = match (model.value.remote(), &provider) {
+        (Some(remote), Some(p)) => resolve_model_table(&p.name, &remote.model, &layers),
+        _ => (serde_json::Map::new(), None),
+    };
+
     Ok(ResolvedConfig {
         model,
         provider,
@@ -466,6 +605,9 @@ pub fn resolve(
         temperature,
         repair_rounds,
         max_tokens,
+        reasoning_effort,
+        price,
+        model_extra,
         files_read: layers.iter().map(|l| l.path.clone()).collect(),
         providers: table,
     })
@@ -598,6 +740,10 @@ fn provider_table(layers: &[Layer]) -> Result<Vec<ProviderInfo>, ConfigError> {
                     supports_n: false,
                     max_tokens_field: "max_tokens".into(),
                     description: "defined in a config file".into(),
+                    stream: true,
+                    checks_context: true,
+                    prompt_cache: false,
+                    extra: serde_json::Map::new(),
                 }
             }
         };
@@ -627,6 +773,19 @@ fn provider_table(layers: &[Layer]) -> Result<Vec<ProviderInfo>, ConfigError> {
             }
             if let Some(field) = &section.max_tokens_field {
                 row.max_tokens_field = field.clone();
+            }
+            if let Some(on) = section.stream {
+                row.stream = on;
+            }
+            if let Some(on) = section.prompt_cache {
+                row.prompt_cache = on;
+            }
+            if let Some(fields) = &section.extra {
+                let mut merged = serde_json::Value::Object(row.extra.clone());
+                crate::llm::provider::merge_extra(&mut merged, &json_fields(fields));
+                if let serde_json::Value::Object(map) = merged {
+                    row.extra = map;
+                }
             }
         }
         match existing {

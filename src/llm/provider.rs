@@ -3,25 +3,35 @@
 //! Following aichat's split, the trait's default methods do the shared work: sending with a
 //! timeout, retrying 429/5xx/connection failures with backoff (honouring `Retry-After`),
 //! turning HTTP failures into one-line [`LlmError`]s, stopping when the cancellation token
-//! fires, and getting `n` samples (one request with `n` where the server supports it, parallel
-//! requests for the rest). A provider writes only its wire format: [`Provider::wire_request`]
-//! and [`Provider::parse_response`]. [`Client`] picks the provider for an [`Endpoint`].
+//! fires, reading a streamed answer as it arrives (reporting tokens received to a
+//! [`Progress`]) or a plain JSON one from a server that does not stream, retrying once with
+//! a larger budget an answer cut off by the output budget, noticing a prompt the server cut
+//! to its context window, pricing what was used, and getting `n` samples (one request with
+//! `n` where the server supports it, parallel requests for the rest). A provider writes only
+//! its wire format: [`Provider::wire_request`], [`Provider::parse_response`] and
+//! [`Provider::stream_event`]. [`Client`] picks the provider for an [`Endpoint`].
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures::future::join_all;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
 use serde::Serialize;
+use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::llm::anthropic::AnthropicProvider;
 use crate::llm::error::one_line;
 use crate::llm::openai::OpenAiProvider;
+use crate::llm::prices::Price;
 use crate::llm::providers::{ProviderInfo, WireFormat};
-use crate::llm::retry;
 use crate::llm::secret::Secret;
+use crate::llm::sse::{SseEvent, SseParser};
+use crate::llm::stream::StreamState;
+use crate::llm::{retry, rules};
 use crate::llm::{ChatRequest, ChatResponse, LlmError};
 
 /// How requests are sent: timeouts and the retry budget.
@@ -51,6 +61,18 @@ impl Default for HttpSettings {
     }
 }
 
+/// Settings of one model, beyond its provider's: from the config file's
+/// `[models."PROVIDER:MODEL"]` table and the top-level `reasoning_effort`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ModelOptions {
+    /// Sent to OpenAI reasoning models as `reasoning_effort`.
+    pub reasoning_effort: Option<String>,
+    /// Fields added to every request body, over the provider's own `extra`.
+    pub extra: serde_json::Map<String, Value>,
+    /// What the model costs; `None` when no price is known.
+    pub price: Option<Price>,
+}
+
 /// Where requests go: a provider row, the model name it knows, the resolved base URL and
 /// the key. `Debug` shows the key masked (see [`Secret`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,6 +81,53 @@ pub struct Endpoint {
     pub model: String,
     pub base_url: String,
     pub api_key: Option<Secret>,
+    pub options: ModelOptions,
+}
+
+/// Adds `extra`'s fields to a request body: objects merge field by field, anything else
+/// replaces what was there.
+pub fn merge_extra(body: &mut Value, extra: &serde_json::Map<String, Value>) {
+    for (key, value) in extra {
+        match (body.get_mut(key), value) {
+            (Some(Value::Object(old)), Value::Object(new)) => {
+                let mut merged = Value::Object(old.clone());
+                merge_extra(&mut merged, new);
+                body[key] = merged;
+            }
+            _ => body[key.as_str()] = value.clone(),
+        }
+    }
+}
+
+/// Watches answers arrive: called with the tokens each streamed piece carries. Cloning shares
+/// the callback.
+#[derive(Clone, Default)]
+pub struct Progress(Option<Arc<dyn Fn(u64) + Send + Sync>>);
+
+impl Progress {
+    pub fn new(on_tokens: impl Fn(u64) + Send + Sync + 'static) -> Progress {
+        Progress(Some(Arc::new(on_tokens)))
+    }
+
+    pub fn none() -> Progress {
+        Progress(None)
+    }
+
+    fn tokens(&self, n: u64) {
+        if let (Some(f), true) = (&self.0, n > 0) {
+            f(n);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(watched)"
+        } else {
+            "Progress(none)"
+        })
+    }
 }
 
 impl Endpoint {
@@ -74,6 +143,11 @@ pub struct Transport {
     http: reqwest::Client,
     settings: HttpSettings,
     cancel: CancellationToken,
+    /// Ask for streamed answers; cleared for good when the server refuses a streaming
+    /// request.
+    streaming: Arc<AtomicBool>,
+    /// A prompt cut by the server's context window was reported: once is enough.
+    context_warned: Arc<AtomicBool>,
 }
 
 impl Transport {
@@ -88,7 +162,18 @@ impl Transport {
             http,
             settings,
             cancel,
+            streaming: Arc::new(AtomicBool::new(true)),
+            context_warned: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// Whether requests ask for streamed answers.
+    pub fn streaming(&self) -> bool {
+        self.streaming.load(Ordering::Relaxed)
+    }
+
+    pub fn set_streaming(&self, on: bool) {
+        self.streaming.store(on, Ordering::Relaxed);
     }
 
     pub fn settings(&self) -> &HttpSettings {
@@ -108,6 +193,8 @@ pub struct WireRequest {
     pub headers: Vec<(&'static str, String)>,
     pub secret_header: Option<(&'static str, Secret)>,
     pub body: serde_json::Value,
+    /// The body asks for server-sent events.
+    pub stream: bool,
 }
 
 /// Why one attempt failed, kept raw until we know whether it is retried.
@@ -119,6 +206,9 @@ enum Failure {
     },
     Transport(reqwest::Error),
     Final(LlmError),
+    /// A failure a later attempt may not meet (a stream that broke off or reported an
+    /// overloaded server half way).
+    Retry(LlmError),
 }
 
 pub trait Provider: Send + Sync {
@@ -126,12 +216,20 @@ pub trait Provider: Send + Sync {
     fn transport(&self) -> &Transport;
 
     /// The HTTP request asking for `n` samples (`n` is 1 unless the row says the server
-    /// supports more).
-    fn wire_request(&self, req: &ChatRequest, n: u32) -> WireRequest;
+    /// supports more), streamed or not.
+    fn wire_request(&self, req: &ChatRequest, n: u32, stream: bool) -> WireRequest;
 
     /// A successful response body. Zero answers is [`LlmError::EmptyChoices`]; a body that is
     /// not the expected JSON is [`LlmError::Malformed`].
     fn parse_response(&self, body: &[u8]) -> Result<ChatResponse, LlmError>;
+
+    /// One server-sent event of a streamed answer, folded into `state`; returns the tokens
+    /// it carried (answer or reasoning) for the progress display. An error the server sends
+    /// in the stream is an `Err`: [`LlmError::Server`] when a retry may succeed.
+    fn stream_event(&self, state: &mut StreamState, event: &SseEvent) -> Result<u64, LlmError>;
+
+    /// The streamed answer, once the stream has ended.
+    fn stream_done(&self, state: StreamState) -> Result<ChatResponse, LlmError>;
 
     /// The human message and machine code in an error body. Both wire formats put them under
     /// `error.message` / `error.code` (or `error.type`); other servers use `error` as a
@@ -155,31 +253,35 @@ pub trait Provider: Send + Sync {
     }
 
     /// `req.n` samples: one request asking for all of them where the server supports `n`,
-    /// then parallel single requests for whatever is missing. Fewer than `n` texts come back
+    /// then parallel single requests for whatever is missing. Fewer than `n` answers come back
     /// only when some parallel requests failed after their retries and others succeeded;
-    /// when all fail, the first error is returned.
+    /// when all fail, the first error is returned. An answer cut off by the output budget is
+    /// asked again once with twice the budget; if that one is cut off too it comes back
+    /// marked [`crate::llm::Answer::truncated`], never as a usable answer.
     fn complete(
         &self,
         req: &ChatRequest,
+        progress: &Progress,
     ) -> impl Future<Output = Result<ChatResponse, LlmError>> + Send {
         async move {
             let endpoint = self.endpoint();
             let n = req.n.max(1);
             let mut out = ChatResponse {
                 requests: 0,
-                texts: Vec::new(),
+                answers: Vec::new(),
                 usage: Default::default(),
-                cost_usd: None,
+                cost_usd: Some(0.0),
                 model: endpoint.model.clone(),
+                notes: Vec::new(),
             };
             let mut first_error = None;
-            if endpoint.provider.supports_n && n > 1 {
-                let r = self.send(self.wire_request(req, n)).await?;
+            if rules::takes_n(&endpoint.provider, &endpoint.model) && n > 1 {
+                let r = self.send(req, n, progress).await?;
                 merge(&mut out, r);
             }
-            let missing = (n as usize).saturating_sub(out.texts.len());
+            let missing = (n as usize).saturating_sub(out.answers.len());
             if missing > 0 {
-                let sends = (0..missing).map(|_| self.send(self.wire_request(req, 1)));
+                let sends = (0..missing).map(|_| self.send(req, 1, progress));
                 for r in join_all(sends).await {
                     match r {
                         Ok(r) => merge(&mut out, r),
@@ -189,21 +291,41 @@ pub trait Provider: Send + Sync {
                     }
                 }
             }
-            match first_error {
-                Some(e) if out.texts.is_empty() => Err(e),
-                _ => {
-                    out.texts.truncate(n as usize);
-                    Ok(out)
+            if let Some(e) = first_error {
+                if out.answers.is_empty() {
+                    return Err(e);
                 }
             }
+            out.answers.truncate(n as usize);
+            let cut: Vec<usize> = (0..out.answers.len())
+                .filter(|&i| out.answers[i].truncated)
+                .collect();
+            if !cut.is_empty() {
+                let mut bigger = req.clone();
+                bigger.n = 1;
+                bigger.max_tokens = req.max_tokens.saturating_mul(2);
+                let retries = join_all(cut.iter().map(|_| self.send(&bigger, 1, progress))).await;
+                for (i, r) in cut.into_iter().zip(retries) {
+                    let Ok(mut r) = r else { continue };
+                    let answer = (!r.answers.is_empty()).then(|| r.answers.remove(0));
+                    merge(&mut out, r);
+                    if let Some(a) = answer {
+                        out.answers[i] = a;
+                    }
+                }
+            }
+            Ok(out)
         }
     }
 
-    /// Sends one request, retrying what may succeed later, until it succeeds, fails for
-    /// good, runs out of retries, or is cancelled.
+    /// Sends one request for `n` samples, retrying what may succeed later, until it
+    /// succeeds, fails for good, runs out of retries, or is cancelled. Nothing of an answer
+    /// interrupted half way is kept.
     fn send(
         &self,
-        wire: WireRequest,
+        req: &ChatRequest,
+        n: u32,
+        progress: &Progress,
     ) -> impl Future<Output = Result<ChatResponse, LlmError>> + Send {
         async move {
             let transport = self.transport();
@@ -214,18 +336,28 @@ pub trait Provider: Send + Sync {
                 if transport.cancel.is_cancelled() {
                     return Err(LlmError::Cancelled);
                 }
+                let stream = transport.streaming() && self.endpoint().provider.stream;
+                let wire = self.wire_request(req, n, stream);
                 let failure = tokio::select! {
                     biased;
                     _ = transport.cancel.cancelled() => return Err(LlmError::Cancelled),
-                    r = attempt(self, &wire) => match r {
-                        Ok(response) => return Ok(response),
+                    r = attempt(self, &wire, progress) => match r {
+                        Ok(response) => return Ok(finish(self.endpoint(), transport, req, response)),
                         Err(f) => f,
                     },
                 };
+                if stream && refuses_streaming(self, &failure) {
+                    // Servers that cannot stream get plain requests from now on; this try
+                    // does not count against the retries.
+                    transport.set_streaming(false);
+                    attempts -= 1;
+                    continue;
+                }
                 let retryable = match &failure {
                     Failure::Status { status, .. } => is_retryable_status(*status),
                     Failure::Transport(e) => !e.is_builder() && !e.is_redirect(),
                     Failure::Final(_) => false,
+                    Failure::Retry(_) => true,
                 };
                 if !retryable || attempts > settings.max_retries {
                     return Err(to_error(self, failure, &wire.url, attempts));
@@ -244,10 +376,52 @@ pub trait Provider: Send + Sync {
     }
 }
 
+/// A successful response priced (when the provider did not say what it cost) and checked
+/// for a prompt the server cut short (said once per client: every later prompt is as long).
+fn finish(
+    endpoint: &Endpoint,
+    transport: &Transport,
+    req: &ChatRequest,
+    mut r: ChatResponse,
+) -> ChatResponse {
+    if r.cost_usd.is_none() {
+        r.cost_usd = endpoint.options.price.map(|p| p.cost(&r.usage));
+    }
+    let sent = req.approx_prompt_tokens();
+    if let Some(note) = rules::context_cut(
+        &endpoint.provider,
+        &endpoint.model,
+        sent,
+        r.usage.input_tokens,
+    ) {
+        if !transport.context_warned.swap(true, Ordering::Relaxed) {
+            r.notes.push(note);
+        }
+    }
+    r
+}
+
+/// A server that rejects `stream: true` says so in a 400-class error naming it.
+fn refuses_streaming<P: Provider + ?Sized>(provider: &P, failure: &Failure) -> bool {
+    match failure {
+        Failure::Status { status, body, .. }
+            if matches!(status.as_u16(), 400 | 415 | 422 | 501) =>
+        {
+            provider
+                .error_detail(body)
+                .0
+                .to_lowercase()
+                .contains("stream")
+        }
+        _ => false,
+    }
+}
+
 /// One try at a request.
 async fn attempt<P: Provider + ?Sized>(
     provider: &P,
     wire: &WireRequest,
+    progress: &Progress,
 ) -> Result<ChatResponse, Failure> {
     let mut headers = HeaderMap::new();
     for (name, value) in &wire.headers {
@@ -276,16 +450,53 @@ async fn attempt<P: Provider + ?Sized>(
         .map_err(Failure::Transport)?;
     let status = response.status();
     let wait = retry::retry_after(response.headers(), SystemTime::now());
-    let body = response.bytes().await.map_err(Failure::Transport)?;
-    if status.is_success() {
-        provider.parse_response(&body).map_err(Failure::Final)
-    } else {
-        Err(Failure::Status {
-            status,
-            wait,
-            body: body.to_vec(),
-        })
+    let is_stream = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"));
+    if !status.is_success() || !is_stream {
+        // Servers that ignore `stream` answer with one JSON document, read as such.
+        let body = response.bytes().await.map_err(Failure::Transport)?;
+        if !status.is_success() {
+            return Err(Failure::Status {
+                status,
+                wait,
+                body: body.to_vec(),
+            });
+        }
+        let r = provider.parse_response(&body).map_err(Failure::Final)?;
+        progress.tokens(r.usage.output_tokens);
+        return Ok(r);
     }
+    let mut response = response;
+    let mut parser = SseParser::default();
+    let mut state = StreamState::default();
+    loop {
+        let chunk = response.chunk().await.map_err(Failure::Transport)?;
+        let events = match &chunk {
+            Some(bytes) => parser.feed(bytes),
+            None => parser.finish(),
+        };
+        for event in &events {
+            match provider.stream_event(&mut state, event) {
+                Ok(tokens) => progress.tokens(tokens),
+                Err(e @ LlmError::Server { .. }) => return Err(Failure::Retry(e)),
+                Err(e) => return Err(Failure::Final(e)),
+            }
+        }
+        if chunk.is_none() || state.done {
+            break;
+        }
+    }
+    if !state.done && !state.all_finished() {
+        return Err(Failure::Retry(LlmError::Connection {
+            url: wire.url.clone(),
+            reason: "the answer stream ended before the answer did".to_string(),
+            attempts: 1,
+        }));
+    }
+    provider.stream_done(state).map_err(Failure::Final)
 }
 
 fn header_name(name: &str) -> Result<HeaderName, Failure> {
@@ -314,6 +525,25 @@ fn to_error<P: Provider + ?Sized>(
     };
     match failure {
         Failure::Final(e) => e,
+        Failure::Retry(e) => match e {
+            LlmError::Server {
+                provider,
+                status,
+                message,
+                ..
+            } => LlmError::Server {
+                provider,
+                status,
+                attempts,
+                message,
+            },
+            LlmError::Connection { url, reason, .. } => LlmError::Connection {
+                url,
+                reason,
+                attempts,
+            },
+            other => other,
+        },
         Failure::Transport(e) => {
             let reason = clean(&error_chain(&e));
             if e.is_timeout() {
@@ -410,11 +640,17 @@ fn is_context_length(message: &str, code: &str) -> bool {
 }
 
 fn merge(out: &mut ChatResponse, r: ChatResponse) {
-    out.texts.extend(r.texts);
+    out.answers.extend(r.answers);
     out.usage.add(r.usage);
     out.requests += r.requests;
-    if let Some(c) = r.cost_usd {
-        *out.cost_usd.get_or_insert(0.0) += c;
+    out.cost_usd = match (out.cost_usd, r.cost_usd) {
+        (Some(a), Some(b)) => Some(a + b),
+        _ => None,
+    };
+    for note in r.notes {
+        if !out.notes.contains(&note) {
+            out.notes.push(note);
+        }
     }
     out.model = r.model;
 }
@@ -463,9 +699,18 @@ impl Client {
     }
 
     pub async fn complete(&self, req: &ChatRequest) -> Result<ChatResponse, LlmError> {
+        self.complete_watched(req, &Progress::none()).await
+    }
+
+    /// Like [`Client::complete`], reporting tokens to `progress` as they arrive.
+    pub async fn complete_watched(
+        &self,
+        req: &ChatRequest,
+        progress: &Progress,
+    ) -> Result<ChatResponse, LlmError> {
         match self {
-            Client::OpenAi(p) => p.complete(req).await,
-            Client::Anthropic(p) => p.complete(req).await,
+            Client::OpenAi(p) => p.complete(req, progress).await,
+            Client::Anthropic(p) => p.complete(req, progress).await,
         }
     }
 

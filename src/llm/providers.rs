@@ -53,6 +53,18 @@ pub struct ProviderInfo {
     /// The name of the JSON field holding the output budget.
     pub max_tokens_field: String,
     pub description: String,
+    /// Ask for answers as server-sent events, shown while they arrive. A server that answers
+    /// a streaming request with plain JSON still works; this is off only for servers that
+    /// refuse the request.
+    pub stream: bool,
+    /// The server may cut a prompt to its context window without an error (local servers):
+    /// compare the prompt tokens it reports with what was sent.
+    pub checks_context: bool,
+    /// Mark the repeated part of the prompt for the provider's prompt cache (Anthropic).
+    pub prompt_cache: bool,
+    /// Fields added to every request body (a model's own `extra` adds to and overrides
+    /// these).
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 struct Row {
@@ -65,6 +77,7 @@ struct Row {
     supports_n: bool,
     max_tokens_field: &'static str,
     description: &'static str,
+    checks_context: bool,
 }
 
 use BaseUrlEnvStyle::{OllamaHost, Url};
@@ -81,6 +94,7 @@ const BUILTIN_ROWS: &[Row] = &[
         supports_n: true,
         // OpenAI's reasoning models refuse `max_tokens`; every current model takes this.
         max_tokens_field: "max_completion_tokens",
+        checks_context: false,
         description: "OpenAI chat completions",
     },
     Row {
@@ -92,6 +106,7 @@ const BUILTIN_ROWS: &[Row] = &[
         needs_key: true,
         supports_n: false,
         max_tokens_field: "max_tokens",
+        checks_context: false,
         description: "Anthropic messages API",
     },
     Row {
@@ -103,6 +118,7 @@ const BUILTIN_ROWS: &[Row] = &[
         needs_key: false,
         supports_n: false,
         max_tokens_field: "max_tokens",
+        checks_context: true,
         description: "Ollama (OpenAI-compatible /v1 endpoint)",
     },
     Row {
@@ -114,6 +130,7 @@ const BUILTIN_ROWS: &[Row] = &[
         needs_key: false,
         supports_n: true,
         max_tokens_field: "max_tokens",
+        checks_context: true,
         description: "any OpenAI-compatible server (vLLM, llama.cpp server, LM Studio, ...); needs a base URL",
     },
     Row {
@@ -125,6 +142,7 @@ const BUILTIN_ROWS: &[Row] = &[
         needs_key: true,
         supports_n: false,
         max_tokens_field: "max_tokens",
+        checks_context: false,
         description: "OpenRouter (OpenAI-compatible, reports cost)",
     },
     Row {
@@ -136,6 +154,7 @@ const BUILTIN_ROWS: &[Row] = &[
         needs_key: true,
         supports_n: false,
         max_tokens_field: "max_tokens",
+        checks_context: false,
         description: "DeepSeek (OpenAI-compatible)",
     },
     Row {
@@ -147,6 +166,7 @@ const BUILTIN_ROWS: &[Row] = &[
         needs_key: true,
         supports_n: false,
         max_tokens_field: "max_tokens",
+        checks_context: false,
         description: "Groq (OpenAI-compatible)",
     },
     Row {
@@ -158,6 +178,7 @@ const BUILTIN_ROWS: &[Row] = &[
         needs_key: false,
         supports_n: false,
         max_tokens_field: "max_tokens",
+        checks_context: true,
         description: "LM Studio local server",
     },
     Row {
@@ -169,6 +190,7 @@ const BUILTIN_ROWS: &[Row] = &[
         needs_key: false,
         supports_n: true,
         max_tokens_field: "max_tokens",
+        checks_context: true,
         description: "vLLM OpenAI-compatible server",
     },
     Row {
@@ -180,6 +202,7 @@ const BUILTIN_ROWS: &[Row] = &[
         needs_key: false,
         supports_n: false,
         max_tokens_field: "max_tokens",
+        checks_context: true,
         description: "llama.cpp server",
     },
 ];
@@ -198,6 +221,17 @@ pub fn builtin() -> Vec<ProviderInfo> {
             supports_n: r.supports_n,
             max_tokens_field: r.max_tokens_field.to_string(),
             description: r.description.to_string(),
+            stream: true,
+            checks_context: r.checks_context,
+            prompt_cache: r.format == Anthropic,
+            extra: match r.name {
+                // OpenRouter reports the charge only when asked to.
+                "openrouter" => serde_json::Map::from_iter([(
+                    "usage".to_string(),
+                    serde_json::json!({"include": true}),
+                )]),
+                _ => serde_json::Map::new(),
+            },
         })
         .collect()
 }

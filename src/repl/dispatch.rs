@@ -163,6 +163,15 @@ impl Repl {
                 p.results.len()
             ));
         }
+        let u = &report.usage;
+        if u.requests > 0 {
+            out.push_str(&format!(
+                "{} request(s), {} tokens, cost {}\n",
+                u.requests,
+                u.input_tokens + u.output_tokens,
+                u.cost_text()
+            ));
+        }
         self.say(&out);
         Ok(())
     }

@@ -218,9 +218,10 @@ pub fn diff(text: &str, color: bool) -> String {
 /// One engine event as a progress line, or None for events not worth a line.
 pub fn event(event: &Event) -> Option<String> {
     Some(match event {
-        Event::HoleQueued { .. } | Event::Tokens { .. } | Event::CombinationSearch { .. } => {
-            return None
-        }
+        Event::HoleQueued { .. }
+        | Event::Tokens { .. }
+        | Event::CombinationSearch { .. }
+        | Event::Receiving { .. } => return None,
         Event::CandidateChecked { passed: true, .. } => return None,
         Event::RequestSent {
             hole,

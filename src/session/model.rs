@@ -167,15 +167,30 @@ pub struct Transcript {
     #[serde(default)]
     pub usage: Usage,
     pub created: u64,
+    /// What extraction left out of the answer and why (a rewritten sketch function, another
+    /// hole's implementation kept as a candidate for it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// Requests, tokens and money spent. Serialized with a `cost` field too: dollars when every
+/// request's price is known, the string "unknown" otherwise (never a 0 that only means
+/// nobody knew).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
 pub struct Usage {
     pub requests: u64,
+    /// Every prompt token, cached ones included.
     pub input_tokens: u64,
     pub output_tokens: u64,
+    /// Prompt tokens the provider read from its prompt cache.
+    #[serde(default)]
+    pub cached_tokens: u64,
+    /// Dollars spent on the requests whose cost is known.
     #[serde(default)]
     pub cost_usd: f64,
+    /// How many of `requests` have a known cost (sessions from before prices count none).
+    #[serde(default)]
+    pub priced_requests: u64,
 }
 
 impl Usage {
@@ -183,7 +198,58 @@ impl Usage {
         self.requests += other.requests;
         self.input_tokens += other.input_tokens;
         self.output_tokens += other.output_tokens;
+        self.cached_tokens += other.cached_tokens;
         self.cost_usd += other.cost_usd;
+        self.priced_requests += other.priced_requests;
+    }
+
+    /// The cost in dollars, when every request's is known (nothing requested costs 0).
+    pub fn cost(&self) -> Option<f64> {
+        (self.priced_requests >= self.requests).then_some(self.cost_usd)
+    }
+
+    /// The cost as people read it: `$0.0123`, `unknown`, or the known part and how many
+    /// requests have no price.
+    pub fn cost_text(&self) -> String {
+        match self.cost() {
+            Some(c) => dollars(c),
+            None if self.priced_requests == 0 => "unknown".to_string(),
+            None => format!(
+                "{} + unknown ({} of {} requests unpriced)",
+                dollars(self.cost_usd),
+                self.requests - self.priced_requests,
+                self.requests
+            ),
+        }
+    }
+}
+
+/// Dollars with enough digits to see a cent's fraction.
+pub fn dollars(amount: f64) -> String {
+    if amount == 0.0 {
+        "$0".to_string()
+    } else if amount < 1.0 {
+        format!("${amount:.4}")
+    } else {
+        format!("${amount:.2}")
+    }
+}
+
+impl Serialize for Usage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Usage", 7)?;
+        s.serialize_field("requests", &self.requests)?;
+        s.serialize_field("input_tokens", &self.input_tokens)?;
+        s.serialize_field("output_tokens", &self.output_tokens)?;
+        s.serialize_field("cached_tokens", &self.cached_tokens)?;
+        s.serialize_field("cost_usd", &self.cost_usd)?;
+        s.serialize_field("priced_requests", &self.priced_requests)?;
+        match self.cost() {
+            Some(c) => s.serialize_field("cost", &c)?,
+            None => s.serialize_field("cost", "unknown")?,
+        }
+        s.end()
     }
 }
 

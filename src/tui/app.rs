@@ -121,6 +121,8 @@ pub struct App {
     pub in_flight: BTreeMap<String, u32>,
     /// Tokens reported since the last snapshot (the snapshot holds the saved total).
     pub live_tokens: (u64, u64),
+    /// Tokens of answers still streaming in, by hole.
+    pub receiving: BTreeMap<String, u64>,
     pub tick: u64,
     pub generation: u64,
     pub hole_check: Option<HoleCheck>,
@@ -169,6 +171,7 @@ impl App {
             live: BTreeMap::new(),
             in_flight: BTreeMap::new(),
             live_tokens: (0, 0),
+            receiving: BTreeMap::new(),
             tick: 0,
             generation: 0,
             hole_check: None,
@@ -614,6 +617,7 @@ impl App {
             self.live.clear();
             self.in_flight.clear();
             self.live_tokens = (0, 0);
+            self.receiving.clear();
         }
         self.message = None;
         self.operation = Some(Operation {
@@ -969,6 +973,7 @@ impl App {
         self.live.clear();
         self.in_flight.clear();
         self.live_tokens = (0, 0);
+        self.receiving.clear();
         self.message = None;
         self.operation = Some(Operation {
             label,
@@ -1142,6 +1147,7 @@ impl App {
                 output,
             } => {
                 self.answered(&hole);
+                self.receiving.remove(&hole);
                 self.live_tokens.0 += input;
                 self.live_tokens.1 += output;
             }
@@ -1153,10 +1159,12 @@ impl App {
             }
             Event::HoleFilled { hole, .. } => {
                 self.in_flight.remove(&hole);
+                self.receiving.remove(&hole);
                 self.live.insert(hole, Live::Filled);
             }
             Event::HoleFailed { hole, reason } => {
                 self.in_flight.remove(&hole);
+                self.receiving.remove(&hole);
                 let first = reason.lines().next().unwrap_or("").to_string();
                 self.say(format!("{hole}: {first}"), Tone::Error);
                 self.live.insert(hole, Live::Failed);
@@ -1174,6 +1182,9 @@ impl App {
                 },
             ),
             Event::Message { text } => self.say(text, Tone::Info),
+            Event::Receiving { hole, tokens } => {
+                self.receiving.insert(hole, tokens);
+            }
         }
     }
 
@@ -1193,6 +1204,7 @@ impl App {
         self.snapshot = Arc::new(snapshot);
         self.live.clear();
         self.live_tokens = (0, 0);
+        self.receiving.clear();
         self.selected = keep
             .and_then(|name| self.snapshot.tree.iter().position(|r| r.name == name))
             .unwrap_or(0)

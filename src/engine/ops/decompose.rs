@@ -288,11 +288,14 @@ impl Engine {
             prompt_tokens: super::super::prompt::approx_tokens(&request),
             cached: false,
         });
+        let progress = sample::receiving(events, hole);
         let fetched = tokio::select! {
-            r = sample::fetch_missing(backend, hole, &request, 1) => r,
+            r = sample::fetch_missing(backend, hole, &request, 1, &progress) => r,
             _ = cancel.cancelled() => return Err(EngineError::Other("cancelled".to_string())),
         };
-        let (texts, usage) = fetched.map_err(|e| OpError::Model(e.to_string()))?;
+        let fetched = fetched.map_err(|e| OpError::Model(e.to_string()))?;
+        let usage = fetched.usage;
+        let texts = sample::whole_texts(&fetched, &request, events, hole);
         self.account(hole, &usage);
         self.save()?;
         let text = texts
@@ -307,6 +310,7 @@ impl Engine {
                 .iter()
                 .map(|f| f.name.clone())
                 .collect(),
+            ..ExtractTarget::default()
         };
         let code = extract(text, &target)
             .map_err(|e| OpError::Model(format!("the suggested decomposition is unusable: {e}")))?

@@ -11,9 +11,9 @@
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::llm::{extract, ChatRequest, ExtractTarget};
+use crate::llm::{extract, ChatRequest};
 use crate::session::{HoleStatus, Origin, Usage};
-use crate::sketch::{Hole, HoleKind};
+use crate::sketch::Hole;
 
 use super::super::check::Checker;
 use super::super::compile::HoleOutcome;
@@ -42,7 +42,6 @@ struct Search<'a> {
     checker: Checker,
     impls: std::collections::BTreeMap<String, String>,
     examples: Vec<crate::sketch::Example>,
-    forbidden: Vec<String>,
     events: &'a Events,
     cancel: &'a CancellationToken,
     outcome: HoleOutcome,
@@ -114,12 +113,6 @@ impl Engine {
             checker: self.checker().await?,
             impls,
             examples,
-            forbidden: self
-                .sketch
-                .functions
-                .iter()
-                .map(|f| f.name.clone())
-                .collect(),
             events,
             cancel,
             outcome: HoleOutcome {
@@ -226,11 +219,14 @@ impl Engine {
             prompt_tokens: prompt::approx_tokens(request),
             cached: false,
         });
+        let progress = sample::receiving(search.events, &id);
         let fetched = tokio::select! {
-            r = sample::fetch_missing(search.backend, &id, request, request.n) => r,
+            r = sample::fetch_missing(search.backend, &id, request, request.n, &progress) => r,
             _ = search.cancel.cancelled() => return Err(EngineError::Other("cancelled".to_string())),
         };
-        let (texts, usage) = fetched.map_err(|e| super::OpError::Model(e.to_string()))?;
+        let fetched = fetched.map_err(|e| super::OpError::Model(e.to_string()))?;
+        let usage = fetched.usage;
+        let texts = sample::whole_texts(&fetched, request, search.events, &id);
         if usage.requests > 0 {
             search.events.send(Event::Tokens {
                 hole: id.clone(),
@@ -249,12 +245,8 @@ impl Engine {
                 .push((key.clone(), transcript.clone()));
             self.session_mut().transcripts.insert(key, transcript);
         }
+        let target = sample::extract_target(&search.checker.sketch, &search.hole);
         for text in texts {
-            let target = ExtractTarget {
-                name: id.clone(),
-                inline: search.hole.kind != HoleKind::Named,
-                forbidden: search.forbidden.clone(),
-            };
             let code = match extract(&text, &target) {
                 Ok(e) => e.code,
                 Err(e) => {

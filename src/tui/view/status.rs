@@ -24,8 +24,12 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         " {} │ {} in flight │ {} + {} tokens",
         app.model, in_flight, tokens_in, tokens_out
     ));
-    if usage.cost_usd > 0.0 {
-        text.push_str(&format!(" │ ${:.4}", usage.cost_usd));
+    let arriving: u64 = app.receiving.values().sum();
+    if arriving > 0 {
+        text.push_str(&format!(" │ ↓{arriving} arriving"));
+    }
+    if usage.requests > 0 {
+        text.push_str(&format!(" │ {}", usage.cost_text()));
     }
     text.push_str(&format!(
         " │ {} │ session {}",

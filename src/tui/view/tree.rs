@@ -59,7 +59,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .map(|(i, row)| {
             let (symbol, style) = mark(app, &row.name);
             let indent = "  ".repeat(row.depth.min(12));
-            let suffix = if row.repeated { " ↑" } else { "" };
+            let mut suffix = if row.repeated { " ↑" } else { "" }.to_string();
+            if let Some(tokens) = app.receiving.get(&row.name) {
+                suffix.push_str(&format!(" ↓{tokens}"));
+            }
             let name_style = if row.is_hole {
                 Style::new()
             } else {

@@ -2,11 +2,15 @@
 //! speaking the OpenAI chat-completions and Anthropic messages wire formats, answering each
 //! request from a table (the first rule whose `contains` text appears latest in the last user
 //! message wins, which finds the hole a prompt asks about in its final part), after a
-//! configurable delay. Faults can be queued (an HTTP status with headers, a connection reset,
-//! malformed JSON, empty choices, a slow answer), and every request is captured so tests can
-//! assert on bodies and headers. `src/bin/anpl-fake-model.rs` serves a table file with it.
+//! configurable delay, as one JSON document or streamed as server-sent events ([`reply`]).
+//! Faults can be queued (an HTTP status with headers, a connection reset, malformed JSON,
+//! empty choices, a slow answer, a stream cut or failing half way), and every request is
+//! captured so tests can assert on bodies and headers. `src/bin/anpl-fake-model.rs` serves a
+//! table file with it.
 //!
 //! Compiled for tests and with the `fake-server` feature (on by default).
+
+mod reply;
 
 use std::collections::HashMap;
 use std::io;
@@ -50,7 +54,7 @@ impl FakeRule {
 }
 
 /// The answer table as the JSON file of `anpl-fake-model` holds it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FakeTable {
     #[serde(default)]
@@ -67,10 +71,70 @@ pub struct FakeTable {
     /// Return `n` choices from one OpenAI request (as OpenAI does) or one (as Ollama does).
     #[serde(default = "yes")]
     pub supports_n: bool,
+    /// Answer requests that ask for a stream with server-sent events; when false, with one
+    /// JSON document as servers that cannot stream do.
+    #[serde(default = "yes")]
+    pub stream: bool,
+    /// Milliseconds between streamed events.
+    #[serde(default)]
+    pub chunk_delay_ms: u64,
+    /// Characters of the answer in each streamed event.
+    #[serde(default = "four")]
+    pub chunk_chars: usize,
+    /// Reasoning the model writes before every answer: OpenAI's `reasoning_content` (or the
+    /// field `reasoning_field` names), an Anthropic `thinking` block.
+    #[serde(default)]
+    pub reasoning: Option<String>,
+    #[serde(default = "reasoning_content")]
+    pub reasoning_field: String,
+    /// A local server's context window: prompt tokens beyond it are dropped without an
+    /// error and the reported prompt tokens stop there.
+    #[serde(default)]
+    pub context_window: Option<u64>,
+    /// Remember Anthropic prompt prefixes marked `cache_control` and report reads and writes
+    /// of them as the API does.
+    #[serde(default)]
+    pub prompt_cache: bool,
+    /// The shortest prefix, in tokens, the prompt cache keeps (the API's minimum is 1024 for
+    /// most models).
+    #[serde(default = "min_cache")]
+    pub cache_min_tokens: u64,
+}
+
+impl Default for FakeTable {
+    fn default() -> Self {
+        FakeTable {
+            rules: Vec::new(),
+            default: None,
+            delay_ms: 0,
+            api_key: None,
+            supports_n: false,
+            stream: true,
+            chunk_delay_ms: 0,
+            chunk_chars: four(),
+            reasoning: None,
+            reasoning_field: reasoning_content(),
+            context_window: None,
+            prompt_cache: false,
+            cache_min_tokens: min_cache(),
+        }
+    }
 }
 
 fn yes() -> bool {
     true
+}
+
+fn four() -> usize {
+    4
+}
+
+fn reasoning_content() -> String {
+    "reasoning_content".to_string()
+}
+
+fn min_cache() -> u64 {
+    1024
 }
 
 /// A misbehaviour for the next request; queued faults are used one per request, in order.
@@ -89,6 +153,10 @@ pub enum Fault {
     EmptyChoices,
     /// Answer normally after this delay (on top of the table's).
     Delay(Duration),
+    /// Stream the answer but close the connection after this many events.
+    StreamCut(usize),
+    /// Stream the answer but send an overloaded-server error event after this many events.
+    StreamError(usize),
 }
 
 impl Fault {
@@ -141,6 +209,8 @@ struct State {
     /// Answers served per rule, so `answers` lists cycle.
     served: HashMap<usize, usize>,
     log: Option<PathBuf>,
+    /// Prompt prefixes in the prompt cache, with their tokens.
+    cache: HashMap<String, u64>,
 }
 
 /// A running fake server; dropped, it stops accepting connections.
@@ -327,11 +397,7 @@ async fn respond(
     stream.shutdown().await
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    OpenAi,
-    Anthropic,
-}
+use reply::{Format, StreamEnd};
 
 async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> io::Result<()> {
     let Some(raw) = read_request(&mut stream).await? else {
@@ -372,6 +438,7 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> io::Result<()
     };
 
     let mut extra_delay = Duration::ZERO;
+    let mut end = StreamEnd::Whole;
     match fault {
         Some(Fault::Status {
             status,
@@ -398,6 +465,8 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> io::Result<()
             return respond(&mut stream, 200, &[], &empty.to_string()).await;
         }
         Some(Fault::Delay(d)) => extra_delay = d,
+        Some(Fault::StreamCut(n)) => end = StreamEnd::CutAfter(n),
+        Some(Fault::StreamError(n)) => end = StreamEnd::ErrorAfter(n),
         None => {}
     }
 
@@ -428,34 +497,39 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> io::Result<()
         _ => 1,
     };
     let mut answers = Vec::new();
-    {
+    let tokens = {
         let mut st = lock(&state);
-        let Some(rule) = best_rule(&table.rules, &prompt) else {
-            drop(st);
-            return match &table.default {
-                Some(text) => {
-                    let answers = vec![text.clone(); wanted as usize];
-                    let reply = reply(format, &body, &prompt, &answers);
-                    respond(&mut stream, 200, &[], &reply.to_string()).await
+        match best_rule(&table.rules, &prompt) {
+            Some(rule) => {
+                let list = table.rules[rule].answer_list();
+                for _ in 0..wanted {
+                    let count = st.served.entry(rule).or_insert(0);
+                    answers.push(
+                        list.get(*count % list.len().max(1))
+                            .cloned()
+                            .unwrap_or_default(),
+                    );
+                    *count += 1;
                 }
-                None => {
-                    let err = json!({"error": {"message": "fake model: no rule matches the last user message", "type": "invalid_request_error"}});
-                    respond(&mut stream, 400, &[], &err.to_string()).await
+            }
+            None => {
+                if let Some(text) = &table.default {
+                    answers = vec![text.clone(); wanted as usize];
                 }
-            };
-        };
-        let list = table.rules[rule].answer_list();
-        for _ in 0..wanted {
-            let count = st.served.entry(rule).or_insert(0);
-            answers.push(
-                list.get(*count % list.len().max(1))
-                    .cloned()
-                    .unwrap_or_default(),
-            );
-            *count += 1;
+            }
         }
+        reply::prompt_tokens(format, &body, &table, &mut st.cache)
+    };
+    if answers.is_empty() {
+        let err = json!({"error": {"message": "fake model: no rule matches the last user message", "type": "invalid_request_error"}});
+        return respond(&mut stream, 400, &[], &err.to_string()).await;
     }
-    let reply = reply(format, &body, &prompt, &answers);
+    let replies = reply::within_budget(&body, &table, &answers);
+    if table.stream && body["stream"] == json!(true) {
+        return reply::stream_reply(&mut stream, format, &body, &table, &replies, tokens, end)
+            .await;
+    }
+    let reply = reply::json_reply(format, &body, &table, &replies, tokens);
     respond(&mut stream, 200, &[], &reply.to_string()).await
 }
 
@@ -492,42 +566,6 @@ fn best_rule(rules: &[FakeRule], prompt: &str) -> Option<usize> {
         })
         .max_by(|a, b| a.1.cmp(&b.1).then(a.2.cmp(&b.2)).then(b.0.cmp(&a.0)))
         .map(|(i, _, _)| i)
-}
-
-fn count_tokens(text: &str) -> u64 {
-    text.split_whitespace().count() as u64
-}
-
-fn reply(format: Format, body: &Value, prompt: &str, answers: &[String]) -> Value {
-    let system = body["system"].as_str().unwrap_or("");
-    let input = count_tokens(prompt) + count_tokens(system);
-    let output: u64 = answers.iter().map(|a| count_tokens(a)).sum();
-    match format {
-        Format::OpenAi => {
-            let choices: Vec<Value> = answers
-                .iter()
-                .enumerate()
-                .map(|(i, a)| json!({"index": i, "message": {"role": "assistant", "content": a}, "finish_reason": "stop"}))
-                .collect();
-            json!({
-                "id": "chatcmpl-fake",
-                "object": "chat.completion",
-                "created": 0,
-                "model": body["model"],
-                "choices": choices,
-                "usage": {"prompt_tokens": input, "completion_tokens": output, "total_tokens": input + output},
-            })
-        }
-        Format::Anthropic => json!({
-            "id": "msg_fake",
-            "type": "message",
-            "role": "assistant",
-            "model": body["model"],
-            "content": [{"type": "text", "text": answers.first().cloned().unwrap_or_default()}],
-            "stop_reason": "end_turn",
-            "usage": {"input_tokens": input, "output_tokens": output},
-        }),
-    }
 }
 
 #[cfg(test)]
