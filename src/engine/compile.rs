@@ -61,6 +61,8 @@ impl CompileReport {
 pub(crate) struct HoleJob {
     hole: Hole,
     examples: Vec<Example>,
+    /// What its prompts show besides the sketch (examples, observed calls, budget).
+    prompt: prompt::PromptContext,
     impls: BTreeMap<String, String>,
     forbidden: Vec<String>,
     checker: Checker,
@@ -79,6 +81,8 @@ pub(crate) struct JobContext {
     pub transcripts: Arc<BTreeMap<String, Transcript>>,
     pub events: Events,
     pub cancel: CancellationToken,
+    /// Every hole's calls in one traced run of the program's examples, for prompts.
+    pub observed: Arc<prompt::Observations>,
 }
 
 /// What a hole's task found.
@@ -107,12 +111,19 @@ impl Engine {
     ) -> Result<CompileReport, EngineError> {
         let checker = self.checker().await?;
         let targets = self.holes_to_fill(&checker, only, events).await?;
+        // Observed once, before the tasks start (see `observe`); only prompts use it.
+        let observed = if targets.is_empty() || backend.model_name().is_none() {
+            prompt::Observations::default()
+        } else {
+            self.observe(&checker).await
+        };
         let context = JobContext {
             checker: checker.clone(),
             backend: backend.clone(),
             transcripts: Arc::new(self.session().transcripts.clone()),
             events: events.clone(),
             cancel: cancel.clone(),
+            observed: Arc::new(observed),
         };
         let mut tasks = JoinSet::new();
         let mut queue = targets.clone().into_iter();
@@ -149,6 +160,7 @@ impl Engine {
         let hole = self.sketch.hole(id)?.clone();
         Some(HoleJob {
             examples: self.examples_for(id),
+            prompt: self.prompt_context(id, &context.observed),
             impls: self.implementations(),
             hole,
             forbidden: self
@@ -482,7 +494,14 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<boo
 /// Ask the model: one greedy sample, then `samples` more, then repair rounds.
 async fn try_model(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<(), String> {
     let settings = &job.settings;
-    let first = prompt::request(&job.checker.sketch, &job.hole, 0.0, 1, settings.max_tokens);
+    let first = prompt::request(
+        &job.checker.sketch,
+        &job.hole,
+        &job.prompt,
+        0.0,
+        1,
+        settings.max_tokens,
+    );
     let mut best_failure: Option<(String, String)> = None;
     let rounds = [(first, 0u32)];
     for (request, first_index) in rounds {
@@ -499,6 +518,7 @@ async fn try_model(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<(), Strin
         let more = prompt::request(
             &job.checker.sketch,
             &job.hole,
+            &job.prompt,
             settings.temperature,
             settings.samples,
             settings.max_tokens,
@@ -518,6 +538,7 @@ async fn try_model(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<(), Strin
         let request = prompt::repair(
             &job.checker.sketch,
             &job.hole,
+            &job.prompt,
             &code,
             &failure,
             settings.temperature,
@@ -680,6 +701,7 @@ pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> H
     let request = prompt::request(
         &job.checker.sketch,
         &job.hole,
+        &job.prompt,
         job.settings.temperature,
         job.settings.samples,
         job.settings.max_tokens,

@@ -13,6 +13,7 @@ pub mod events;
 pub mod export;
 pub mod fingerprint;
 pub mod history;
+pub mod observe;
 pub mod ops;
 pub mod prompt;
 pub mod sample;
@@ -31,6 +32,7 @@ use crate::session::{
 use crate::sketch::{self, Example, ParseOptions, Sketch, SketchError};
 
 pub use events::{Event, Events};
+pub use observe::PromptPreview;
 pub use sample::Backend;
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +67,8 @@ pub struct SearchSettings {
     pub combination_budget: usize,
     /// Time the offline synthesizer may spend on one hole.
     pub synth_budget: Duration,
+    /// Estimated tokens one request may take before context sections are dropped.
+    pub prompt_budget: usize,
 }
 
 impl Default for SearchSettings {
@@ -77,6 +81,7 @@ impl Default for SearchSettings {
             max_tokens: 2048,
             combination_budget: 32,
             synth_budget: Duration::from_secs(2),
+            prompt_budget: prompt::DEFAULT_BUDGET,
         }
     }
 }
