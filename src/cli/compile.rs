@@ -41,7 +41,7 @@ pub struct CompileArgs {
 pub fn run(args: &CompileArgs) -> Result<ExitCode> {
     let env = environment();
     let config = load_config(&args.model)?;
-    let mut search = search_settings(&config);
+    let mut search = search_settings(&config, &args.model);
     if let Some(secs) = args.synth_budget {
         if !(secs.is_finite() && secs > 0.0) {
             anyhow::bail!("--synth-budget must be a positive number of seconds, not {secs}");

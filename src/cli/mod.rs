@@ -8,6 +8,7 @@
 pub mod args;
 pub mod bench_compile;
 pub mod bench_exec;
+pub mod bench_prompts;
 pub mod bench_synth;
 pub mod check;
 pub mod compile;
@@ -15,6 +16,7 @@ pub mod doctor;
 pub mod export;
 pub mod holes;
 pub mod models;
+pub mod prompt;
 pub mod repl;
 pub mod run;
 pub mod show;
@@ -51,6 +53,8 @@ pub enum Command {
     Repl(repl::ReplArgs),
     /// Run once and show every hole call with its arguments and result.
     Trace(trace::TraceArgs),
+    /// Print the request the next compile of a hole would send (sends nothing).
+    Prompt(prompt::PromptArgs),
     /// Write the finished program as plain Python, with a pytest file of its examples.
     Export(export::ExportArgs),
     /// Show the configured model and where each setting came from (keys masked).
@@ -70,6 +74,8 @@ pub enum BenchCommand {
     Exec(bench_exec::BenchExecArgs),
     /// The model-free synthesizer on a `pbe-tasks/1` file.
     Synth(bench_synth::BenchSynthArgs),
+    /// Prompt sizes of every hole, and the time spent tracing the program for prompts.
+    Prompts(bench_prompts::BenchPromptsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -89,12 +95,14 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Repl(args)) => repl::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Prompt(args)) => prompt::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Models(args)) => Ok(models::run(&args)),
         Some(Command::Doctor(args)) => doctor::run(args),
         Some(Command::Bench(BenchCommand::Compile(args))) => bench_compile::run(&args),
         Some(Command::Bench(BenchCommand::Exec(args))) => bench_exec::run(args),
         Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(&args),
+        Some(Command::Bench(BenchCommand::Prompts(args))) => bench_prompts::run(&args),
     };
     finish(result)
 }

@@ -51,6 +51,10 @@ pub struct ModelFlags {
     /// Output token budget per answer.
     #[arg(long, value_name = "N")]
     pub max_tokens: Option<u32>,
+    /// Estimated tokens one request may take; context past it is left out, least useful
+    /// first (default 4000; see docs/prompts.md).
+    #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub prompt_budget: Option<u32>,
 }
 
 fn parse_secret(text: &str) -> Result<Secret, Infallible> {

@@ -29,7 +29,10 @@ pub fn run(args: &TuiArgs) -> Result<ExitCode> {
     if let Some(problem) = config.problems().first() {
         anyhow::bail!("{problem}");
     }
-    let engine = Engine::open(args.sketch.engine_options(&env, search_settings(&config)))?;
+    let engine = Engine::open(
+        args.sketch
+            .engine_options(&env, search_settings(&config, &args.model)),
+    )?;
     let notice = config.offline_notice();
     let model = config.model.value.to_string();
     let factory: BackendFactory = Arc::new(move |cancel, recorded| {

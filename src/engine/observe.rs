@@ -16,6 +16,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::llm::ChatRequest;
+use crate::sketch::Hole;
 
 use super::check::Checker;
 use super::prompt::{self, Layout, Observations, PromptContext};
@@ -30,15 +31,17 @@ pub struct PromptPreview {
     pub repair: bool,
     pub request: ChatRequest,
     pub layout: Layout,
-    /// Whether the program's examples were traced for it, and how long that took.
+    /// Whether the program's examples were traced for it, how long that took, and why the
+    /// run observed nothing when it could not run.
     pub traced: bool,
     pub trace_millis: u64,
+    pub trace_problem: Option<String>,
 }
 
 impl Engine {
     /// Trace the program's examples with the implementations in use and keep every hole's
     /// calls. Nothing is run when the entry has no examples; a run that cannot start gives
-    /// no observations (the checks that follow report why).
+    /// no observations, only the reason (compile's own checks report it too).
     pub async fn observe(&self, checker: &Checker) -> Observations {
         let examples = self.examples_for(&self.sketch.entry);
         if examples.is_empty() || self.sketch.holes.is_empty() {
@@ -46,8 +49,14 @@ impl Engine {
         }
         let started = Instant::now();
         let impls = self.implementations();
-        let Ok(report) = checker.check_examples(&impls, &examples, true).await else {
-            return Observations::default();
+        let report = match checker.check_examples(&impls, &examples, true).await {
+            Ok(report) => report,
+            Err(e) => {
+                return Observations {
+                    problem: Some(e.to_string()),
+                    ..Observations::default()
+                }
+            }
         };
         let mut observed =
             Observations::from_report(&report, &self.sketch.holes, |h| self.examples_for(h));
@@ -63,6 +72,12 @@ impl Engine {
             observed: observed.of(hole).to_vec(),
             budget: self.search.prompt_budget,
         }
+    }
+
+    /// The first request compile sends for `hole`, given the calls observed for it.
+    pub fn first_request(&self, hole: &Hole, observed: &Observations) -> (ChatRequest, Layout) {
+        let ctx = self.prompt_context(&hole.id, observed);
+        prompt::request_with_layout(&self.sketch, hole, &ctx, 0.0, 1, self.search.max_tokens)
     }
 
     /// The request the next compile of `hole` would send first, or with `repair` the repair
@@ -111,7 +126,7 @@ impl Engine {
                 max_tokens,
             )
         } else {
-            prompt::request_with_layout(&self.sketch, h, &ctx, 0.0, 1, max_tokens)
+            self.first_request(h, &observed)
         };
         Ok(PromptPreview {
             hole: hole.to_string(),
@@ -120,6 +135,7 @@ impl Engine {
             layout,
             traced: observed.ran,
             trace_millis: observed.millis,
+            trace_problem: observed.problem,
         })
     }
 }

@@ -46,6 +46,8 @@ pub struct Observations {
     pub ran: bool,
     /// Time the traced run took, in milliseconds.
     pub millis: u64,
+    /// Why the run observed nothing, when the program could not load or run at all.
+    pub problem: Option<String>,
 }
 
 impl Observations {
@@ -90,6 +92,7 @@ impl Observations {
             calls,
             ran: true,
             millis: 0,
+            problem: report.fatal.clone(),
         }
     }
 

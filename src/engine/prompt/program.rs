@@ -191,7 +191,7 @@ mod tests {
         let section = failure(hole, &text, &[e]);
         assert_eq!(
             section.items[0],
-            "Failing call: flip_the_grid(input_grid)\n  input_grid: grid (list of rows) 1x2:\n    12\n  expected: grid (list of rows) 1x2:\n    21\n  actual: grid (list of rows) 1x2:\n    12"
+            "Failing call: flip_the_grid(input_grid)\n  input_grid: list[list[int]] = [[1, 2]]\n  expected: list[list[int]] = [[2, 1]]\n  actual: list[list[int]] = [[1, 2]]"
         );
         let raised = failure(
             hole,

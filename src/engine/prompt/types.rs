@@ -19,11 +19,7 @@ pub fn own_class(sketch: &Sketch, hole: &Hole) -> Option<Section> {
     let class = sketch.class_of(hole)?;
     Some(Section::code(
         SectionKind::Class,
-        format!(
-            "`{}` is a method of this class ({} of the program):",
-            hole.id,
-            class.kind.as_str()
-        ),
+        format!("`{}` is a method of this {}:", hole.id, class.kind.as_str()),
         vec![summary(class, Some(&hole.id))],
     ))
 }

@@ -327,6 +327,13 @@ impl Lit {
         if !is_array && rows.iter().any(|r| !matches!(r, Lit::List(_))) {
             return None;
         }
+        // Small lists of lists of digits are as often records as grids: draw those as text.
+        let list_min = GRID_MIN_LIST_SIDE;
+        if !is_array
+            && (rows.len() < list_min || rows[0].elements().map_or(0, <[Lit]>::len) < list_min)
+        {
+            return None;
+        }
         let width = rows.first()?.elements()?.len();
         if width == 0 {
             return None;
@@ -646,6 +653,10 @@ pub fn describe_value(lit: &Lit, truncated: bool, budget: usize, indent: &str) -
     format!("{ty}{count} = {short}{cut}")
 }
 
+/// A list of lists of digits is drawn as a grid from this many rows and columns (arrays
+/// always are).
+const GRID_MIN_LIST_SIDE: usize = 3;
+
 /// ARC grids are at most 30x30; larger ones are abbreviated to this many rows and columns.
 const GRID_ROWS: usize = 30;
 
@@ -690,8 +701,13 @@ mod tests {
             "np.ndarray grid 3x2:\n  01\n  20\n  00"
         );
         assert_eq!(
-            describe("[[1, 1]]", false, 100, ""),
-            "grid (list of rows) 1x2:\n11"
+            describe("[[1, 1, 0], [0, 1, 1], [0, 0, 0]]", false, 100, ""),
+            "grid (list of rows) 3x3:\n110\n011\n000"
+        );
+        // A short list of digit lists reads as records.
+        assert_eq!(
+            describe("[[0, 0, 2, 3], [1, 1, 4, 1]]", false, 100, ""),
+            "list[list[int]] = [[0, 0, 2, 3], [1, 1, 4, 1]]"
         );
         // 10 is not a digit: not a grid, an array.
         assert_eq!(
@@ -733,7 +749,7 @@ mod tests {
 
     #[test]
     fn names_come_from_the_kind_of_value() {
-        assert_eq!(name_for(&read("[[0, 1]]")), "grid");
+        assert_eq!(name_for(&read("np.array([[0, 1]])")), "grid");
         assert_eq!(name_for(&read("[(1, 2)]")), "items");
         assert_eq!(name_for(&read("GridPoint(x=1)")), "grid_point");
         assert_eq!(name_for(&read("'a'")), "text");
