@@ -439,67 +439,57 @@ impl Lit {
         match self {
             Lit::Atom(a) | Lit::Str(a) => out.push_str(&clip(a, budget)),
             Lit::Opaque(text) => out.push_str(&clip(text, budget)),
-            Lit::List(v) => write_items(out, "[", "]", v.iter(), v.len(), limit),
+            Lit::List(v) => write_items(out, "[", "]", &v.iter().collect::<Vec<_>>(), limit),
             Lit::Tuple(v) if v.len() == 1 => {
                 out.push('(');
                 v[0].write(out, budget.saturating_sub(3));
                 out.push_str(",)");
             }
-            Lit::Tuple(v) => write_items(out, "(", ")", v.iter(), v.len(), limit),
+            Lit::Tuple(v) => write_items(out, "(", ")", &v.iter().collect::<Vec<_>>(), limit),
             Lit::Set(v) => {
                 let mut sorted: Vec<&Lit> = v.iter().collect();
                 sorted.sort_by_key(|l| l.short(64));
-                write_items(out, "{", "}", sorted.into_iter(), v.len(), limit)
+                write_items(out, "{", "}", &sorted, limit)
             }
-            Lit::Dict(pairs) => {
-                out.push('{');
-                for (i, (k, v)) in pairs.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    if out.len() >= limit.saturating_sub(4) {
-                        out.push_str(&format!("… +{} more", pairs.len() - i));
-                        break;
-                    }
-                    k.write(out, limit.saturating_sub(out.len()).max(4));
-                    out.push_str(": ");
-                    v.write(out, limit.saturating_sub(out.len()).max(4));
-                }
-                out.push('}');
-            }
+            Lit::Dict(pairs) => write_seq(out, "{", "}", pairs.len(), limit, |out, i| {
+                let (k, v) = &pairs[i];
+                k.write(out, limit.saturating_sub(out.len()).max(4));
+                out.push_str(": ");
+                v.write(out, limit.saturating_sub(out.len()).max(4));
+            }),
             Lit::Call { name, args } => {
                 out.push_str(name);
-                out.push('(');
-                for (i, (k, v)) in args.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    if out.len() >= limit.saturating_sub(4) {
-                        out.push_str(&format!("… +{} more", args.len() - i));
-                        break;
-                    }
+                write_seq(out, "(", ")", args.len(), limit, |out, i| {
+                    let (k, v) = &args[i];
                     if let Some(k) = k {
                         out.push_str(k);
                         out.push('=');
                     }
                     v.write(out, limit.saturating_sub(out.len()).max(4));
-                }
-                out.push(')');
+                });
             }
         }
     }
 }
 
-fn write_items<'a>(
+fn write_items(out: &mut String, open: &str, close: &str, items: &[&Lit], limit: usize) {
+    write_seq(out, open, close, items.len(), limit, |out, i| {
+        items[i].write(out, limit.saturating_sub(out.len()).max(4));
+    });
+}
+
+/// `open`, the items written by `item` separated by commas until the text reaches `limit`,
+/// then how many more there are, and `close`.
+fn write_seq(
     out: &mut String,
     open: &str,
     close: &str,
-    items: impl Iterator<Item = &'a Lit>,
     count: usize,
     limit: usize,
+    mut item: impl FnMut(&mut String, usize),
 ) {
     out.push_str(open);
-    for (i, item) in items.enumerate() {
+    for i in 0..count {
         if i > 0 {
             out.push_str(", ");
         }
@@ -507,7 +497,7 @@ fn write_items<'a>(
             out.push_str(&format!("… +{} more", count - i));
             break;
         }
-        item.write(out, limit.saturating_sub(out.len()).max(4));
+        item(out, i);
     }
     out.push_str(close);
 }
