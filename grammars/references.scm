@@ -9,3 +9,7 @@
 (keyword_argument name: (identifier) @not_reference)
 (function_definition name: (identifier) @not_reference)
 (class_definition name: (identifier) @not_reference)
+
+; Attribute fields, read again by the call graph: `account.withdraw(...)` refers to the
+; method `withdraw` when a sketch class defines one.
+(attribute attribute: (identifier) @member)

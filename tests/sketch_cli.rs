@@ -128,10 +128,7 @@ fn holes_json_lists_exactly_the_holes() {
         v["holes"][0]["examples"][0]["expected"],
         serde_json::json!("{'a': 2, 'b': 1}")
     );
-    assert_eq!(
-        v["holes"][1]["params"][1]["name"],
-        serde_json::json!("arg2")
-    );
+    assert_eq!(v["holes"][1]["params"][1]["name"], serde_json::json!("n"));
     assert_eq!(
         v["tree"][0]["children"][2]["kind"],
         serde_json::json!("inline-backtick")

@@ -68,7 +68,7 @@ fn word_freq_has_three_holes_of_three_kinds() {
     );
     assert_eq!(&s.source[cw.desc_span.clone()], cw.description);
     let top = &s.holes[1];
-    assert_eq!(top.params, vec![p("counts", None), p("arg2", None)]);
+    assert_eq!(top.params, vec![p("counts", None), p("n", None)]);
     assert_eq!(
         &s.source[top.sites[0].clone()],
         "\"the k most frequent words, ties broken alphabetically\""

@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use tokio_util::sync::CancellationToken;
 
+use super::models::ModelFlags;
 use crate::engine::{Backend, Engine, EngineOptions, SearchSettings};
 use crate::exec::ExecConfig;
 use crate::llm::config::ResolvedConfig;
@@ -186,14 +187,18 @@ impl SketchArgs {
     }
 }
 
-pub fn search_settings(config: &ResolvedConfig) -> SearchSettings {
+pub fn search_settings(config: &ResolvedConfig, flags: &ModelFlags) -> SearchSettings {
+    let defaults = SearchSettings::default();
     SearchSettings {
         jobs: config.jobs.value.max(1) as usize,
         samples: config.samples.value,
         temperature: config.temperature.value,
         repair_rounds: config.repair_rounds.value,
         max_tokens: config.max_tokens.value,
-        ..SearchSettings::default()
+        prompt_budget: flags
+            .prompt_budget
+            .map_or(defaults.prompt_budget, |b| b as usize),
+        ..defaults
     }
 }
 

@@ -41,7 +41,7 @@ pub struct CompileArgs {
 pub fn run(args: &CompileArgs) -> Result<ExitCode> {
     let env = environment();
     let config = load_config(&args.model)?;
-    let search = args.synth.apply(search_settings(&config));
+    let search = args.synth.apply(search_settings(&config, &args.model));
     let mut engine = args.sketch.open_engine(&env, search)?;
     let cancel = CancellationToken::new();
     let recorded = recorded_models(&engine);

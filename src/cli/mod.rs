@@ -13,6 +13,7 @@ pub mod args;
 pub mod bench_compile;
 pub mod bench_exec;
 pub mod bench_models;
+pub mod bench_prompts;
 pub mod bench_synth;
 pub mod check;
 pub mod compile;
@@ -21,6 +22,7 @@ pub mod export;
 pub mod holes;
 pub mod interrupt;
 pub mod models;
+pub mod prompt;
 pub mod repl;
 pub mod run;
 pub mod show;
@@ -60,6 +62,8 @@ pub enum Command {
     Repl(repl::ReplArgs),
     /// Run once and show every hole call with its arguments and result.
     Trace(trace::TraceArgs),
+    /// Print the request the next compile of a hole would send (sends nothing).
+    Prompt(prompt::PromptArgs),
     /// Write the finished program as plain Python, with a pytest file of its examples.
     Export(export::ExportArgs),
     /// Show the configured model and where each setting came from (keys masked).
@@ -81,6 +85,8 @@ pub enum BenchCommand {
     Synth(bench_synth::BenchSynthArgs),
     /// Streaming (time to first token shown) and prompt caching (tokens saved) against a local model.
     Models(bench_models::BenchModelsArgs),
+    /// Prompt sizes of every hole, and the time spent tracing the program for prompts.
+    Prompts(bench_prompts::BenchPromptsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -100,6 +106,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Repl(args)) => repl::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Prompt(args)) => prompt::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Models(args)) => Ok(models::run(&args)),
         Some(Command::Doctor(args)) => doctor::run(args),
@@ -107,6 +114,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(BenchCommand::Exec(args))) => bench_exec::run(args),
         Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(&args),
         Some(Command::Bench(BenchCommand::Models(args))) => bench_models::run(&args),
+        Some(Command::Bench(BenchCommand::Prompts(args))) => bench_prompts::run(&args),
     };
     finish(result)
 }

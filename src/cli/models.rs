@@ -57,6 +57,10 @@ pub struct ModelFlags {
     /// medium or high; sent as `reasoning_effort`.
     #[arg(long, value_name = "EFFORT")]
     pub reasoning_effort: Option<String>,
+    /// Estimated tokens one request may take; context past it is left out, least useful
+    /// first (default 4000; see docs/prompts.md).
+    #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub prompt_budget: Option<u32>,
 }
 
 fn parse_secret(text: &str) -> Result<Secret, Infallible> {

@@ -35,9 +35,10 @@ pub struct ReplArgs {
 pub fn run(args: &ReplArgs) -> Result<ExitCode> {
     let env = environment();
     let config = load_config(&args.model)?;
-    let engine = args
-        .sketch
-        .open_engine(&env, args.synth.apply(search_settings(&config)))?;
+    let engine = args.sketch.open_engine(
+        &env,
+        args.synth.apply(search_settings(&config, &args.model)),
+    )?;
     let recorded = super::compile::recorded_models(&engine);
     let backend = backend(&config, &CancellationToken::new(), &recorded)?;
     let interactive = std::io::stdin().is_terminal();

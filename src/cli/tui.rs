@@ -30,9 +30,10 @@ pub fn run(args: &TuiArgs) -> Result<ExitCode> {
     if let Some(problem) = config.problems().first() {
         anyhow::bail!("{problem}");
     }
-    let engine = args
-        .sketch
-        .open_engine(&env, args.synth.apply(search_settings(&config)))?;
+    let engine = args.sketch.open_engine(
+        &env,
+        args.synth.apply(search_settings(&config, &args.model)),
+    )?;
     // The screen has one line for a first message: a `def` that is not the hole it looks
     // like matters more than the offline notice, which `anpl models` also gives.
     let notice = engine

@@ -167,7 +167,7 @@ impl Checker {
             }
         };
         let traced = if trace {
-            self.sketch.holes.iter().map(|h| h.id.clone()).collect()
+            traced_names(&self.sketch)
         } else {
             Vec::new()
         };
@@ -206,7 +206,7 @@ impl Checker {
         let rendered = self.render(impls)?;
         let request = CheckRequest {
             program: rendered.source.clone(),
-            traced: self.sketch.holes.iter().map(|h| h.id.clone()).collect(),
+            traced: traced_names(&self.sketch),
             calls: calls
                 .iter()
                 .map(|c| CallSpec {
@@ -342,6 +342,19 @@ impl Checker {
         }
         out
     }
+}
+
+/// What the worker wraps to trace every hole: its id, or `Class.method` for a method hole
+/// (the worker records both under the hole's id).
+fn traced_names(sketch: &Sketch) -> Vec<String> {
+    sketch
+        .holes
+        .iter()
+        .map(|h| match sketch.class_of(h) {
+            Some(class) => format!("{}.{}", class.name, h.id),
+            None => h.id.clone(),
+        })
+        .collect()
 }
 
 fn verdict_problem(verdict: &Verdict) -> Option<String> {

@@ -69,6 +69,8 @@ impl CompileReport {
 pub(crate) struct HoleJob {
     pub(crate) hole: Hole,
     pub(crate) examples: Vec<Example>,
+    /// What its prompts show besides the sketch (examples, observed calls, budget).
+    pub(crate) prompt: prompt::PromptContext,
     pub(crate) impls: BTreeMap<String, String>,
     pub(crate) checker: Checker,
     backend: Backend,
@@ -95,6 +97,8 @@ pub(crate) struct JobContext {
     pub transcripts: Arc<BTreeMap<String, Transcript>>,
     pub events: Events,
     pub cancel: CancellationToken,
+    /// Every hole's calls in one traced run of the program's examples, for prompts.
+    pub observed: Arc<prompt::Observations>,
 }
 
 /// What a hole's task found.
@@ -135,12 +139,19 @@ impl Engine {
             !self.examples_for(id).is_empty()
         });
         let gate = Gate::new(self.implementations());
+        // Observed once, before the tasks start (see `observe`); only prompts use it.
+        let observed = if targets.is_empty() || backend.model_name().is_none() {
+            prompt::Observations::default()
+        } else {
+            self.observe(&checker).await
+        };
         let context = JobContext {
             checker: checker.clone(),
             backend: backend.clone(),
             transcripts: Arc::new(self.session().transcripts.clone()),
             events: events.clone(),
             cancel: cancel.clone(),
+            observed: Arc::new(observed),
         };
         let mut tasks = JoinSet::new();
         let mut queue: VecDeque<(String, Vec<(String, Origin)>)> = plan
@@ -238,6 +249,7 @@ impl Engine {
         let hole = self.sketch.hole(id)?.clone();
         Some(HoleJob {
             examples: self.examples_for(id),
+            prompt: self.prompt_context(id, &context.observed),
             impls: self.implementations(),
             hole,
             checker: context.checker.clone(),
@@ -586,7 +598,14 @@ async fn try_model(
     mut best_failure: Option<(String, String)>,
 ) -> Result<(), String> {
     let settings = &job.settings;
-    let first = prompt::request(&job.checker.sketch, &job.hole, 0.0, 1, settings.max_tokens);
+    let first = prompt::request(
+        &job.checker.sketch,
+        &job.hole,
+        &job.prompt,
+        0.0,
+        1,
+        settings.max_tokens,
+    );
     if try_round(job, outcome, &first, 0, &mut best_failure).await? != Step::Open {
         return Ok(());
     }
@@ -599,6 +618,7 @@ async fn try_model(
         let more = prompt::request(
             &job.checker.sketch,
             &job.hole,
+            &job.prompt,
             settings.temperature,
             settings.samples,
             settings.max_tokens,
@@ -618,6 +638,7 @@ async fn try_model(
         let request = prompt::repair(
             &job.checker.sketch,
             &job.hole,
+            &job.prompt,
             &code,
             &failure,
             settings.temperature,
@@ -760,6 +781,7 @@ pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> H
     let request = prompt::request(
         &job.checker.sketch,
         &job.hole,
+        &job.prompt,
         job.settings.temperature,
         job.settings.samples,
         job.settings.max_tokens,

@@ -17,6 +17,7 @@ pub mod extras;
 pub mod fingerprint;
 pub mod history;
 mod judge;
+pub mod observe;
 pub mod ops;
 pub mod prompt;
 pub mod sample;
@@ -36,6 +37,7 @@ use crate::session::{
 use crate::sketch::{self, Example, ParseOptions, Sketch, SketchError};
 
 pub use events::{Event, Events};
+pub use observe::PromptPreview;
 pub use sample::Backend;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +72,8 @@ pub struct SearchSettings {
     pub combination_budget: usize,
     /// Time the offline synthesizer may spend on one hole.
     pub synth_budget: Duration,
+    /// Estimated tokens one request may take before context sections are dropped.
+    pub prompt_budget: usize,
 }
 
 impl Default for SearchSettings {
@@ -82,6 +86,7 @@ impl Default for SearchSettings {
             max_tokens: 2048,
             combination_budget: 32,
             synth_budget: Duration::from_secs(2),
+            prompt_budget: prompt::DEFAULT_BUDGET,
         }
     }
 }

@@ -15,6 +15,7 @@ pub struct CheckRequest {
     pub program: String,
     /// Functions (holes) whose every call is recorded. A name the program does not define is
     /// bound to a function raising `NotImplementedError("hole NAME is not implemented yet")`.
+    /// `Class.method` traces a method of a top-level class, recorded under `method`.
     pub traced: Vec<String>,
     pub calls: Vec<CallSpec>,
     /// Stop after the first call that fails (or raises), as candidate filtering wants.

@@ -27,6 +27,8 @@ pub(crate) struct Captures<'t> {
     pub names: Vec<Node<'t>>,
     /// Identifiers that only name something (fields, keywords, def and class names).
     pub bound: Vec<Node<'t>>,
+    /// Attribute fields (`withdraw` in `account.withdraw`), in source order.
+    pub members: Vec<Node<'t>>,
 }
 
 pub(crate) fn collect<'t>(q: &Query, root: Node<'t>, text: &[u8]) -> Captures<'t> {
@@ -40,8 +42,13 @@ pub(crate) fn collect<'t>(q: &Query, root: Node<'t>, text: &[u8]) -> Captures<'t
         c("hole.args"),
         c("hole.concatenated"),
     );
-    let (c_string, c_py2, c_ref, c_not) =
-        (c("string"), c("python2"), c("name"), c("not_reference"));
+    let (c_string, c_py2, c_ref, c_not, c_member) = (
+        c("string"),
+        c("python2"),
+        c("name"),
+        c("not_reference"),
+        c("member"),
+    );
     let mut out = Captures::default();
     let mut not_refs: HashSet<usize> = HashSet::new();
     let mut names: Vec<Node<'t>> = Vec::new();
@@ -55,6 +62,8 @@ pub(crate) fn collect<'t>(q: &Query, root: Node<'t>, text: &[u8]) -> Captures<'t
         let i = first.index;
         if i == c_ref {
             names.push(first.node);
+        } else if i == c_member {
+            out.members.push(first.node);
         } else if i == c_not {
             not_refs.insert(first.node.id());
             out.bound.push(first.node);
@@ -79,6 +88,7 @@ pub(crate) fn collect<'t>(q: &Query, root: Node<'t>, text: &[u8]) -> Captures<'t
         .filter(|n| !not_refs.contains(&n.id()))
         .collect();
     out.names.sort_by_key(|n| n.start_byte());
+    out.members.sort_by_key(|n| n.start_byte());
     out.defs.sort_by_key(|(d, ..)| d.start_byte());
     out.hole_calls.sort_by_key(|(c, ..)| c.start_byte());
     out

@@ -1,15 +1,22 @@
 //! The call graph: which function or hole refers to which, built from the `references`
 //! query (every identifier that names a sketch function or named hole) and the inline hole
-//! call sites, each attributed to the innermost `def` around it (or `<module>`). The entry
-//! is chosen from it, the engine reads dependencies from it to recheck only what an edit
-//! touches, and front ends draw the hole tree from it.
+//! call sites, each attributed to the innermost `def` around it (or `<module>`). Methods
+//! count too: `obj.method(...)` (any attribute named like a method of a sketch class)
+//! refers to that method, and naming a sketch class (`Account(...)`) refers to its
+//! constructor methods (`__init__`, `__post_init__`, `__new__`). Names are not resolved to
+//! one class: two classes with a method of the same name share its node, which errs on
+//! the side of rechecking too much. The entry is chosen from it, the engine reads
+//! dependencies from it to recheck only what an edit touches, and front ends draw the hole
+//! tree from it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::Serialize;
 use tree_sitter::Node;
 
+use super::captures::Captures;
+use super::classes::ClassInfo;
 use super::error::Diagnostic;
 use super::model::{CallGraph, HoleKind, Sketch, MODULE};
 use super::parse::{DefInfo, InlineInfo, ParseOptions};
@@ -67,12 +74,14 @@ impl Scopes {
 }
 
 pub(crate) fn build(
-    names: &[Node],
+    caps: &Captures,
     src: &SourceText,
     defs: &[DefInfo],
+    classes: &[ClassInfo],
     inline: &[InlineInfo],
     ids: &[String],
 ) -> GraphResult {
+    let names: &[Node] = &caps.names;
     let scopes = Scopes::new(defs);
     let mut graph = CallGraph::default();
     // (offset, owner, callee): added in source order so callees list in reading order.
@@ -88,10 +97,43 @@ pub(crate) fn build(
         }
     }
 
+    // Methods: defs directly in a class body.
+    let methods: HashSet<&str> = defs
+        .iter()
+        .filter(|d| {
+            d.outer
+                .parent()
+                .and_then(|b| b.parent())
+                .is_some_and(|c| c.kind() == "class_definition")
+        })
+        .map(|d| d.name.as_str())
+        .collect();
+    let constructors: HashMap<&str, Vec<&str>> = classes
+        .iter()
+        .map(|c| (c.name.as_str(), c.constructors().collect::<Vec<_>>()))
+        .filter(|(_, ctors)| !ctors.is_empty())
+        .collect();
+    for &n in &caps.members {
+        let Some(text) = src.text.get(n.byte_range()) else {
+            continue;
+        };
+        if methods.contains(text) {
+            let owner = scopes.owner(n.start_byte(), defs);
+            events.push((n.start_byte(), owner, text.to_string()));
+        }
+    }
+
     for &n in names {
         let Some(text) = src.text.get(n.byte_range()) else {
             continue;
         };
+        if let Some(ctors) = constructors.get(text) {
+            let owner = scopes.owner(n.start_byte(), defs);
+            for ctor in ctors {
+                events.push((n.start_byte(), owner.clone(), ctor.to_string()));
+            }
+            continue;
+        }
         if !known.contains(text) {
             continue;
         }

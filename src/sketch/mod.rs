@@ -9,7 +9,9 @@
 //! graph, `llm` prompts with [`stub`], `exec` runs what [`render`] assembles, and the
 //! session writes user edits back with the helpers in `edit`.
 
+mod arg_names;
 mod captures;
+mod classes;
 mod docstring;
 mod edit;
 mod error;
@@ -30,6 +32,7 @@ mod source;
 mod stubs;
 mod values;
 
+pub use classes::{Assignment, ClassInfo, ClassItem, ClassKind, MethodInfo};
 pub use edit::{
     add_example, escape_description, is_expression, replace_span, set_description, LiteralStyle,
 };

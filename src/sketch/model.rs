@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use super::classes::{Assignment, ClassInfo};
+
 /// The three ways to write a hole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -228,6 +230,12 @@ pub struct Sketch {
     pub holes: Vec<Hole>,
     /// The entry function (or hole): its examples are the program's examples.
     pub entry: String,
+    /// Top-level classes, in source order (for prompts and the call graph).
+    #[serde(skip)]
+    pub classes: Vec<ClassInfo>,
+    /// Top-level assignments the prelude leaves out because they call sketch code.
+    #[serde(skip)]
+    pub assignments: Vec<Assignment>,
     #[serde(skip)]
     pub(crate) graph: CallGraph,
     #[serde(skip)]
@@ -241,6 +249,36 @@ impl Sketch {
 
     pub fn function(&self, name: &str) -> Option<&Function> {
         self.functions.iter().find(|f| f.name == name)
+    }
+
+    /// A top-level class by name.
+    pub fn class(&self, name: &str) -> Option<&ClassInfo> {
+        self.classes.iter().find(|c| c.name == name)
+    }
+
+    /// The class a named hole is a method of, if it is one.
+    pub fn class_of(&self, hole: &Hole) -> Option<&ClassInfo> {
+        let class = self.class(hole.parent.as_deref()?)?;
+        class.method(&hole.id).is_some().then_some(class)
+    }
+
+    /// The decorators written on a named hole, as written, one block with the hole's own
+    /// indentation removed (empty when it has none).
+    pub fn decorators_of(&self, hole: &Hole) -> String {
+        let (Some(span), Some(layout)) = (&hole.def_span, self.layout.defs.get(&hole.id)) else {
+            return String::new();
+        };
+        let text = self
+            .source
+            .get(span.start..layout.def_start.max(span.start))
+            .unwrap_or("")
+            .replace("\r\n", "\n");
+        text.lines()
+            .map(|l| l.strip_prefix(layout.indent.as_str()).unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
     }
 
     /// Functions and holes whose bodies call (or reference) `name`; `<module>` stands for

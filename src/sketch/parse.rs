@@ -9,7 +9,9 @@ use std::path::Path;
 
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
+use super::arg_names;
 use super::captures::{self, Captures};
+use super::classes;
 use super::docstring::{
     check_examples, cleandoc, read_docstring, unescape, Docstring, ExprChecker, Literal,
 };
@@ -271,9 +273,11 @@ impl<'s, 't> Builder<'s, 't> {
         let inline = self.collect_inline();
         let ids = self.name_inline(&inline);
         let id_list: &[String] = ids.as_deref().unwrap_or(&[]);
-        let g = graph::build(&self.caps.names, self.src, &defs, &inline, id_list);
+        let classes = classes::collect_classes(self.root, self.src);
+        let g = graph::build(&self.caps, self.src, &defs, &classes, &inline, id_list);
         let entry = graph::choose_entry(self.src, &defs, id_list, &g, opts, &mut self.diags);
         let prelude = self.prelude(&g.referenced_spans);
+        let assignments = classes::collect_assignments(self.root, self.src, &prelude);
 
         let functions: Vec<Function> = defs
             .iter()
@@ -381,6 +385,8 @@ impl<'s, 't> Builder<'s, 't> {
             functions,
             holes: holes.into_iter().map(|(_, h)| h).collect(),
             entry: entry?,
+            classes,
+            assignments,
             graph: g.graph,
             layout,
         })
@@ -733,7 +739,7 @@ impl<'s, 't> Builder<'s, 't> {
                 ),
                 "list_splat" | "parenthesized_list_splat" => ArgShape::Splat,
                 "dictionary_splat" => ArgShape::DoubleSplat,
-                _ => ArgShape::Positional(None),
+                _ => ArgShape::Positional(arg_names::from_expression(a, &self.src.text)),
             })
             .collect()
     }

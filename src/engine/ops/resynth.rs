@@ -5,7 +5,8 @@
 //! indices never used before for this prompt, so the replay cache in the session cannot
 //! hand back the answers that already failed; then, as in compile, repair rounds show the
 //! model the failing example. The prompt carries every example of the hole, including ones
-//! added in the REPL, so the model sees what the user just taught it. Without a model
+//! added in the REPL, so the model sees what the user just taught it, and the calls of the
+//! hole observed in a traced run of the program's examples. Without a model
 //! (offline), the hole is simply compiled again by the synthesizer.
 
 use serde::Serialize;
@@ -124,9 +125,12 @@ impl Engine {
             best_failure: None,
         };
         let settings = self.search.clone();
+        let observed = self.observe(&search.checker).await;
+        let context = self.prompt_context(id, &observed);
         let request = prompt::request(
             &search.checker.sketch,
             &search.hole,
+            &context,
             settings.temperature,
             samples.max(1),
             settings.max_tokens,
@@ -145,6 +149,7 @@ impl Engine {
             let repair = prompt::repair(
                 &search.checker.sketch,
                 &search.hole,
+                &context,
                 &code,
                 &failure,
                 settings.temperature,

@@ -44,6 +44,16 @@ def run_check(check, emit, limit, max_events):
         emit({"k": "load_error", "error": error_record(exc, limit)})
         return
     for name in check["traced"]:
+        owner, _, attr = name.rpartition(".")
+        if owner:
+            # `Class.method`: a method hole, traced on its class under its own name.
+            cls = ns.get(owner)
+            raw = cls.__dict__.get(attr) if isinstance(cls, type) else None
+            fn = getattr(raw, "__func__", raw)
+            if callable(fn) and not getattr(fn, "__anpl_traced__", False):
+                wrapped = tracer.wrap(attr, fn)
+                setattr(cls, attr, type(raw)(wrapped) if isinstance(raw, (staticmethod, classmethod)) else wrapped)
+            continue
         fn = ns.get(name)
         if fn is None:
             fn = _unimplemented(name)
