@@ -17,7 +17,6 @@ pub mod holes;
 pub mod models;
 pub mod repl;
 pub mod run;
-pub mod show;
 pub mod trace;
 pub mod tui;
 

@@ -22,9 +22,9 @@ use super::repair::{EditPurpose, Editor, EditorOutcome, RepairOp, Review};
 use super::snapshot::Snapshot;
 use super::theme::Theme;
 use super::view;
+use crate::command::{self, Command, DecomposeFrom};
 use crate::engine::check::{CheckReport, ExampleResult};
 use crate::engine::Event;
-use crate::repl::command::{self, Command, DecomposeFrom};
 
 /// The panes focus cycles through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
