@@ -7,6 +7,9 @@ use crate::tui::event::{CheckJob, Effect};
 use crate::tui::keymap::Action;
 use crate::tui::repair::{EditPurpose, Editor, RepairOp};
 
+/// Columns one sideways scroll of the code pane moves.
+const HSCROLL_STEP: u16 = 8;
+
 impl App {
     /// Carry out one action: from a key, a mouse gesture or a command.
     pub fn apply(&mut self, action: Action) -> Vec<Effect> {
@@ -57,6 +60,15 @@ impl App {
             Action::PageDown => self.move_by(10),
             Action::Top => self.move_by(isize::MIN / 2),
             Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::ScrollLeft => {
+                self.code_hscroll = self.code_hscroll.saturating_sub(HSCROLL_STEP);
+                Vec::new()
+            }
+            Action::ScrollRight => {
+                let room = self.code_overflow().min(u16::MAX as usize) as u16;
+                self.code_hscroll = (self.code_hscroll + HSCROLL_STEP).min(room);
+                Vec::new()
+            }
             Action::CompileAll => self.compile(None),
             Action::CompileHole => match self.selected_name() {
                 Some(name) if self.snapshot.holes.contains_key(name) => {
@@ -312,21 +324,29 @@ impl App {
             .map_or(0, |n| self.snapshot.examples_of(n).len())
     }
 
-    /// A new row is selected: reset its panes and check a hole's examples in the
-    /// background (the newest selection wins; older results are dropped).
+    /// A new row is selected: reset its panes and check its examples.
     pub(super) fn selection_changed(&mut self) -> Vec<Effect> {
         self.code_scroll = 0;
+        self.code_hscroll = 0;
         self.trace_scroll = 0;
         self.example_cursor = 0;
+        self.check_selection()
+    }
+
+    /// Check the selected row's examples in the background (the newest check wins; older
+    /// results are dropped): a hole's against its code, a function's with every hole in
+    /// use. Nothing to run (no examples, an empty hole, a program with no hole filled yet)
+    /// leaves the marks unchecked. The entry's last run stands while it is current.
+    pub(super) fn check_selection(&mut self) -> Vec<Effect> {
         let Some(name) = self.selected_name().map(str::to_string) else {
             return Vec::new();
         };
-        let has_code = self
-            .snapshot
-            .holes
-            .get(&name)
-            .is_some_and(|h| h.code.is_some());
-        if !has_code || self.snapshot.examples_of(&name).is_empty() {
+        let runnable = match self.snapshot.holes.get(&name) {
+            Some(hole) => hole.code.is_some(),
+            None => !self.snapshot.implementations.is_empty() || self.snapshot.holes.is_empty(),
+        };
+        let ran = name == self.entry() && self.program.is_some();
+        if !runnable || ran || self.snapshot.examples_of(&name).is_empty() {
             self.hole_check = None;
             return Vec::new();
         }
@@ -337,7 +357,7 @@ impl App {
             report: None,
         });
         vec![Effect::Check {
-            job: CheckJob::Hole(name),
+            job: CheckJob::Examples(name),
             generation,
         }]
     }

@@ -74,20 +74,45 @@ impl App {
         }
     }
 
+    /// The engine's state after an operation. When the implementations in use or the
+    /// examples changed, every result drawn from the old ones is out of date: the last
+    /// run is dropped (its marks would be stale), the trace is kept but titled as from
+    /// before the change, and the selected row's examples are checked again.
     pub(super) fn on_snapshot(&mut self, snapshot: Snapshot) -> Vec<Effect> {
         let keep = self.selected_name().map(str::to_string);
+        let changed = self.snapshot.implementations != snapshot.implementations
+            || self.snapshot.examples != snapshot.examples;
         self.snapshot = Arc::new(snapshot);
         self.live.clear();
         self.live_tokens = (0, 0);
-        self.selected = keep
-            .and_then(|name| self.snapshot.tree.iter().position(|r| r.name == name))
-            .unwrap_or(0)
-            .min(self.snapshot.tree.len().saturating_sub(1));
+        if changed {
+            self.program = None;
+            self.hole_check = None;
+            self.trace_outdated = self.trace.is_some();
+        }
+        let row = keep
+            .as_deref()
+            .and_then(|name| self.snapshot.tree.iter().position(|r| r.name == name));
         let count = self.snapshot.examples_of(self.entry()).len();
         if self.trace_example >= count {
             self.trace_example = 0;
         }
-        self.selection_changed()
+        match row {
+            Some(row) => {
+                self.selected = row;
+                let examples = self.selected_examples_len();
+                self.example_cursor = self.example_cursor.min(examples.saturating_sub(1));
+                if changed || self.hole_check.is_none() {
+                    self.check_selection()
+                } else {
+                    Vec::new()
+                }
+            }
+            None => {
+                self.selected = 0;
+                self.selection_changed()
+            }
+        }
     }
 
     pub(super) fn on_checked(
@@ -96,7 +121,7 @@ impl App {
         generation: u64,
         result: Result<CheckReport, String>,
     ) {
-        if let CheckJob::Hole(hole) = &job {
+        if let CheckJob::Examples(hole) = &job {
             if let Some(check) = self.hole_check.as_mut() {
                 if check.generation == generation && &check.hole == hole {
                     match result {
@@ -123,6 +148,7 @@ impl App {
         let fatal = report.fatal.clone();
         match job {
             CheckJob::Run => {
+                self.trace_outdated = false;
                 self.trace = report
                     .results
                     .get(self.trace_example)
@@ -142,6 +168,7 @@ impl App {
                 }
             }
             CheckJob::Trace(n) => {
+                self.trace_outdated = false;
                 self.trace = report.results.first().cloned().map(|r| (n, r));
                 self.trace_scroll = 0;
                 self.trace_cursor = 0;
@@ -154,7 +181,7 @@ impl App {
                     ),
                 }
             }
-            CheckJob::Hole(_) => {}
+            CheckJob::Examples(_) => {}
         }
     }
 }

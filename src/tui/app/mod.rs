@@ -88,7 +88,8 @@ pub struct Operation {
     pub job: Option<CheckJob>,
 }
 
-/// A hole's own examples, checked in the background when it is selected.
+/// The selected row's examples (a hole's or a function's), checked in the background when
+/// it is selected and again when the implementations or examples change.
 #[derive(Debug, Clone)]
 pub struct HoleCheck {
     pub hole: String,
@@ -111,6 +112,8 @@ pub struct App {
     /// Index into `snapshot.tree`.
     pub selected: usize,
     pub code_scroll: u16,
+    /// How many columns the code pane is scrolled to the right (code is never wrapped).
+    pub code_hscroll: u16,
     pub trace_scroll: u16,
     /// The example row under the cursor in the examples pane.
     pub example_cursor: usize,
@@ -132,6 +135,8 @@ pub struct App {
     /// The entry example the trace pane shows (0-based) and its traced result.
     pub trace_example: usize,
     pub trace: Option<(usize, ExampleResult)>,
+    /// The implementations or examples changed since the trace was taken.
+    pub trace_outdated: bool,
     /// The selected call in the trace pane (index into `App::trace_calls`), for pinning.
     pub trace_cursor: usize,
     /// The in-TUI editor while it is open.
@@ -163,6 +168,7 @@ impl App {
             focus: Pane::Tree,
             selected,
             code_scroll: 0,
+            code_hscroll: 0,
             trace_scroll: 0,
             example_cursor: 0,
             overlay: None,
@@ -178,6 +184,7 @@ impl App {
             program: None,
             trace_example: 0,
             trace: None,
+            trace_outdated: false,
             trace_cursor: 0,
             editor: None,
             review: None,
@@ -310,13 +317,38 @@ impl App {
             return Vec::new();
         };
         let hole = self.selected_hole();
-        result
-            .trace
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| hole.as_deref().is_none_or(|h| c.function == h))
-            .map(|(i, c)| (i, c.clone()))
+        crate::present::trace::calls(&result.trace, hole.as_deref())
+            .into_iter()
+            .map(|c| (c.index, c.event.clone()))
             .collect()
+    }
+
+    /// The code the code pane shows: the selected hole's implementation in use, or the
+    /// selected function's source.
+    pub fn selected_code(&self) -> Option<&str> {
+        let name = self.selected_name()?;
+        if let Some(hole) = self.snapshot.holes.get(name) {
+            return hole.code.as_deref();
+        }
+        let function = self.snapshot.sketch.function(name)?;
+        self.snapshot.sketch.source.get(function.span.clone())
+    }
+
+    /// How far the code pane can scroll sideways: its longest line past the pane's width.
+    pub fn code_overflow(&self) -> usize {
+        let longest = self.selected_code().map_or(0, |code| {
+            code.lines()
+                .map(|l| {
+                    l.chars()
+                        .map(|c| if c == '\t' { 4 } else { 1 })
+                        .sum::<usize>()
+                })
+                .max()
+                .unwrap_or(0)
+        });
+        let pane = super::view::layout(ratatui::layout::Rect::new(0, 0, self.width, self.height))
+            .map_or(0, |p| p.code.width.saturating_sub(2) as usize);
+        longest.saturating_sub(pane)
     }
 
     /// Select a row by name (for commands that name their hole).
