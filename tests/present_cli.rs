@@ -109,12 +109,12 @@ fn a_string_holding_brackets_is_never_split_and_long_values_are_laid_out() {
     let t = text(&trace);
     assert!(trace.status.success(), "{t}");
     // Twelve copies do not fit one line: broken between items, each string whole (the
-    // argument, the hole's result, then the twelve).
+    // call, the hole's argument and result, then the twelve).
     assert!(
-        t.lines().filter(|l| l.contains("'a], [b'")).count() >= 4,
+        t.lines().filter(|l| l.contains("'a], [b'")).count() >= 5,
         "{t}"
     );
-    assert_eq!(t.matches("'a], [b'").count(), 14, "{t}");
+    assert_eq!(t.matches("'a], [b'").count(), 15, "{t}");
     assert!(t.starts_with(call), "{t}");
     assert!(t.contains("=> ['a], [b',"), "{t}");
     assert!(!t.contains("'a],\n"), "a string split at `], [`: {t}");
