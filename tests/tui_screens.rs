@@ -88,44 +88,23 @@ fn compiling() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_hole_with_grid_diff() {
-    let server = FakeServer::start(FakeTable {
+    let fx = Fixture::new(RECOLOR);
+    let table = FakeTable {
         rules: vec![FakeRule::new(
             "Recolour every blue",
             code_answer(RECOLOR_WRONG),
         )],
         ..FakeTable::default()
-    })
-    .await
-    .unwrap();
-    let fx = Fixture::new(RECOLOR);
-    let mut engine = fx.engine();
-    let cancel = CancellationToken::new();
-    engine
-        .compile(&backend(&server, &cancel), None, &Events::none(), &cancel)
-        .await
-        .unwrap();
+    };
+    let engine = compiled(&fx, table).await;
     let mut app = fx.app(&engine);
     // Selecting the hole asks for its examples to be checked; do what the driver does.
     let effects = app.start();
-    let [Effect::Check { job, generation }] = effects.as_slice() else {
+    let [Effect::Check { job, .. }] = effects.as_slice() else {
         panic!("expected one check, got {effects:?}");
     };
     assert_eq!(job, &CheckJob::Examples("recolor".into()));
-    let checker = engine.checker().await.unwrap();
-    let mut impls = app.snapshot.implementations.clone();
-    impls.insert(
-        "recolor".into(),
-        app.snapshot.holes["recolor"].code.clone().unwrap(),
-    );
-    let report = checker
-        .check_examples(&impls, app.snapshot.examples_of("recolor"), false)
-        .await
-        .unwrap();
-    app.update(AppEvent::Checked {
-        job: job.clone(),
-        generation: *generation,
-        result: Ok(report),
-    });
+    carry_out(&mut app, &engine, &effects).await;
     let shown = screen(&mut app, 100, 30);
     let text = rows(&shown).join("\n");
     assert!(text.contains("3 differ"), "{text}");

@@ -90,6 +90,47 @@ impl<'a> Node<'a> {
     pub fn is_atom(&self) -> bool {
         matches!(self, Node::Atom(_))
     }
+
+    /// Whether [`Node::flat`] is at most `room` characters, found without building it and
+    /// stopping as soon as it is not: laying out a 64 KB value asks this at every level,
+    /// so it must cost the room, not the value.
+    pub fn fits(&self, room: usize) -> bool {
+        let mut left = room;
+        self.take(&mut left)
+    }
+
+    fn take(&self, left: &mut usize) -> bool {
+        match self {
+            Node::Atom(text) => {
+                let n = text.chars().take(left.saturating_add(1)).count();
+                spend(left, n)
+            }
+            Node::Group {
+                head,
+                items,
+                trailing_comma,
+                ..
+            } => {
+                if !spend(left, head.chars().count() + 2 + usize::from(*trailing_comma)) {
+                    return false;
+                }
+                for (i, entry) in items.iter().enumerate() {
+                    if i > 0 && !spend(left, 2) {
+                        return false;
+                    }
+                    if let Some((key, sep)) = &entry.key {
+                        if !key.take(left) || !spend(left, sep.len()) {
+                            return false;
+                        }
+                    }
+                    if !entry.value.take(left) {
+                        return false;
+                    }
+                }
+                true
+            }
+        }
+    }
 }
 
 impl Entry<'_> {
@@ -99,6 +140,17 @@ impl Entry<'_> {
             out.push_str(sep);
         }
         self.value.write_flat(out);
+    }
+}
+
+/// Take `n` from what is `left`; false (and nothing taken) when there is not that much.
+fn spend(left: &mut usize, n: usize) -> bool {
+    match left.checked_sub(n) {
+        Some(rest) => {
+            *left = rest;
+            true
+        }
+        None => false,
     }
 }
 
@@ -359,8 +411,7 @@ impl Printer {
     /// Write `node` at the current column; `trail` characters (closing brackets, a comma)
     /// will follow it on the same line.
     fn node(&mut self, node: &Node<'_>, trail: usize) {
-        let flat = node.flat();
-        let fits = self.col + flat.chars().count() + trail <= self.width;
+        let room = self.width.saturating_sub(self.col + trail);
         let Node::Group {
             head,
             open,
@@ -369,11 +420,11 @@ impl Printer {
             trailing_comma,
         } = node
         else {
-            self.push(&flat);
+            self.push(&node.flat());
             return;
         };
-        if fits {
-            self.push(&flat);
+        if node.fits(room) {
+            self.push(&node.flat());
             return;
         }
         self.push(head);
@@ -391,8 +442,8 @@ impl Printer {
             if i > 0 {
                 if packed {
                     // Atoms share a line while they fit; a space follows the comma.
-                    let need = 1 + entry.value.flat().chars().count() + after;
-                    if self.col + need <= self.width {
+                    let room = self.width.saturating_sub(self.col + 1 + after);
+                    if entry.value.fits(room) {
                         self.push(" ");
                     } else {
                         self.newline(indent);
@@ -430,6 +481,8 @@ mod tests {
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].key, Some((Node::Atom("'a'"), ": ")));
         assert_eq!(node.flat(), "{'a': [1, 2], 'b': (3,)}");
+        let width = node.flat().chars().count();
+        assert!(node.fits(width) && !node.fits(width - 1));
         for text in [
             "np.array([[1, 2], [3, 4]], dtype=np.int8)",
             "Point(x=1, y='a, b')",
