@@ -175,13 +175,18 @@ async fn the_newest_hole_check_wins_and_a_run_draws_grids_in_the_trace() {
     );
     app.message = None;
 
-    // Two checks of the hole back to back: only the second one's result is kept.
+    // Two checks of the hole back to back (selected anew): only the second one's result
+    // is kept. A snapshot that changes nothing starts no check at all.
     let snapshot = Arc::clone(&app.snapshot);
-    let first = app.update(AppEvent::Snapshot(Box::new((*snapshot).clone())));
-    let second = app.update(AppEvent::Snapshot(Box::new((*snapshot).clone())));
+    assert_eq!(
+        app.update(AppEvent::Snapshot(Box::new((*snapshot).clone()))),
+        vec![]
+    );
+    let first = app.start();
+    let second = app.start();
     let generation = |effects: &[Effect]| match effects {
         [Effect::Check {
-            job: CheckJob::Hole(h),
+            job: CheckJob::Examples(h),
             generation,
         }] if h == "recolor" => *generation,
         other => panic!("expected a check of recolor, got {other:?}"),
@@ -190,7 +195,7 @@ async fn the_newest_hole_check_wins_and_a_run_draws_grids_in_the_trace() {
     assert!(new > old);
     // A late result of the first check must not land on the screen.
     app.update(AppEvent::Checked {
-        job: CheckJob::Hole("recolor".into()),
+        job: CheckJob::Examples("recolor".into()),
         generation: old,
         result: Err("stale".into()),
     });

@@ -88,44 +88,23 @@ fn compiling() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_hole_with_grid_diff() {
-    let server = FakeServer::start(FakeTable {
+    let fx = Fixture::new(RECOLOR);
+    let table = FakeTable {
         rules: vec![FakeRule::new(
             "Recolour every blue",
             code_answer(RECOLOR_WRONG),
         )],
         ..FakeTable::default()
-    })
-    .await
-    .unwrap();
-    let fx = Fixture::new(RECOLOR);
-    let mut engine = fx.engine();
-    let cancel = CancellationToken::new();
-    engine
-        .compile(&backend(&server, &cancel), None, &Events::none(), &cancel)
-        .await
-        .unwrap();
+    };
+    let engine = compiled(&fx, table).await;
     let mut app = fx.app(&engine);
     // Selecting the hole asks for its examples to be checked; do what the driver does.
     let effects = app.start();
-    let [Effect::Check { job, generation }] = effects.as_slice() else {
+    let [Effect::Check { job, .. }] = effects.as_slice() else {
         panic!("expected one check, got {effects:?}");
     };
-    assert_eq!(job, &CheckJob::Hole("recolor".into()));
-    let checker = engine.checker().await.unwrap();
-    let mut impls = app.snapshot.implementations.clone();
-    impls.insert(
-        "recolor".into(),
-        app.snapshot.holes["recolor"].code.clone().unwrap(),
-    );
-    let report = checker
-        .check_examples(&impls, app.snapshot.examples_of("recolor"), false)
-        .await
-        .unwrap();
-    app.update(AppEvent::Checked {
-        job: job.clone(),
-        generation: *generation,
-        result: Ok(report),
-    });
+    assert_eq!(job, &CheckJob::Examples("recolor".into()));
+    carry_out(&mut app, &engine, &effects).await;
     let shown = screen(&mut app, 100, 30);
     let text = rows(&shown).join("\n");
     assert!(text.contains("3 differ"), "{text}");
@@ -280,4 +259,227 @@ fn a_suggestion_is_accepted_with_y() {
             }
         }]
     );
+}
+
+/// A hole that returns its text as it is, so what the screen shows can be compared with
+/// what went in: the second example's expected value is deliberately wrong.
+fn spread_sketch() -> String {
+    let long = "a], [b  ".repeat(8);
+    format!(
+        r#"def spread(s: str) -> str:
+    """Return the text as it is."""
+
+
+def main(s: str) -> str:
+    """
+    >>> main('x  y')
+    'x  y'
+    >>> main('{long}')
+    '{long}!'
+    """
+    return spread(s)
+"#
+    )
+}
+
+async fn compiled(fx: &Fixture, table: FakeTable) -> anpl::engine::Engine {
+    let server = FakeServer::start(table).await.unwrap();
+    let mut engine = fx.engine();
+    let cancel = CancellationToken::new();
+    engine
+        .compile(&backend(&server, &cancel), None, &Events::none(), &cancel)
+        .await
+        .unwrap();
+    engine
+}
+
+fn spread_table() -> FakeTable {
+    FakeTable {
+        rules: vec![FakeRule::new(
+            "Return the text as it is",
+            code_answer("def spread(s):\n    return s"),
+        )],
+        ..FakeTable::default()
+    }
+}
+
+fn word_freq_table() -> FakeTable {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/tui_support/word_freq_model.json");
+    let mut table: FakeTable =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    table.delay_ms = 0;
+    table
+}
+
+/// Run the check an effect asks for, as the driver would, and hand the result back.
+async fn carry_out(app: &mut App, engine: &anpl::engine::Engine, effects: &[Effect]) {
+    for effect in effects {
+        let Effect::Check { job, generation } = effect else {
+            continue;
+        };
+        let entry = app.entry().to_string();
+        let mut impls = app.snapshot.implementations.clone();
+        let (examples, traced) = match job {
+            CheckJob::Run => (app.snapshot.examples_of(&entry).to_vec(), true),
+            CheckJob::Trace(n) => (vec![app.snapshot.examples_of(&entry)[*n].clone()], true),
+            CheckJob::Examples(name) => {
+                if let Some(code) = app.snapshot.holes.get(name).and_then(|h| h.code.clone()) {
+                    impls.insert(name.clone(), code);
+                }
+                (app.snapshot.examples_of(name).to_vec(), false)
+            }
+        };
+        let checker = engine.checker().await.unwrap();
+        let report = checker
+            .check_examples(&impls, &examples, traced)
+            .await
+            .unwrap();
+        app.update(AppEvent::Checked {
+            job: job.clone(),
+            generation: *generation,
+            result: Ok(report),
+        });
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_pane_keeps_double_spaces_and_uses_its_width() {
+    let fx = Fixture::new(&spread_sketch());
+    let engine = compiled(&fx, spread_table()).await;
+    let mut app = fx.app(&engine);
+    assert_eq!(app.selected_hole().as_deref(), Some("spread"));
+    let effects = app.update(key('t'));
+    carry_out(&mut app, &engine, &effects).await;
+    let narrow = screen(&mut app, 80, 24);
+    let text = rows(&narrow).join("\n");
+    assert!(text.contains("#0 spread(s='x  y')"), "{text}");
+    assert!(text.contains("→ 'x  y'"), "{text}");
+    insta::assert_snapshot!("trace_pane_keeps_double_spaces_80x24", narrow);
+
+    // The long example: at 80 columns its argument gets a line of its own, cut with `…`;
+    // on a wide screen the whole call fits on one line.
+    app.update(key(']'));
+    let effects = app.update(key('t'));
+    carry_out(&mut app, &engine, &effects).await;
+    let long = "a], [b  ".repeat(8);
+    let narrow = screen(&mut app, 80, 24);
+    let text = rows(&narrow).join("\n");
+    assert!(text.contains("#0 spread(s)"), "{text}");
+    assert!(text.contains("s = 'a], [b  a], [b  a], [b  "), "{text}");
+    insta::assert_snapshot!("trace_pane_long_argument_80x24", narrow);
+    let wide = screen(&mut app, 160, 30);
+    let text = rows(&wide).join("\n");
+    assert!(text.contains(&format!("#0 spread(s='{long}')")), "{text}");
+    assert!(text.contains(&format!("→ '{long}'")), "{text}");
+    insta::assert_snapshot!("trace_pane_long_argument_160x30", wide);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_string_holding_brackets_is_shown_unchanged_in_the_examples_pane() {
+    let fx = Fixture::new(&spread_sketch());
+    let engine = compiled(&fx, spread_table()).await;
+    let mut app = fx.app(&engine);
+    // Select the entry: its examples are checked with the holes in use.
+    let effects = app.update(key('k'));
+    assert_eq!(app.selected_name(), Some("main"));
+    carry_out(&mut app, &engine, &effects).await;
+    let long = "a], [b  ".repeat(8);
+    for (width, height) in [(80, 24), (160, 40)] {
+        let shown = screen(&mut app, width, height);
+        let text = rows(&shown).join("\n");
+        assert!(text.contains("examples: 1 of 2 pass"), "{text}");
+        assert!(text.contains("#   call"), "{text}");
+        assert!(text.contains("expected 'a], [b  a], [b  "), "{text}");
+        assert!(text.contains("actual   'a], [b  a], [b  "), "{text}");
+        if width == 160 {
+            assert!(text.contains(&format!("expected '{long}!'")), "{text}");
+        }
+        insta::assert_snapshot!(format!("brackets_in_examples_{width}x{height}"), shown);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn example_marks_are_not_stale_after_a_compile() {
+    let fx = Fixture::new(WORD_FREQ);
+    let engine = fx.engine();
+    let mut app = fx.app(&engine);
+    app.update(key('k'));
+    assert_eq!(app.selected_name(), Some("main"));
+    // Before any hole is filled the run fails.
+    let effects = app.update(key('r'));
+    carry_out(&mut app, &engine, &effects).await;
+    let before = rows(&screen(&mut app, 80, 24)).join("\n");
+    assert!(before.contains("examples: 0 of 1 pass"), "{before}");
+    assert!(before.contains("✗ 1"), "{before}");
+
+    // A compile ends with a new snapshot: the old run's ✗ goes, the examples are checked
+    // again, and the new marks come from that check.
+    let engine = {
+        drop(engine);
+        compiled(&fx, word_freq_table()).await
+    };
+    let effects = app.update(AppEvent::Snapshot(Box::new(anpl::tui::Snapshot::of(
+        &engine,
+    ))));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Check { job: CheckJob::Examples(n), .. }] if n == "main"),
+        "{effects:?}"
+    );
+    let checking = rows(&screen(&mut app, 80, 24)).join("\n");
+    assert!(!checking.contains("✗ 1"), "{checking}");
+    assert!(checking.contains("checking"), "{checking}");
+    carry_out(&mut app, &engine, &effects).await;
+    let after = screen(&mut app, 80, 24);
+    let text = rows(&after).join("\n");
+    assert!(text.contains("examples: 1 of 1 pass"), "{text}");
+    assert!(text.contains("✓ 1"), "{text}");
+    insta::assert_snapshot!("fresh_marks_after_compile_80x24", after);
+    insta::assert_snapshot!(
+        "fresh_marks_after_compile_120x30",
+        screen(&mut app, 120, 30)
+    );
+}
+
+#[test]
+fn code_scrolls_sideways_at_80_columns() {
+    let fx = Fixture::new(WORD_FREQ);
+    let engine = fx.engine();
+    let mut app = fx.app(&engine);
+    app.update(key('k'));
+    let line = "    top = \"the k most frequent words, ties broken alphabetically\"(counts, 3)";
+    // Down to the long line in the code pane.
+    app.update(AppEvent::Input(Input::Key(KeyEvent::new(
+        KeyCode::Tab,
+        KeyModifiers::NONE,
+    ))));
+    for _ in 0..4 {
+        app.update(key('j'));
+    }
+    let start = screen(&mut app, 80, 24);
+    let text = rows(&start).join("\n");
+    // Not wrapped: the line is cut at the pane's edge with a mark, and the title says
+    // where to scroll.
+    assert!(
+        text.contains("    top = \"the k most frequent words, ties broken a›"),
+        "{text}"
+    );
+    assert!(text.contains("l →"), "{text}");
+    insta::assert_snapshot!("code_cut_at_the_edge_80x24", start);
+    app.update(key('l'));
+    app.update(key('l'));
+    let scrolled = screen(&mut app, 80, 24);
+    let text = rows(&scrolled).join("\n");
+    assert!(text.contains("from column 17"), "{text}");
+    assert!(text.contains("‹"), "{text}");
+    insta::assert_snapshot!("code_scrolled_sideways_80x24", scrolled);
+    app.update(AppEvent::Input(Input::Key(KeyEvent::new(
+        KeyCode::Left,
+        KeyModifiers::NONE,
+    ))));
+    app.update(key('h'));
+    assert_eq!(app.code_hscroll, 0);
+    let wide = rows(&screen(&mut app, 160, 40)).join("\n");
+    assert!(wide.contains(line), "{wide}");
+    assert!(!wide.contains("l →"), "{wide}");
 }

@@ -210,6 +210,27 @@ fn compile_trace_and_quit_in_a_real_terminal() {
         "{screen}"
     );
 
+    // The entry's examples, checked with the holes in use, under column headers.
+    tmux.keys("k");
+    let screen = tmux.wait_for("✓ 1   main(", Duration::from_secs(20));
+    assert!(screen.contains("#   call"), "{screen}");
+    assert!(screen.contains("examples: 1 of 1 pass"), "{screen}");
+    // At 80 columns the entry's long line is cut at the pane's edge, not wrapped, and the
+    // code scrolls sideways with l / → and back with ← / h.
+    tmux.cmd(&["resize-window", "-t", "ui", "-x", "80", "-y", "24"]);
+    tmux.wait_for("main · sketch · l →", Duration::from_secs(10));
+    tmux.keys("l");
+    tmux.wait_for("from column 9", Duration::from_secs(5));
+    tmux.keys("Right");
+    tmux.wait_for("from column 17", Duration::from_secs(5));
+    tmux.keys("Left");
+    tmux.wait_for("from column 9", Duration::from_secs(5));
+    tmux.keys("h");
+    tmux.wait_while("from column", Duration::from_secs(5));
+    tmux.cmd(&["resize-window", "-t", "ui", "-x", "100", "-y", "30"]);
+    tmux.keys("j");
+    tmux.wait_for("count_words · named", Duration::from_secs(10));
+
     // Repair: add an example to the selected hole from the command line `a` opens, then
     // resynthesize it against the fake model.
     tmux.keys("a");
@@ -220,9 +241,9 @@ fn compile_trace_and_quit_in_a_real_terminal() {
     tmux.type_text("'x y, x') => {'x': 2, 'y': 1}");
     tmux.keys("Enter");
     tmux.wait_for("added example 2 of count_words", Duration::from_secs(20));
-    // The new example is checked in the background (the pane shows a spinner meanwhile),
-    // which takes a while on a loaded machine.
-    tmux.wait_for("examples: 2 of 2 pass", Duration::from_secs(20));
+    // The new example is checked against the code in use; its mark follows.
+    let screen = tmux.wait_for("examples: 2 of 2 pass", Duration::from_secs(20));
+    assert!(screen.contains("✓ 2   count_words('x y, x')"), "{screen}");
     tmux.keys("s");
     let screen = tmux.wait_for("resynth count_words:", Duration::from_secs(30));
     assert!(screen.contains("candidate(s) tried"), "{screen}");

@@ -16,10 +16,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::args::{backend, environment, search_settings, SketchArgs, SynthFlags};
 use super::models::{load_config, ModelFlags};
-use super::{runtime, show};
+use super::runtime;
 use crate::engine::advice;
 use crate::engine::compile::CompileReport;
 use crate::engine::{Engine, Event, Events};
+use crate::present;
 use crate::session::HoleStatus;
 
 #[derive(Debug, Args)]
@@ -156,7 +157,7 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
                 .collect();
             bar.set_message(format!(
                 "in flight: {}",
-                show::short(&shown.join(", "), 100)
+                present::clip(&shown.join(", "), 100)
             ));
         }
         let line = match &event {
@@ -169,11 +170,11 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
                 if *cached { "replayed" } else { "requested" }
             )),
             Event::CandidateRejected { hole, reason } => {
-                Some(format!("  {hole}: answer rejected: {}", show::short(reason, 120)))
+                Some(format!("  {hole}: answer rejected: {}", present::clip(reason, 120)))
             }
             Event::CandidateChecked { hole, passed: false, failure } => Some(format!(
                 "  {hole}: candidate failed: {}",
-                show::short(failure.as_deref().unwrap_or(""), 140)
+                present::clip(failure.as_deref().unwrap_or(""), 140)
             )),
             Event::CandidateChecked { .. } => None,
             Event::RepairRound { hole, round } => Some(format!("  {hole}: repair round {round}")),
@@ -190,7 +191,7 @@ async fn print_events(mut receiver: mpsc::UnboundedReceiver<Event>, quiet: bool,
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
-                Some(format!("  {hole}: not filled: {}", show::short(reason, 200)))
+                Some(format!("  {hole}: not filled: {}", present::clip(reason, 200)))
             }
             Event::ProgramChecked { passed, total } => {
                 Some(format!("  program: {passed} of {total} example(s) pass"))
@@ -254,7 +255,7 @@ fn print_summary(
             program.results.len()
         ))?;
         if !program.passed() {
-            super::out(format_args!("{}", show::report_lines(program)))?;
+            super::out(format_args!("{}", present::report_lines(program)))?;
         }
     }
     let unfilled: Vec<&str> = report

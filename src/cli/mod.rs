@@ -25,7 +25,6 @@ pub mod models;
 pub mod prompt;
 pub mod repl;
 pub mod run;
-pub mod show;
 pub mod trace;
 pub mod tui;
 

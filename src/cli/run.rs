@@ -7,8 +7,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::args::{environment, SketchArgs};
-use super::{runtime, show};
+use super::runtime;
 use crate::engine::SearchSettings;
+use crate::present;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -59,7 +60,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             engine.sketch.file,
             examples.len()
         ))?;
-        super::out(format_args!("{}", show::report_lines(&report)))?;
+        super::out(format_args!("{}", present::report_lines(&report)))?;
         super::outln(format_args!("{passed} of {} passed", examples.len()))?;
         if failed > 0 {
             super::check::print_notes(&engine.sketch);

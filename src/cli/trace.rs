@@ -7,8 +7,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::args::{environment, SketchArgs};
-use super::{runtime, show};
+use super::runtime;
 use crate::engine::SearchSettings;
+use crate::present;
 use crate::sketch::Example;
 
 #[derive(Debug, Args)]
@@ -82,22 +83,10 @@ pub fn run(args: &TraceArgs) -> Result<ExitCode> {
         }
         if let Some(r) = result {
             super::out(format_args!(
-                "{}",
-                show::trace_lines(&r.trace, args.hole.as_deref())
+                "{}{}",
+                present::trace_lines(&r.trace, args.hole.as_deref()),
+                present::result_lines(r)
             ))?;
-            match (&r.error, &r.actual) {
-                (Some(error), _) => super::outln(format_args!("raised {error}"))?,
-                (None, Some(value)) => {
-                    super::outln(format_args!("=> {}", show::short(value, 200)))?
-                }
-                _ => {}
-            }
-            if !example.expected.is_empty() && !r.passed && r.error.is_none() {
-                super::outln(format_args!(
-                    "expected {}",
-                    show::short(&example.expected, 200)
-                ))?;
-            }
         }
     }
     let ok = report.fatal.is_none() && result.is_some_and(|r| r.error.is_none());

@@ -10,7 +10,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use super::command::COMMANDS;
+use crate::command::COMMANDS;
 
 /// The names completion offers after the command word.
 pub type Names = Arc<Mutex<Vec<String>>>;

@@ -12,11 +12,11 @@ use std::io::Write;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::cli::show;
+use crate::command::{resolve_function, resolve_hole, Command, DecomposeFrom, COMMANDS};
 use crate::engine::ops::TraceTarget;
 use crate::engine::{Backend, Engine, EngineError, Events};
+use crate::present;
 
-use super::command::{Command, DecomposeFrom, COMMANDS};
 use super::{view, Next, Repl};
 
 type Result<T> = std::result::Result<T, String>;
@@ -28,51 +28,12 @@ fn text(e: EngineError) -> String {
 impl Repl {
     /// A hole by identifier, unique prefix, or number in `holes`.
     fn hole(&self, word: &str) -> Result<String> {
-        let sketch = &self.engine.sketch;
-        if sketch.hole(word).is_some() {
-            return Ok(word.to_string());
-        }
-        if let Ok(n) = word
-            .trim_start_matches(['#', '['])
-            .trim_end_matches(']')
-            .parse::<usize>()
-        {
-            return sketch
-                .holes
-                .get(n.wrapping_sub(1))
-                .map(|h| h.id.clone())
-                .ok_or_else(|| {
-                    format!(
-                        "there is no hole {n}: `holes` numbers them 1 to {}",
-                        sketch.holes.len()
-                    )
-                });
-        }
-        let matches: Vec<&str> = sketch
-            .holes
-            .iter()
-            .map(|h| h.id.as_str())
-            .filter(|id| id.starts_with(word))
-            .collect();
-        match matches.as_slice() {
-            [one] => Ok(one.to_string()),
-            [] if sketch.function(word).is_some() => {
-                Err(format!("`{word}` is a function of the sketch, not a hole"))
-            }
-            [] => Err(format!("no hole `{word}` (see `holes`)")),
-            many => Err(format!(
-                "`{word}` could be {}; type more of it",
-                many.join(", ")
-            )),
-        }
+        resolve_hole(&self.engine.sketch, word)
     }
 
     /// A hole or a sketch function (examples belong to both).
     fn function(&self, word: &str) -> Result<String> {
-        if self.engine.sketch.function(word).is_some() {
-            return Ok(word.to_string());
-        }
-        self.hole(word)
+        resolve_function(&self.engine.sketch, word)
     }
 
     /// Run `op` on the runtime: Ctrl-C cancels it, its events are printed as they come.
@@ -240,7 +201,7 @@ impl Repl {
                 let report = self
                     .block(|engine, _, _, _| async move { engine.run_examples().await })
                     .map_err(text)?;
-                let mut out = show::report_lines(&report);
+                let mut out = present::report_lines(&report);
                 out.push_str(&format!(
                     "{} of {} passed\n",
                     report.passed_count(),
@@ -269,17 +230,8 @@ impl Repl {
                     out.push_str(&format!("  {fatal}\n"));
                 }
                 if let Some(r) = report.results.first() {
-                    out.push_str(&show::trace_lines(&r.trace, only.as_deref()));
-                    match (&r.error, &r.actual) {
-                        (Some(error), _) => out.push_str(&format!("raised {error}\n")),
-                        (None, Some(value)) => {
-                            out.push_str(&format!("=> {}\n", show::short(value, 200)))
-                        }
-                        _ => {}
-                    }
-                    if let (Some(expected), false, None) = (&r.expected, r.passed, &r.error) {
-                        out.push_str(&format!("expected {}\n", show::short(expected, 200)));
-                    }
+                    out.push_str(&present::trace_lines(&r.trace, only.as_deref()));
+                    out.push_str(&present::result_lines(r));
                 }
                 self.say(&out);
             }
@@ -372,7 +324,7 @@ impl Repl {
                     (Some(f), false) => format!(
                         "{id}: no candidate passed ({} tried): {}",
                         report.tried,
-                        show::short(f, 200)
+                        present::clip(f, 200)
                     ),
                     (None, false) => format!("{id}: unchanged"),
                 };
@@ -467,7 +419,7 @@ impl Repl {
             report.results.len()
         );
         if !report.passed() && self.engine.sketch.hole(name).is_some() {
-            out.push_str(&show::report_lines(&report));
+            out.push_str(&present::report_lines(&report));
             out.push_str(&format!(
                 "`resynth {name}` draws new candidates against them\n"
             ));

@@ -3,14 +3,13 @@
 //! A second front end beside the TUI over the same engine API. The loop reads a line (with
 //! rustyline on a terminal: history kept per session, tab completion of commands and hole
 //! names; plain lines when stdin is a pipe, so sessions can be scripted), reconciles the
-//! sketch file if it was edited elsewhere, parses the line into a `command::Command` and
+//! sketch file if it was edited elsewhere, parses the line into a [`crate::command::Command`] and
 //! runs it in `dispatch.rs`. Long operations run on the tokio runtime with engine events
 //! printed as they come; Ctrl-C cancels the operation, not the REPL. Every command that
 //! changes something is one undo step and is saved when it completes, so Ctrl-D, a crash
 //! or a kill loses nothing. Output goes to the writer the caller gives (the CLI passes
 //! stdout); this module never prints on its own.
 
-pub mod command;
 pub mod complete;
 mod dispatch;
 pub mod view;
@@ -24,9 +23,9 @@ use rustyline::history::DefaultHistory;
 use rustyline::Editor;
 use tokio::runtime::Runtime;
 
+use crate::command::{heredoc_tag, parse, strip_heredoc, Command};
 use crate::engine::{Backend, Engine};
 
-use command::{heredoc_tag, parse, strip_heredoc, Command};
 use complete::{Names, ReplHelper};
 
 /// Where output goes: shared with the task that prints engine events.

@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use crate::cli::show;
 use crate::engine::check::CheckReport;
 use crate::engine::history::HistoryItem;
 use crate::engine::{Engine, Event};
+use crate::present;
 use crate::session::HoleStatus;
 use crate::sketch::TreeNode;
 
@@ -64,7 +64,7 @@ fn label(engine: &Engine, node: &TreeNode) -> String {
             hole_number(engine, &h.id).unwrap_or(0),
             h.id,
             status_label(engine, &h.id),
-            show::short(h.summary(), 60)
+            present::clip(h.summary(), 60)
         ),
         None => {
             let entry = if node.name == engine.sketch.entry {
@@ -107,10 +107,10 @@ pub fn hole(engine: &Engine, id: &str, checked: Option<&CheckReport>) -> String 
         match checked {
             Some(report) if report.results.len() == examples.len() => {
                 if let Some(fatal) = &report.fatal {
-                    let _ = writeln!(out, "  {}", show::short(fatal, 200));
+                    let _ = writeln!(out, "  {}", present::clip(fatal, 200));
                 }
                 for (i, r) in report.results.iter().enumerate() {
-                    out.push_str(&show::example_lines(i + 1, r));
+                    out.push_str(&present::example_lines(i + 1, r));
                 }
             }
             _ => {
@@ -120,7 +120,7 @@ pub fn hole(engine: &Engine, id: &str, checked: Option<&CheckReport>) -> String 
                         "       {}  {} => {}",
                         i + 1,
                         e.call,
-                        show::short(&e.expected, 80)
+                        present::value_line(&e.expected, 80)
                     );
                 }
             }
@@ -143,7 +143,7 @@ pub fn hole(engine: &Engine, id: &str, checked: Option<&CheckReport>) -> String 
         .get(id)
         .and_then(|r| r.last_failure.as_ref())
     {
-        let _ = writeln!(out, "last failure: {}", show::short(failure, 200));
+        let _ = writeln!(out, "last failure: {}", present::clip(failure, 200));
     }
     let versions = engine.versions(id);
     if !versions.is_empty() {
@@ -234,11 +234,11 @@ pub fn event(event: &Event) -> Option<String> {
             if *cached { "replayed" } else { "requested" }
         ),
         Event::CandidateRejected { hole, reason } => {
-            format!("  {hole}: answer rejected: {}", show::short(reason, 120))
+            format!("  {hole}: answer rejected: {}", present::clip(reason, 120))
         }
         Event::CandidateChecked { hole, failure, .. } => format!(
             "  {hole}: candidate failed: {}",
-            show::short(failure.as_deref().unwrap_or(""), 140)
+            present::clip(failure.as_deref().unwrap_or(""), 140)
         ),
         Event::RepairRound { hole, round } => format!("  {hole}: repair round {round}"),
         Event::HoleFilled { hole, by, verified } => format!(
@@ -246,7 +246,7 @@ pub fn event(event: &Event) -> Option<String> {
             if *verified { ", examples pass" } else { "" }
         ),
         Event::HoleFailed { hole, reason } => {
-            format!("  {hole}: not filled: {}", show::short(reason, 200))
+            format!("  {hole}: not filled: {}", present::clip(reason, 200))
         }
         Event::ProgramChecked { passed, total } => {
             format!("  program: {passed} of {total} example(s) pass")

@@ -162,7 +162,7 @@ impl Driver {
                     .collect(),
                 true,
             ),
-            CheckJob::Hole(hole) => {
+            CheckJob::Examples(hole) => {
                 // A stale hole is left out of runs, but its own table shows how its saved
                 // code does against its (changed) examples.
                 if let Some(code) = snapshot.holes.get(hole).and_then(|h| h.code.clone()) {
@@ -173,7 +173,7 @@ impl Driver {
         };
         let mut checker = self.checker.clone();
         let sender = self.sender.clone();
-        let is_hole = matches!(job, CheckJob::Hole(_));
+        let is_hole = matches!(job, CheckJob::Examples(_));
         let handle = tokio::spawn(async move {
             let ready = checker
                 .wait_for(Option::is_some)

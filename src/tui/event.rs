@@ -52,8 +52,8 @@ pub enum CheckJob {
     Run,
     /// One example of the entry (0-based).
     Trace(usize),
-    /// A hole's own examples, for its examples table.
-    Hole(String),
+    /// The examples of one hole or function, for the examples table of the selected row.
+    Examples(String),
 }
 
 /// What the loop must do for the app: everything with a side effect goes through here.

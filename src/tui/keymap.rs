@@ -22,6 +22,9 @@ pub enum Action {
     PageDown,
     Top,
     Bottom,
+    /// Scroll the code pane sideways (code lines are never wrapped).
+    ScrollLeft,
+    ScrollRight,
     /// Fill every hole that needs it.
     CompileAll,
     /// Fill the selected hole again, even if it passes.
@@ -73,6 +76,8 @@ impl Action {
             Action::PageDown => "page down",
             Action::Top => "first hole / top",
             Action::Bottom => "last hole / bottom",
+            Action::ScrollLeft => "scroll the code left",
+            Action::ScrollRight => "scroll the code right (long lines end in ›)",
             Action::CompileAll => "compile: fill every hole that needs it",
             Action::CompileHole => "compile the selected hole again",
             Action::Run => "run the program on its examples",
@@ -130,7 +135,7 @@ fn ctrl(c: char, action: Action) -> Binding {
 
 impl Default for KeyMap {
     fn default() -> Self {
-        use KeyCode::{Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+        use KeyCode::{Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
         KeyMap {
             bindings: vec![
                 key(Char('?'), Action::Help),
@@ -170,6 +175,10 @@ impl Default for KeyMap {
                 key(Home, Action::Top),
                 key(Char('G'), Action::Bottom),
                 key(End, Action::Bottom),
+                key(Char('h'), Action::ScrollLeft),
+                key(Left, Action::ScrollLeft),
+                key(Char('l'), Action::ScrollRight),
+                key(Right, Action::ScrollRight),
                 key(Enter, Action::NextPane),
             ],
         }
@@ -226,6 +235,8 @@ pub fn key_name(b: &Binding) -> String {
         KeyCode::Enter => "Enter".into(),
         KeyCode::Up => "↑".into(),
         KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
         KeyCode::PageUp => "PgUp".into(),
         KeyCode::PageDown => "PgDn".into(),
         KeyCode::Home => "Home".into(),

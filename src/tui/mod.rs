@@ -17,7 +17,6 @@ pub mod repair;
 pub mod snapshot;
 pub mod terminal;
 pub mod theme;
-pub mod values;
 pub mod view;
 
 pub use app::App;

@@ -4,8 +4,8 @@
 
 use ratatui::text::{Line, Span};
 
+use crate::present::Grid;
 use crate::tui::theme::Theme;
-use crate::tui::values::Grid;
 
 /// A cell is two columns: its value in a colour that reads on its background, or, where
 /// it differs from the grid it is compared with, a mark and the value.
@@ -64,7 +64,7 @@ pub fn side_by_side(
         " ".repeat(gap),
         actual.height(),
         actual.width(),
-        count_differences(expected, actual),
+        actual.count_differences(expected),
         w = left.max(18)
     );
     lines.push(Line::styled(title, theme.dim));
@@ -86,15 +86,6 @@ pub fn side_by_side(
         lines.push(line);
     }
     lines
-}
-
-fn count_differences(expected: &Grid, actual: &Grid) -> usize {
-    let h = expected.height().max(actual.height());
-    let w = expected.width().max(actual.width());
-    (0..h)
-        .flat_map(|r| (0..w).map(move |c| (r, c)))
-        .filter(|&(r, c)| actual.differs(expected, r, c))
-        .count()
 }
 
 fn cut(line: Line<'static>, width: usize) -> Line<'static> {

@@ -115,3 +115,47 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 fn spinner(tick: u64) -> &'static str {
     SPINNER[(tick % SPINNER.len() as u64) as usize]
 }
+
+/// A message in a pane: wrapped at spaces to the pane's width, in one style.
+fn prose(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    wrap(text, width)
+        .into_iter()
+        .map(|l| Line::styled(l, style))
+        .collect()
+}
+
+/// Prose broken into lines of at most `width` characters at spaces (a word longer than the
+/// line is cut at the edge). Only the spaces where a line breaks are dropped.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut rest = text;
+    while rest.chars().count() > width {
+        let head: String = rest.chars().take(width + 1).collect();
+        let split = head.rfind(' ').filter(|&i| i > 0).unwrap_or_else(|| {
+            head.char_indices()
+                .nth(width)
+                .map_or(head.len(), |(i, _)| i)
+        });
+        out.push(rest[..split].to_string());
+        rest = rest[split..].strip_prefix(' ').unwrap_or(&rest[split..]);
+    }
+    out.push(rest.to_string());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn prose_wraps_at_spaces_and_keeps_the_others() {
+        assert_eq!(
+            wrap("Count how  often each word occurs", 12),
+            vec!["Count how ", "often each", "word occurs"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("short", 40), vec!["short"]);
+    }
+}

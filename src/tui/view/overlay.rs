@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{MIN_HEIGHT, MIN_WIDTH};
-use crate::repl::command::COMMANDS;
+use crate::command::COMMANDS;
 use crate::tui::app::App;
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {

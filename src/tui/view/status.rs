@@ -55,10 +55,7 @@ pub fn draw_bottom(app: &App, frame: &mut Frame, area: Rect) {
             Tone::Success => theme.ok,
             Tone::Error => theme.error,
         };
-        Line::styled(
-            crate::tui::values::one_line(text, area.width as usize),
-            style,
-        )
+        Line::styled(crate::present::clip(text, area.width as usize), style)
     } else {
         let mut spans = Vec::new();
         for (key, what) in [

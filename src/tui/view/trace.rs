@@ -1,28 +1,47 @@
 //! The latest trace: each hole call of the traced example with its arguments and result,
-//! nested under the call that made it. With a hole selected, only that hole's calls; grids
-//! are drawn as cells, other values folded.
+//! nested under the call that made it, read by the shared presenter
+//! ([`crate::present::trace::calls`]). With a hole selected, only that hole's calls. A call
+//! whose arguments fit the pane's width is one line; otherwise each argument gets a line of
+//! its own, laid out from its structure across the whole width. Grids are drawn as cells;
+//! values are never rewritten, only cut with `…` where even that does not fit. The call
+//! chosen for pinning (`p`) is highlighted and kept in view.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::block;
 use super::grid::grid_lines;
-use crate::exec::TraceEvent;
+use super::{block, prose};
+use crate::exec::{PyValue, TraceEvent};
+use crate::present::trace::{calls, Outcome};
+use crate::present::{clip, cut, layout_fit, one_line, Grid};
 use crate::tui::app::{App, Pane};
-use crate::tui::values::{fold, one_line, Grid};
 
-/// Lines of one value under a label: a grid as cells, anything else folded.
+/// Lines a value may take under its call before the rest is counted.
+const VALUE_LINES: usize = 4;
+/// Nesting deeper than this is drawn at this depth, so deep recursion keeps its width.
+const MAX_DEPTH: usize = 8;
+
+/// A traced value's text, marked when the sandbox recorded only its beginning.
+fn source(value: &PyValue) -> String {
+    if value.truncated {
+        format!("{}…[not recorded whole]", value.src)
+    } else {
+        value.src.clone()
+    }
+}
+
+/// Lines of one value under a label: a grid as cells, anything else laid out to fit.
 fn value_lines(
     app: &App,
     indent: &str,
     label: &str,
-    value: &str,
+    value: &PyValue,
     width: usize,
     out: &mut Vec<Line<'static>>,
 ) {
-    if let Some(grid) = Grid::parse(value) {
+    if let Some(grid) = Grid::parse(&value.src) {
         out.push(Line::from(vec![
             Span::raw(indent.to_string()),
             Span::styled(
@@ -37,8 +56,12 @@ fn value_lines(
         }
         return;
     }
-    let room = width.saturating_sub(indent.len() + label.len()).max(8);
-    for (i, text) in fold(value, room, 4).into_iter().enumerate() {
+    let used = indent.chars().count() + label.chars().count();
+    let room = width.saturating_sub(used).max(8);
+    for (i, text) in layout_fit(&source(value), room, VALUE_LINES)
+        .into_iter()
+        .enumerate()
+    {
         let head = if i == 0 {
             label.to_string()
         } else {
@@ -52,125 +75,137 @@ fn value_lines(
     }
 }
 
-fn depth(trace: &[TraceEvent], event: &TraceEvent) -> usize {
-    let mut depth = 0;
-    let mut parent = event.parent;
-    while let Some(p) = parent {
-        depth += 1;
-        if depth > trace.len() {
-            break;
-        }
-        parent = trace.iter().find(|e| e.id == p).and_then(|e| e.parent);
+/// `name=value` for the call line: a grid by its shape, anything else as written.
+fn argument(name: &str, value: &PyValue) -> String {
+    match Grid::parse(&value.src) {
+        Some(g) => format!("{name}=<{}×{} grid>", g.height(), g.width()),
+        None => format!("{name}={}", one_line(&source(value))),
     }
-    depth
 }
 
+/// The lines of every call, and the line where the call at `cursor` (an index into the
+/// listed calls) starts. Lines are built until `limit` and the cursor's call are reached:
+/// a long trace of big grids costs a screenful per frame.
 pub fn trace_lines(
     app: &App,
     trace: &[TraceEvent],
     only: Option<&str>,
     width: usize,
+    cursor: Option<usize>,
     limit: usize,
-) -> Vec<Line<'static>> {
+) -> (Vec<Line<'static>>, Option<usize>) {
     let mut lines = Vec::new();
-    for event in trace {
-        if lines.len() >= limit {
+    let mut cursor_line = None;
+    for (k, call) in calls(trace, only).into_iter().enumerate() {
+        let past_cursor = cursor.is_none_or(|c| k > c);
+        if lines.len() >= limit && past_cursor {
             break;
         }
-        if only.is_some_and(|h| h != event.function) {
-            continue;
-        }
-        let indent = if only.is_some() {
-            String::new()
+        let event = call.event;
+        let indent = "  ".repeat(call.depth.min(MAX_DEPTH));
+        let inner = format!("{indent}  ");
+        let start = lines.len();
+        let args: Vec<String> = event.args.iter().map(|(n, v)| argument(n, v)).collect();
+        let head = format!("#{} ", event.id);
+        let whole = format!("{}({})", event.function, args.join(", "));
+        let used = indent.chars().count() + head.chars().count();
+        let fits = used + whole.chars().count() <= width;
+        let call_text = if fits {
+            whole
         } else {
-            "  ".repeat(depth(trace, event).min(8))
+            let names: Vec<&str> = event.args.iter().map(|(n, _)| n.as_str()).collect();
+            format!("{}({})", event.function, names.join(", "))
         };
-        let args: Vec<String> = event
-            .args
-            .iter()
-            .map(|(name, value)| match Grid::parse(&value.src) {
-                Some(g) => format!("{name}=<{}×{} grid>", g.height(), g.width()),
-                None => format!("{name}={}", one_line(&value.src, 24)),
-            })
-            .collect();
+        let call_text = cut(&call_text, width.saturating_sub(used)).into_owned();
+        let (name, rest) = match call_text.strip_prefix(event.function.as_str()) {
+            Some(rest) => (event.function.as_str(), rest),
+            None => (call_text.as_str(), ""),
+        };
         lines.push(Line::from(vec![
             Span::raw(indent.clone()),
-            Span::styled(format!("#{} ", event.id), app.theme.dim),
-            Span::styled(event.function.clone(), app.theme.function),
-            Span::raw(one_line(
-                &format!("({})", args.join(", ")),
-                width.saturating_sub(indent.len() + 8),
-            )),
+            Span::styled(head, app.theme.dim),
+            Span::styled(name.to_string(), app.theme.function),
+            Span::raw(rest.to_string()),
         ]));
-        let inner = format!("{indent}  ");
         for (name, value) in &event.args {
-            if Grid::parse(&value.src).is_some() {
-                value_lines(
-                    app,
-                    &inner,
-                    &format!("{name} = "),
-                    &value.src,
-                    width,
-                    &mut lines,
-                );
+            let grid = Grid::parse(&value.src).is_some();
+            if grid || !fits {
+                value_lines(app, &inner, &format!("{name} = "), value, width, &mut lines);
             }
         }
-        match (&event.result, &event.error) {
-            (_, Some(error)) => lines.push(Line::from(vec![
+        match call.outcome() {
+            Outcome::Raised(error) => lines.push(Line::from(vec![
                 Span::raw(inner.clone()),
                 Span::styled(
-                    format!(
-                        "raised {}",
-                        one_line(&error.to_string(), width.saturating_sub(inner.len() + 7))
+                    clip(
+                        &format!("raised {error}"),
+                        width.saturating_sub(inner.len()),
                     ),
                     app.theme.error,
                 ),
             ])),
-            (Some(value), None) => value_lines(app, &inner, "→ ", &value.src, width, &mut lines),
-            (None, None) => lines.push(Line::styled(
+            Outcome::Returned(value) => value_lines(app, &inner, "→ ", value, width, &mut lines),
+            Outcome::DidNotReturn => lines.push(Line::styled(
                 format!("{inner}(did not return)"),
                 app.theme.warn,
             )),
         }
+        if Some(k) == cursor {
+            cursor_line = Some(start);
+            lines[start] = std::mem::take(&mut lines[start]).patch_style(app.theme.selected);
+        }
     }
-    lines
+    (lines, cursor_line)
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(2) as usize;
+    let height = area.height.saturating_sub(2) as usize;
     let name = app.selected_name().unwrap_or("");
     let only = app.snapshot.holes.contains_key(name).then_some(name);
+    let mut scroll = app.trace_scroll as usize;
     let (title, lines) = match &app.trace {
         None => (
             " trace ".to_string(),
-            vec![Line::styled(
+            prose(
                 "no trace yet: t traces the chosen example, r runs them all",
+                width,
                 app.theme.dim,
-            )],
+            ),
         ),
         Some((n, result)) => {
-            // Only what can be seen (plus the scroll) is built, so a long trace of big
-            // grids costs a screenful per frame.
-            let limit = area.height as usize + app.trace_scroll as usize;
-            let mut lines = trace_lines(app, &result.trace, only, width, limit);
+            let cursor = (app.focus == Pane::Trace).then_some(app.trace_cursor);
+            let (mut lines, at) =
+                trace_lines(app, &result.trace, only, width, cursor, height + scroll);
+            // The chosen call is scrolled into view.
+            if let Some(at) = at {
+                scroll = scroll.min(at).max((at + 2).saturating_sub(height));
+            }
             if lines.is_empty() {
                 let text = match only {
                     Some(h) => format!("{h} was not called on this example"),
                     None => "no hole was called on this example".to_string(),
                 };
-                lines.push(Line::styled(text, app.theme.dim));
+                lines.extend(prose(&text, width, app.theme.dim));
             }
             let outcome = match (&result.error, &result.actual) {
                 (Some(_), _) => "raised",
                 _ if result.passed => "passed",
                 _ => "failed",
             };
+            // An older trace stays readable, but says it is from before the last change.
+            let stale = if app.trace_outdated {
+                " · outdated"
+            } else {
+                ""
+            };
+            let fixed = format!(" trace of example {} ·  · {outcome}{stale} ", n + 1);
+            let room = width.saturating_sub(fixed.chars().count()).max(6);
             (
                 format!(
-                    " trace of example {} · {} · {} ",
+                    " trace of example {} · {} · {outcome}{stale} ",
                     n + 1,
-                    one_line(&result.call, 40),
-                    outcome
+                    cut(&one_line(&result.call), room),
                 ),
                 lines,
             )
@@ -178,7 +213,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(
         Paragraph::new(lines)
-            .scroll((app.trace_scroll, 0))
+            .scroll((scroll.min(u16::MAX as usize) as u16, 0))
             .block(block(app, Pane::Trace, title)),
         area,
     );
