@@ -169,7 +169,7 @@ async fn the_newest_hole_check_wins_and_a_run_draws_grids_in_the_trace() {
     assert_eq!(
         app.message,
         Some((
-            "compiled: 0 of 1 hole(s) filled; program: 0 of 1 example(s) pass; 1 request(s), 286 tokens, cost unknown".into(),
+            "compiled: 0 of 1 hole(s) filled; program: 0 of 1 example(s) pass; 1 request(s), 366 tokens, cost unknown".into(),
             Tone::Error
         ))
     );

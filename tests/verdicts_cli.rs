@@ -149,7 +149,7 @@ fn a_timed_out_example_says_it_timed_out_instead_of_a_one_sided_diff() {
         "def main(n):\n    \"\"\"Loops on 2.\n\n    >>> main(1)\n    1\n    >>> main(2)\n    2\n    >>> main(3)\n    3\n    \"\"\"\n    while n == 2:\n        pass\n    return n\n",
     )
     .unwrap();
-    let out = anpl(dir.path(), &["run", "prog.py", "--timeout", "1"]);
+    let out = anpl(dir.path(), &["run", "prog.py", "--check-timeout", "1"]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(
