@@ -107,6 +107,16 @@ pub(super) fn normalize(text: &str) -> String {
         .join("\n")
 }
 
+/// A fenced block being read.
+struct OpenFence<'a> {
+    /// Line of the opening fence.
+    start: usize,
+    /// Its character and length.
+    fence: (char, usize),
+    python: bool,
+    lines: Vec<&'a str>,
+}
+
 /// Python blocks of a Markdown answer; `Ok(None)` when it has no fences at all.
 pub(super) fn fenced_blocks(
     text: &str,
@@ -114,8 +124,7 @@ pub(super) fn fenced_blocks(
 ) -> Result<Option<Vec<Block>>, ExtractError> {
     let mut blocks = Vec::new();
     let mut saw_fence = false;
-    // (line of the fence, its character and length, whether it is Python, the lines so far)
-    let mut open: Option<(usize, (char, usize), bool, Vec<&str>)> = None;
+    let mut open: Option<OpenFence> = None;
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         match &mut open {
@@ -137,9 +146,19 @@ pub(super) fn fenced_blocks(
                     lang,
                     "" | "python" | "py" | "python3" | "py3" | "python 3" | "ipython"
                 );
-                open = Some((i + 1, fence, python, Vec::new()));
+                open = Some(OpenFence {
+                    start: i + 1,
+                    fence,
+                    python,
+                    lines: Vec::new(),
+                });
             }
-            Some((start, (c, n), python, lines)) => {
+            Some(OpenFence {
+                start,
+                fence: (c, n),
+                python,
+                lines,
+            }) => {
                 let closing = trimmed.trim_end();
                 if closing.len() >= *n && closing.chars().all(|x| x == *c) {
                     if *python {
@@ -152,7 +171,13 @@ pub(super) fn fenced_blocks(
             }
         }
     }
-    if let Some((start, _, python, lines)) = open {
+    if let Some(OpenFence {
+        start,
+        python,
+        lines,
+        ..
+    }) = open
+    {
         // A last block whose closing fence never came: a model that forgot it (or a stop
         // sequence that ate it) still wrote whole code, which parses; an answer cut off in
         // the middle does not. (Answers the output budget cut off are known from the
