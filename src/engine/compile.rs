@@ -22,7 +22,7 @@ use crate::synth;
 
 use super::check::{CheckReport, Checker};
 use super::events::{Event, Events};
-use super::fingerprint::{check_hash, fingerprint};
+use super::fingerprint::fingerprint;
 use super::sample::{self, Backend};
 use super::{prompt, Engine, EngineError, SearchSettings};
 
@@ -33,6 +33,10 @@ pub struct HoleSummary {
     pub status: HoleStatus,
     /// Who wrote the implementation in use, if any.
     pub by: Option<String>,
+    /// The implementation accepted (in use), if any.
+    pub code: Option<String>,
+    /// Why the implementation is a guess to review, when its status is `guess`.
+    pub guess: Option<String>,
     /// Why it is not passing, when it is not.
     pub failure: Option<String>,
     /// Whether this compile changed it (false: it kept its saved implementation).
@@ -49,10 +53,9 @@ pub struct CompileReport {
 }
 
 impl CompileReport {
+    /// Every hole filled, and no example (a hole's or the program's) fails.
     pub fn success(&self) -> bool {
-        self.holes
-            .iter()
-            .all(|h| matches!(h.status, HoleStatus::Passing | HoleStatus::Unchecked))
+        self.holes.iter().all(|h| h.status.is_ok())
             && self.program.as_ref().is_none_or(|p| p.passed())
     }
 }
@@ -140,6 +143,12 @@ impl Engine {
         self.recheck_deferred(&checker, &mut outcomes, events)
             .await?;
         let program = self.check_program(&context, &mut outcomes).await?;
+        // Every status is decided again on the program as it now stands: a hole checked
+        // early may call one filled later, and a hole kept from before may fail now. A
+        // cancelled compile returns at once; what it did not decide shows `unchecked`.
+        if !cancel.is_cancelled() {
+            self.refresh_statuses().await?;
+        }
         self.save()?;
         Ok(self.summarise(&targets, &outcomes, program))
     }
@@ -167,7 +176,9 @@ impl Engine {
     }
 
     /// Holes without a usable implementation, stale ones, and filled ones whose examples
-    /// now fail (an example was added since). With `only`, exactly those holes.
+    /// fail (an example was added since, or they were failing). With `only`, exactly those
+    /// holes. A hole whose passing status still rests on the same evidence is not checked
+    /// again, so an unchanged recompile starts no Python.
     async fn holes_to_fill(
         &self,
         checker: &Checker,
@@ -193,12 +204,13 @@ impl Engine {
             if examples.is_empty() {
                 continue;
             }
-            let record = self.session().holes.get(&hole.id);
-            let seen = check_hash(code, &examples);
-            if record.is_some_and(|r| {
-                r.status == HoleStatus::Passing && r.verified.as_deref() == Some(seen.as_str())
-            }) {
-                continue;
+            match self.status(&hole.id) {
+                HoleStatus::Passing | HoleStatus::Guess => continue,
+                HoleStatus::Failing => {
+                    out.push(hole.id.clone());
+                    continue;
+                }
+                _ => {}
             }
             let report = checker
                 .check_candidate(&impls, &hole.id, code, &examples)
@@ -251,13 +263,11 @@ impl Engine {
                 });
                 record.current = Some(record.versions.len() - 1);
             }
+            // Provisional until `refresh_statuses` decides it on the finished program.
             record.status = outcome.status.unwrap_or(HoleStatus::Unchecked);
-            record.verified = None;
+            record.evidence = None;
+            record.guess = None;
             let verified = record.status == HoleStatus::Passing;
-            if verified {
-                let examples = self.examples_for(&outcome.hole);
-                self.record_mut(&outcome.hole).verified = Some(check_hash(code, &examples));
-            }
             self.clear_stale(&outcome.hole);
             events.send(Event::HoleFilled {
                 hole: outcome.hole.clone(),
@@ -268,6 +278,9 @@ impl Engine {
             if record.current.is_none() {
                 record.status = HoleStatus::Empty;
             }
+            // The saved implementation (if any) was refilled because it failed: decide its
+            // status again rather than keep the old one.
+            record.evidence = None;
             events.send(Event::HoleFailed {
                 hole: outcome.hole.clone(),
                 reason: outcome
@@ -364,15 +377,15 @@ impl Engine {
             if let Some(o) = outcome {
                 usage.add(&o.usage);
             }
-            let by = record.and_then(|r| {
-                r.current
-                    .and_then(|i| r.versions.get(i))
-                    .map(|v| v.origin.to_string())
-            });
+            let version = record.and_then(|r| r.current.and_then(|i| r.versions.get(i)));
+            let status = self.status(&hole.id);
+            let in_use = status != HoleStatus::Stale;
             holes.push(HoleSummary {
                 hole: hole.id.clone(),
-                status: self.status(&hole.id),
-                by,
+                status,
+                by: version.map(|v| v.origin.to_string()),
+                code: version.filter(|_| in_use).map(|v| v.code.clone()),
+                guess: self.guess(&hole.id),
                 failure: record.and_then(|r| r.last_failure.clone()),
                 changed: targets.contains(&hole.id) && outcome.is_some_and(|o| o.chosen.is_some()),
                 usage: outcome.map(|o| o.usage).unwrap_or_default(),

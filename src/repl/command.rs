@@ -64,6 +64,10 @@ pub enum Command {
     Export {
         output: PathBuf,
         tests: Option<PathBuf>,
+        /// Export with unfilled holes.
+        allow_partial: bool,
+        /// Export even when some tests fail.
+        allow_failing: bool,
     },
     Help(Option<String>),
     Quit,
@@ -98,7 +102,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("history", "history", "every command recorded for undo, oldest first"),
     ("diff", "diff HOLE [A B]", "diff two versions of a hole's implementation (default: previous and current)"),
     ("use", "use HOLE VERSION", "go back (or forward) to another version of a hole's implementation"),
-    ("export", "export -o FILE [--tests FILE]", "write the finished program as plain Python, and a pytest file"),
+    ("export", "export -o FILE [--tests FILE] [--allow-partial] [--allow-failing]", "write the finished program as plain Python, and a pytest file (default test_<name>.py beside it)"),
     ("help", "help [COMMAND]", "this list, or one command"),
     ("quit", "quit", "leave (everything is saved already; Ctrl-D too)"),
 ];
@@ -345,16 +349,24 @@ fn parse_example(rest: &str) -> Result<Command, ParseError> {
 fn parse_export(rest: &str) -> Result<Command, ParseError> {
     let mut output = None;
     let mut tests = None;
+    let (mut allow_partial, mut allow_failing) = (false, false);
     let mut words = rest.split_whitespace();
     while let Some(w) = words.next() {
         match w {
             "-o" | "--output" => output = words.next().map(PathBuf::from),
             "--tests" => tests = words.next().map(PathBuf::from),
+            "--allow-partial" => allow_partial = true,
+            "--allow-failing" => allow_failing = true,
             _ => return err(usage("export")),
         }
     }
     match output {
-        Some(output) => Ok(Command::Export { output, tests }),
+        Some(output) => Ok(Command::Export {
+            output,
+            tests,
+            allow_partial,
+            allow_failing,
+        }),
         None => err(usage("export")),
     }
 }

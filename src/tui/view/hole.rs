@@ -32,6 +32,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             None => format!("no implementation yet · {}", state.status.label()),
         };
         lines.push(Line::styled(version, theme.status(state.status)));
+        if let Some(guess) = &state.guess {
+            lines.push(Line::styled(format!("guess: {guess}"), theme.warn));
+        }
         if let Some(failure) = &state.last_failure {
             if state.status != crate::session::HoleStatus::Passing {
                 let first = failure.lines().next().unwrap_or("");
