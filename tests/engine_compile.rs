@@ -150,12 +150,17 @@ async fn failing_first_answer_is_replaced_by_a_passing_sample() {
     let mut engine = Engine::open(fx.options(settings(3, 0))).unwrap();
     let report = compile(&mut engine, &backend(&server)).await;
     assert!(report.success(), "{report:#?}");
+    // Each hole has a single example: they pass it, and are marked guesses to review.
     assert_eq!(
         statuses(&engine),
         vec![
-            ("double".to_string(), HoleStatus::Passing),
-            ("shout".to_string(), HoleStatus::Passing)
+            ("double".to_string(), HoleStatus::Guess),
+            ("shout".to_string(), HoleStatus::Guess)
         ]
+    );
+    assert_eq!(
+        engine.guess("shout").as_deref(),
+        Some("filled from a single example")
     );
     assert_eq!(report.program.as_ref().map(|p| p.passed_count()), Some(1));
     assert_eq!(
@@ -306,7 +311,7 @@ async fn inline_hole_answer_with_another_name_is_renamed_and_exports_cleanly() {
     let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
     let report = compile(&mut engine, &backend(&server)).await;
     assert!(report.success(), "{report:#?}");
-    let exported = engine.export("prog_out", false).unwrap();
+    let exported = engine.export("prog_out.py", false).unwrap();
     let out = fx.dir.path().join("prog_out.py");
     std::fs::write(&out, &exported.program).unwrap();
     std::fs::write(fx.dir.path().join("test_prog_out.py"), &exported.tests).unwrap();
@@ -362,12 +367,16 @@ async fn program_examples_choose_among_candidates_of_unchecked_holes() {
 async fn export_refuses_while_a_hole_is_unfilled() {
     let fx = Fixture::new(SKETCH);
     let engine = Engine::open(fx.options(settings(0, 0))).unwrap();
-    let err = engine.export("prog_out", false).err().unwrap().to_string();
+    let err = engine
+        .export("prog_out.py", false)
+        .err()
+        .unwrap()
+        .to_string();
     assert!(
         err.contains("double") && err.contains("--allow-partial"),
         "{err}"
     );
-    let partial = engine.export("prog_out", true).unwrap();
+    let partial = engine.export("prog_out.py", true).unwrap();
     assert!(partial.program.contains("def double"));
 }
 

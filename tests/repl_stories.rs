@@ -157,7 +157,7 @@ async fn a_wrong_hole_is_fixed_by_pinning_an_example_and_resynthesizing() {
         "{out}"
     );
     assert!(
-        out.contains("count_words: new implementation, passing"),
+        out.contains("count_words: new implementation, guess"),
         "{out}"
     );
     assert!(
@@ -201,7 +201,7 @@ decompose 2 <<END\n    negated = \"the counts negated\"(counts)\n    return \"th
     // The new holes are children of the function the hole became.
     assert!(
         out.contains(&format!(
-            "└── {hole}\n    ├── [2] the_counts_negated unchecked"
+            "└── {hole}\n    ├── [2] the_counts_negated program-checked"
         )),
         "{out}"
     );

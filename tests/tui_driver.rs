@@ -96,10 +96,8 @@ async fn compile_reports_progress_and_ends_with_a_snapshot() {
     assert!(!seen[snapshot_at..]
         .iter()
         .any(|e| matches!(e, AppEvent::Engine(_))));
-    assert_eq!(
-        app.snapshot.status("count_words"),
-        Some(HoleStatus::Passing)
-    );
+    // Its one example passes: a guess to review until another example confirms it.
+    assert_eq!(app.snapshot.status("count_words"), Some(HoleStatus::Guess));
     assert!(app.live.is_empty());
     assert!(app.in_flight.is_empty());
     let (text, tone) = app.message.clone().unwrap();

@@ -1,8 +1,11 @@
 //! `anpl compile`: fill every hole, check it, check the program, save the session.
 //!
 //! Engine events become lines: on a terminal above a progress bar that counts holes done,
-//! otherwise plain lines (so logs and pipes get readable text). `--json` prints one document
-//! at the end for scripts.
+//! otherwise plain lines (so logs and pipes get readable text). The summary names each
+//! hole's status and shows the code accepted for it (its body, cut to a few lines; `--quiet`
+//! hides it), so a guess is seen, not taken on trust. `--json` prints one document at the
+//! end for scripts. The exit code is 0 only when every hole is filled and no example, a
+//! hole's or the program's, fails.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -37,6 +40,9 @@ pub struct CompileArgs {
     /// Print one JSON document instead of progress lines.
     #[arg(long)]
     pub json: bool,
+    /// Do not print the code accepted for each hole in the summary.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 pub fn run(args: &CompileArgs) -> Result<ExitCode> {
@@ -86,13 +92,165 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         });
         super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
     } else {
-        print_summary(&engine, &report, backend.model_name().is_none())?;
+        print_summary(
+            &engine,
+            &report,
+            backend.model_name().is_none(),
+            !args.quiet,
+        )?;
     }
     Ok(if report.success() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Lines of a hole's body shown in the summary.
+const CODE_LINES: usize = 4;
+
+/// The column before a hole's name: `ok` for a status that checks stand behind, `ok?` for
+/// a guess, `?` for code nothing checked, `FAIL` for a failing, empty or stale hole.
+fn summary_mark(status: HoleStatus) -> &'static str {
+    match status {
+        HoleStatus::Passing | HoleStatus::ProgramChecked => "ok",
+        HoleStatus::Guess => "ok?",
+        HoleStatus::Unchecked => "?",
+        HoleStatus::Failing | HoleStatus::Empty | HoleStatus::Stale => "FAIL",
+    }
+}
+
+/// The body of `def {name}(...)` in `code`, dedented, without its docstring, cut to
+/// `max` lines with a marker saying how many more there are. Code that brings helpers
+/// before or after the function says so on a last line.
+pub(crate) fn body_preview(code: &str, name: &str, max: usize) -> Vec<String> {
+    let lines: Vec<&str> = code.lines().collect();
+    let is_def = |line: &str| {
+        let t = line.trim_start();
+        let t = t.strip_prefix("async ").map_or(t, str::trim_start);
+        t.strip_prefix("def ")
+            .map(str::trim_start)
+            .and_then(|t| t.strip_prefix(name))
+            .is_some_and(|rest| rest.trim_start().starts_with('('))
+    };
+    let Some(start) = lines.iter().position(|l| is_def(l)) else {
+        return cut(lines.iter().map(|l| l.to_string()).collect(), max);
+    };
+    // The header ends at the first `:` outside brackets and strings.
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut header_end = None;
+    'scan: for (n, line) in lines.iter().enumerate().skip(start) {
+        let mut chars = line.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            match (quote, c) {
+                (Some(_), '\\') => {
+                    chars.next();
+                }
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '(' | '[' | '{') => depth += 1,
+                (None, ')' | ']' | '}') => depth -= 1,
+                (None, ':') if depth == 0 => {
+                    header_end = Some((n, at + 1));
+                    break 'scan;
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some((header_line, colon)) = header_end else {
+        return cut(lines.iter().map(|l| l.to_string()).collect(), max);
+    };
+    let mut body: Vec<String> = Vec::new();
+    let same_line = lines[header_line][colon..].trim();
+    if !same_line.is_empty() && !same_line.starts_with('#') {
+        body.push(same_line.to_string());
+    }
+    let def_indent = indent_of(lines[start]);
+    let mut end = header_line + 1;
+    while end < lines.len() && (lines[end].trim().is_empty() || indent_of(lines[end]) > def_indent)
+    {
+        end += 1;
+    }
+    let block = &lines[header_line + 1..end];
+    let inner = block
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| indent_of(l))
+        .min()
+        .unwrap_or(0);
+    body.extend(
+        block
+            .iter()
+            .map(|l| l.get(inner..).unwrap_or("").trim_end().to_string()),
+    );
+    drop_docstring(&mut body);
+    while body.last().is_some_and(|l| l.trim().is_empty()) {
+        body.pop();
+    }
+    let mut out = cut(body, max);
+    let helpers = lines[..start]
+        .iter()
+        .chain(&lines[end..])
+        .filter(|l| {
+            let t = l.trim();
+            !(t.is_empty()
+                || t.starts_with('#')
+                || t.starts_with("import ")
+                || t.starts_with("from "))
+        })
+        .count();
+    if helpers > 0 {
+        out.push(format!("… (and {helpers} line(s) of helper code)"));
+    }
+    out
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Remove a leading docstring (and the blank lines after it) from dedented body lines.
+fn drop_docstring(body: &mut Vec<String>) {
+    let Some(first) = body.iter().position(|l| !l.trim().is_empty()) else {
+        return;
+    };
+    let text = body[first].trim_start();
+    let text = text.trim_start_matches(['r', 'R', 'u', 'U']);
+    let Some(delim) = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|d| text.starts_with(d))
+    else {
+        return;
+    };
+    let rest = &text[delim.len()..];
+    let mut last = first;
+    if !rest.contains(delim) {
+        if delim.len() == 1 {
+            return;
+        }
+        match body[first + 1..].iter().position(|l| l.contains(delim)) {
+            Some(i) => last = first + 1 + i,
+            None => return,
+        }
+    }
+    body.drain(..=last);
+    while body.first().is_some_and(|l| l.trim().is_empty()) {
+        body.remove(0);
+    }
+}
+
+/// At most `max` lines, the last saying how many were left out.
+fn cut(mut lines: Vec<String>, max: usize) -> Vec<String> {
+    if lines.len() > max {
+        let more = lines.len() - (max - 1);
+        lines.truncate(max - 1);
+        lines.push(format!("… ({more} more lines)"));
+    }
+    lines
 }
 
 pub(crate) fn recorded_models(engine: &Engine) -> Vec<String> {
@@ -216,14 +374,10 @@ fn print_summary(
     engine: &Engine,
     report: &CompileReport,
     engine_is_offline: bool,
+    show_code: bool,
 ) -> std::io::Result<()> {
     super::outln(format_args!(""))?;
     for hole in &report.holes {
-        let mark = match hole.status {
-            HoleStatus::Passing => "ok  ",
-            HoleStatus::Unchecked => "ok? ",
-            _ => "FAIL",
-        };
         let by = hole.by.as_deref().unwrap_or("-");
         let usage = if hole.usage.requests > 0 {
             format!(
@@ -236,17 +390,42 @@ fn print_summary(
             String::new()
         };
         super::outln(format_args!(
-            "{mark} {:<32} {:<10} {by}{usage}",
+            "{:<4} {:<32} {:<15} {by}{usage}",
+            summary_mark(hole.status),
             hole.hole,
             hole.status.label()
         ))?;
-        if !matches!(hole.status, HoleStatus::Passing | HoleStatus::Unchecked) {
+        if show_code {
+            if let Some(code) = &hole.code {
+                for line in body_preview(code, &hole.hole, CODE_LINES) {
+                    super::outln(format_args!("       | {line}"))?;
+                }
+            }
+        }
+        if let Some(guess) = &hole.guess {
+            super::outln(format_args!("       guess: {guess}"))?;
+        }
+        if !hole.status.is_ok() {
             if let Some(failure) = &hole.failure {
                 for line in failure.lines().take(8) {
                     super::outln(format_args!("       {line}"))?;
                 }
             }
         }
+    }
+    if report.holes.iter().any(|h| h.status == HoleStatus::Guess) {
+        super::outln(format_args!(
+            "A guess passes its examples, but little pins it down: read its code, and add an example it must also pass (a doctest, or `example add` in `anpl repl`) to confirm or correct it."
+        ))?;
+    }
+    if report
+        .holes
+        .iter()
+        .any(|h| h.status == HoleStatus::ProgramChecked)
+    {
+        super::outln(format_args!(
+            "program-checked: no example of its own; the program's examples pass with it and call it."
+        ))?;
     }
     if let Some(program) = &report.program {
         super::outln(format_args!(
@@ -292,4 +471,49 @@ fn print_summary(
         engine.session().usage.cost_text()
     ))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body_preview;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn the_preview_is_the_body_without_header_or_docstring() {
+        let code = "def f(x: int,\n      y: str = 'a:b') -> int:\n    \"\"\"Doc.\n\n    More.\n    \"\"\"\n    z = x + 1\n    return z\n";
+        assert_eq!(body_preview(code, "f", 4), vec!["z = x + 1", "return z"]);
+        assert_eq!(
+            body_preview("def f(x): return x  # same line\n", "f", 4),
+            vec!["return x  # same line"]
+        );
+    }
+
+    #[test]
+    fn long_bodies_are_cut_with_a_marker_and_helpers_are_mentioned() {
+        let code = "import re\n\ndef helper(a):\n    return a\n\ndef f(x):\n    a = 1\n    b = 2\n    c = 3\n    d = 4\n    return a\n";
+        assert_eq!(
+            body_preview(code, "f", 4),
+            vec![
+                "a = 1",
+                "b = 2",
+                "c = 3",
+                "… (2 more lines)",
+                "… (and 2 line(s) of helper code)"
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_blocks_keep_their_relative_indentation() {
+        let code = "async def f(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n    return out\n";
+        assert_eq!(
+            body_preview(code, "f", 6),
+            vec![
+                "out = []",
+                "for x in xs:",
+                "    out.append(x)",
+                "return out"
+            ]
+        );
+    }
 }

@@ -74,6 +74,10 @@ pub enum Command {
     Export {
         output: PathBuf,
         tests: Option<PathBuf>,
+        /// Export with unfilled holes.
+        allow_partial: bool,
+        /// Export even when some tests fail.
+        allow_failing: bool,
     },
     Help(Option<String>),
     Quit,
@@ -108,7 +112,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("history", "history", "every command recorded for undo, oldest first"),
     ("diff", "diff HOLE [A B]", "diff two versions of a hole's implementation (default: previous and current)"),
     ("use", "use HOLE VERSION", "go back (or forward) to another version of a hole's implementation"),
-    ("export", "export -o FILE [--tests FILE]", "write the finished program as plain Python, and a pytest file"),
+    ("export", "export -o FILE [--tests FILE] [--allow-partial] [--allow-failing]", "write the finished program as plain Python, and a pytest file (default test_<name>.py beside it)"),
     ("help", "help [COMMAND]", "this list, or one command"),
     ("quit", "quit", "leave (everything is saved already; Ctrl-D too)"),
 ];

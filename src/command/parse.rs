@@ -247,16 +247,24 @@ fn parse_example(rest: &str) -> Result<Command, ParseError> {
 fn parse_export(rest: &str) -> Result<Command, ParseError> {
     let mut output = None;
     let mut tests = None;
+    let (mut allow_partial, mut allow_failing) = (false, false);
     let mut words = rest.split_whitespace();
     while let Some(w) = words.next() {
         match w {
             "-o" | "--output" => output = words.next().map(PathBuf::from),
             "--tests" => tests = words.next().map(PathBuf::from),
+            "--allow-partial" => allow_partial = true,
+            "--allow-failing" => allow_failing = true,
             _ => return err(usage("export")),
         }
     }
     match output {
-        Some(output) => Ok(Command::Export { output, tests }),
+        Some(output) => Ok(Command::Export {
+            output,
+            tests,
+            allow_partial,
+            allow_failing,
+        }),
         None => err(usage("export")),
     }
 }

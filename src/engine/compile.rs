@@ -28,7 +28,7 @@ use crate::synth;
 use super::check::{CheckReport, Checker};
 use super::events::{Event, Events};
 use super::extras::record_extra_candidates;
-use super::fingerprint::{check_hash, fingerprint};
+use super::fingerprint::fingerprint;
 use super::judge::{judge, rejection_summary, Step};
 use super::sample::{self, Backend};
 use super::schedule::{self, Gate, Waiter};
@@ -41,6 +41,10 @@ pub struct HoleSummary {
     pub status: HoleStatus,
     /// Who wrote the implementation in use, if any.
     pub by: Option<String>,
+    /// The implementation accepted (in use), if any.
+    pub code: Option<String>,
+    /// Why the implementation is a guess to review, when its status is `guess`.
+    pub guess: Option<String>,
     /// Why it is not passing, when it is not.
     pub failure: Option<String>,
     /// Whether this compile changed it (false: it kept its saved implementation).
@@ -57,10 +61,9 @@ pub struct CompileReport {
 }
 
 impl CompileReport {
+    /// Every hole filled, and no example (a hole's or the program's) fails.
     pub fn success(&self) -> bool {
-        self.holes
-            .iter()
-            .all(|h| matches!(h.status, HoleStatus::Passing | HoleStatus::Unchecked))
+        self.holes.iter().all(|h| h.status.is_ok())
             && self.program.as_ref().is_none_or(|p| p.passed())
     }
 }
@@ -240,6 +243,12 @@ impl Engine {
         record_extra_candidates(&[], &mut outcomes, &mut extras);
         self.recheck_deferred(&context, &mut outcomes).await?;
         let program = self.check_program(&context, &mut outcomes).await?;
+        // Every status is decided again on the program as it now stands: a hole checked
+        // early may call one filled later, and a hole kept from before may fail now. A
+        // cancelled compile returns at once; what it did not decide shows `unchecked`.
+        if !cancel.is_cancelled() {
+            self.refresh_statuses().await?;
+        }
         self.save()?;
         Ok(self.summarise(&targets, &outcomes, program))
     }
@@ -266,9 +275,11 @@ impl Engine {
     }
 
     /// Holes without a usable implementation, stale ones, and filled ones whose examples
-    /// now fail (an example was added since). With `only`, exactly those holes. A saved
-    /// implementation whose check needs another empty hole is filled again too, with the
-    /// saved code as its first candidate, so it is judged once that hole is filled.
+    /// fail (an example was added since, or they were failing). With `only`, exactly those
+    /// holes. A hole whose passing status still rests on the same evidence is not checked
+    /// again, so an unchanged recompile starts no Python. A saved implementation whose
+    /// check needs another empty hole is filled again too, with the saved code as its
+    /// first candidate, so it is judged once that hole is filled.
     async fn holes_to_fill(
         &mut self,
         checker: &Checker,
@@ -296,24 +307,23 @@ impl Engine {
             if examples.is_empty() {
                 continue;
             }
-            let record = self.session().holes.get(&hole.id);
-            let seen = check_hash(code, &examples);
-            if record.is_some_and(|r| {
-                r.status == HoleStatus::Passing && r.verified.as_deref() == Some(seen.as_str())
-            }) {
-                continue;
+            match self.status(&hole.id) {
+                HoleStatus::Passing | HoleStatus::Guess => continue,
+                HoleStatus::Failing => {
+                    out.push(hole.id.clone());
+                    continue;
+                }
+                _ => {}
             }
             let report = checker
                 .check_candidate(&impls, &hole.id, code, &examples)
                 .await?;
             if report.passed() {
-                // Checked now (it may have waited for another hole last time): say so.
-                let seen = check_hash(code, &examples);
-                let record = self.record_mut(&hole.id);
-                record.status = HoleStatus::Passing;
-                record.verified = Some(seen);
-                record.last_failure = None;
-            } else if let Some(need) = &report.needs_hole {
+                // Its status is decided again with the rest after the compile
+                // (`refresh_statuses`), on the program as it then stands.
+                continue;
+            }
+            if let Some(need) = &report.needs_hole {
                 events.send(Event::Message {
                     text: format!(
                         "{}: the saved implementation is checked again once `{need}` is filled",
@@ -380,13 +390,11 @@ impl Engine {
                 });
                 record.current = Some(record.versions.len() - 1);
             }
+            // Provisional until `refresh_statuses` decides it on the finished program.
             record.status = outcome.status.unwrap_or(HoleStatus::Unchecked);
-            record.verified = None;
+            record.evidence = None;
+            record.guess = None;
             let verified = record.status == HoleStatus::Passing;
-            if verified {
-                let examples = self.examples_for(&outcome.hole);
-                self.record_mut(&outcome.hole).verified = Some(check_hash(code, &examples));
-            }
             self.clear_stale(&outcome.hole);
             events.send(Event::HoleFilled {
                 hole: outcome.hole.clone(),
@@ -407,6 +415,9 @@ impl Engine {
             if record.current.is_none() {
                 record.status = HoleStatus::Empty;
             }
+            // The saved implementation (if any) was refilled because it failed: decide its
+            // status again rather than keep the old one.
+            record.evidence = None;
             events.send(Event::HoleFailed {
                 hole: outcome.hole.clone(),
                 reason: outcome
@@ -431,15 +442,15 @@ impl Engine {
             // Every request this run made for the hole, whichever pass made it.
             let used = self.run_usage.get(&hole.id).copied().unwrap_or_default();
             usage.add(&used);
-            let by = record.and_then(|r| {
-                r.current
-                    .and_then(|i| r.versions.get(i))
-                    .map(|v| v.origin.to_string())
-            });
+            let version = record.and_then(|r| r.current.and_then(|i| r.versions.get(i)));
+            let status = self.status(&hole.id);
+            let in_use = status != HoleStatus::Stale;
             holes.push(HoleSummary {
                 hole: hole.id.clone(),
-                status: self.status(&hole.id),
-                by,
+                status,
+                by: version.map(|v| v.origin.to_string()),
+                code: version.filter(|_| in_use).map(|v| v.code.clone()),
+                guess: self.guess(&hole.id),
                 failure: record.and_then(|r| r.last_failure.clone()),
                 changed: targets.contains(&hole.id) && outcome.is_some_and(|o| o.chosen.is_some()),
                 usage: used,

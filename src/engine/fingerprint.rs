@@ -44,3 +44,14 @@ pub fn check_hash(code: &str, examples: &[crate::sketch::Example]) -> String {
     }
     hex::encode(&hasher.finalize()[..12])
 }
+
+/// A hash of several texts, each length-prefixed so that no two different lists of parts
+/// hash alike.
+pub fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hex::encode(&hasher.finalize()[..12])
+}

@@ -87,6 +87,8 @@ impl Engine {
                             fingerprint: r.fingerprint.clone(),
                             current: r.current,
                             status: r.status,
+                            evidence: r.evidence.clone(),
+                            guess: r.guess.clone(),
                             last_failure: r.last_failure.clone(),
                         },
                     )
@@ -263,12 +265,16 @@ impl Engine {
                     record.fingerprint = state.fingerprint.clone();
                     record.current = state.current.filter(|&i| i < record.versions.len());
                     record.status = state.status;
+                    record.evidence = state.evidence.clone();
+                    record.guess = state.guess.clone();
                     record.last_failure = state.last_failure.clone();
                 }
                 None => {
                     // The hole was not known then: it keeps its versions, none in use.
                     record.current = None;
                     record.status = HoleStatus::Empty;
+                    record.evidence = None;
+                    record.guess = None;
                     record.last_failure = None;
                 }
             }

@@ -15,6 +15,7 @@ pub mod events;
 pub mod export;
 pub mod extras;
 pub mod fingerprint;
+pub mod guess;
 pub mod history;
 mod judge;
 pub mod observe;
@@ -22,6 +23,7 @@ pub mod ops;
 pub mod prompt;
 pub mod sample;
 pub mod schedule;
+pub mod status;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -54,6 +56,9 @@ pub enum EngineError {
     UnknownFunction(String),
     #[error(transparent)]
     Op(#[from] ops::OpError),
+    /// An export refused because tests it would write fail.
+    #[error("{0}")]
+    FailingTests(String),
     #[error("{0}")]
     Other(String),
 }
@@ -253,14 +258,6 @@ impl Engine {
 
     pub fn stale_holes(&self) -> &[String] {
         &self.stale
-    }
-
-    pub fn status(&self, hole: &str) -> HoleStatus {
-        self.session
-            .holes
-            .get(hole)
-            .map(|r| r.status)
-            .unwrap_or_default()
     }
 
     /// The pool of Python workers, started on first use with the sketch's prelude imported.

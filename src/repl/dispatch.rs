@@ -6,6 +6,7 @@
 //! on the runtime with a Ctrl-C watcher that cancels only them, and their events are
 //! printed while they run.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::io::Write;
 
@@ -13,9 +14,11 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::command::{resolve_function, resolve_hole, Command, DecomposeFrom, COMMANDS};
+use crate::engine::export::ExportOptions;
 use crate::engine::ops::TraceTarget;
 use crate::engine::{Backend, Engine, EngineError, Events};
 use crate::present;
+use crate::session::HoleStatus;
 
 use super::{view, Next, Repl};
 
@@ -108,14 +111,17 @@ impl Repl {
             })
             .map_err(text)?;
         let mut out = String::new();
-        for h in report.holes.iter().filter(|h| {
-            h.changed
-                || !matches!(
-                    h.status,
-                    crate::session::HoleStatus::Passing | crate::session::HoleStatus::Unchecked
-                )
-        }) {
-            out.push_str(&format!("{:<32} {}\n", h.hole, h.status.label()));
+        for h in report
+            .holes
+            .iter()
+            .filter(|h| h.changed || !h.status.is_ok())
+        {
+            match &h.guess {
+                Some(why) => {
+                    out.push_str(&format!("{:<32} {} — {why}\n", h.hole, h.status.label()))
+                }
+                None => out.push_str(&format!("{:<32} {}\n", h.hole, h.status.label())),
+            }
         }
         if let Some(p) = &report.program {
             out.push_str(&format!(
@@ -150,16 +156,64 @@ impl Repl {
                 | Command::Decompose { .. }
                 | Command::Use { .. }
         );
+        // Commands that print a compile's outcome say every status themselves.
+        let compiles = matches!(
+            command,
+            Command::Compile(_) | Command::Edit { .. } | Command::Decompose { .. }
+        );
+        let before = self.engine.decided_statuses();
         if !changes {
-            return self.run_command(command);
+            let shows_status = matches!(command, Command::Holes | Command::Show(_));
+            if shows_status {
+                // A status is shown only as decided on what the program is now.
+                self.refresh_statuses()?;
+                self.say_changes(&before);
+            }
+            let result = self.run_command(command);
+            if result.is_ok() && !shows_status {
+                // Undo, redo and the like change code or examples too.
+                self.refresh_statuses()?;
+                self.say_changes(&before);
+            }
+            return result;
         }
         let (label, hole) = describe(&command, |w| {
             self.function(w).unwrap_or_else(|_| w.to_string())
         });
         self.engine.begin(&label, hole.as_deref());
         let result = self.run_command(command);
+        // Statuses are decided again inside the same undo step, so undo restores them too.
+        let refreshed = self.refresh_statuses();
         let ended = self.engine.end().map_err(text);
-        result.and(ended)
+        if !compiles {
+            self.say_changes(&before);
+        }
+        result.and(refreshed).and(ended)
+    }
+
+    /// Decide again every status whose evidence changed.
+    fn refresh_statuses(&mut self) -> Result<()> {
+        self.block(|engine, _, _, _| async move { engine.refresh_statuses().await })
+            .map_err(text)
+            .map(drop)
+    }
+
+    /// One line per hole whose status is not what it was before the command.
+    fn say_changes(&self, before: &BTreeMap<String, HoleStatus>) {
+        let mut out = String::new();
+        for (hole, now) in self.engine.statuses() {
+            match before.get(&hole) {
+                Some(was) if *was != now => out.push_str(&format!(
+                    "{hole} is now {} (was {})\n",
+                    now.label(),
+                    was.label()
+                )),
+                _ => {}
+            }
+        }
+        if !out.is_empty() {
+            self.say(&out);
+        }
     }
 
     fn run_command(&mut self, command: Command) -> Result<()> {
@@ -377,25 +431,27 @@ impl Repl {
                     .map_err(text)?;
                 self.say(&format!("{id}: using v{version}, {}", status.label()));
             }
-            Command::Export { output, tests } => {
-                let module = output
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "program".to_string());
-                let exported = self.engine.export(&module, false).map_err(text)?;
-                std::fs::write(&output, &exported.program)
-                    .map_err(|e| format!("{}: cannot write: {e}", output.display()))?;
-                let mut line = format!("wrote {}", output.display());
-                if let Some(tests) = tests {
-                    std::fs::write(&tests, &exported.tests)
-                        .map_err(|e| format!("{}: cannot write: {e}", tests.display()))?;
-                    line.push_str(&format!(
-                        " and {} ({} example(s))",
-                        tests.display(),
-                        exported.example_count
-                    ));
+            Command::Export {
+                output,
+                tests,
+                allow_partial,
+                allow_failing,
+            } => {
+                let options = ExportOptions {
+                    output,
+                    tests,
+                    allow_partial,
+                    allow_failing,
+                };
+                let report = self
+                    .block(|engine, _, _, _| async move { engine.export_files(&options).await })
+                    .map_err(text)?;
+                let mut out = String::new();
+                for line in report.warnings() {
+                    out.push_str(&format!("warning: {line}\n"));
                 }
-                self.say(&line);
+                out.push_str(&report.summary());
+                self.say(&out);
             }
             Command::Help(topic) => self.say(&help(topic.as_deref())?),
             Command::Quit => {}

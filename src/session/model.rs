@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The version written by this build. Older files are migrated on load.
-pub const SESSION_VERSION: u32 = 1;
+pub const SESSION_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionFile {
@@ -80,10 +80,17 @@ pub struct HoleRecord {
     pub current: Option<usize>,
     #[serde(default)]
     pub status: HoleStatus,
-    /// `check_hash` of the code and examples of the last passing check, so an unchanged
-    /// recompile does not start Python to check them again.
+    /// Hash of what `status` was decided on: the code, the hole's examples, the program's
+    /// examples, the sketch and every other implementation. A status is trusted only while
+    /// this still matches; otherwise the hole is checked again (and shown `unchecked` until
+    /// it is), so an example added or another hole changed can never leave a stale
+    /// `passing` behind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified: Option<String>,
+    pub evidence: Option<String>,
+    /// Why the implementation is a guess to review (filled from a single example, or code
+    /// that uses none of the description's words), when its status is `guess`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guess: Option<String>,
     /// Why the last attempt failed, for front ends to show.
     #[serde(default)]
     pub last_failure: Option<String>,
@@ -91,19 +98,28 @@ pub struct HoleRecord {
     pub usage: Usage,
 }
 
+/// What is known about a hole's implementation. Front ends show `label()` (a word) or
+/// `mark()` (one character for trees and lists), and `meaning()` where there is room.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum HoleStatus {
     #[default]
     Empty,
-    /// Filled, and every example that could be checked passed.
+    /// Filled, and every example of its own passes.
     Passing,
-    /// Filled with the best candidate found, but an example fails.
+    /// Filled with the best candidate found, but an example of its own fails.
     Failing,
-    /// Filled, no example of its own to check it against.
+    /// Filled, and nothing has checked it: no example of its own, and the program's
+    /// examples do not reach it or do not pass (or it was not checked since it changed).
     Unchecked,
     /// The sketch changed what this hole means since it was filled.
     Stale,
+    /// Filled, no example of its own, and the program's examples pass with it and call it:
+    /// its only evidence is the whole program's.
+    ProgramChecked,
+    /// Its examples pass, but the evidence is thin: it was filled from a single example, or
+    /// its code uses none of the words of its description. Review it (or add an example).
+    Guess,
 }
 
 impl HoleStatus {
@@ -114,7 +130,55 @@ impl HoleStatus {
             HoleStatus::Failing => "failing",
             HoleStatus::Unchecked => "unchecked",
             HoleStatus::Stale => "stale",
+            HoleStatus::ProgramChecked => "program-checked",
+            HoleStatus::Guess => "guess",
         }
+    }
+
+    /// One character for trees and lists.
+    pub fn mark(self) -> &'static str {
+        match self {
+            HoleStatus::Empty => "○",
+            HoleStatus::Passing => "✓",
+            HoleStatus::Failing => "✗",
+            HoleStatus::Unchecked => "?",
+            HoleStatus::Stale => "~",
+            HoleStatus::ProgramChecked => "≈",
+            HoleStatus::Guess => "!",
+        }
+    }
+
+    /// What the status promises, in words.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            HoleStatus::Empty => "no implementation yet",
+            HoleStatus::Passing => "passes its examples",
+            HoleStatus::Failing => "an example of its own fails",
+            HoleStatus::Unchecked => "not checked by any example",
+            HoleStatus::Stale => "the sketch changed since it was filled",
+            HoleStatus::ProgramChecked => "passes via the program's examples only",
+            HoleStatus::Guess => "passes its examples, but is a guess to review",
+        }
+    }
+
+    /// Whether a compile that leaves the hole so has succeeded: filled, and no example
+    /// fails.
+    pub fn is_ok(self) -> bool {
+        matches!(
+            self,
+            HoleStatus::Passing
+                | HoleStatus::Guess
+                | HoleStatus::ProgramChecked
+                | HoleStatus::Unchecked
+        )
+    }
+
+    /// Whether some example passed with the implementation (its own or the program's).
+    pub fn has_passed(self) -> bool {
+        matches!(
+            self,
+            HoleStatus::Passing | HoleStatus::Guess | HoleStatus::ProgramChecked
+        )
     }
 }
 
@@ -290,6 +354,10 @@ pub struct HoleState {
     pub current: Option<usize>,
     #[serde(default)]
     pub status: HoleStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guess: Option<String>,
     #[serde(default)]
     pub last_failure: Option<String>,
 }

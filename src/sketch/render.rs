@@ -4,8 +4,13 @@
 //! inline hole call site becomes a call to a function named by the hole's id, whose `def`
 //! goes right before the first top-level statement that needs it. A map from program lines
 //! back to sketch lines is kept so `exec` can show tracebacks on the user's own lines.
+//!
+//! An exported program is the user's program: a named hole keeps the header the user
+//! wrote (annotations, defaults, `async`) whenever the implementation takes the same
+//! parameters, and an import an implementation brings is left out when the sketch or an
+//! earlier hole already has it, so each import appears once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -86,10 +91,23 @@ pub fn render(
     let lines = LineIndex::new(&sketch.source);
     let nl = if sketch.crlf { "\r\n" } else { "\n" };
     let mut edits: Vec<Edit> = Vec::new();
+    let headers = if export {
+        user_headers(&mut parser, sketch)
+    } else {
+        BTreeMap::new()
+    };
+    let mut imports = top_level_imports(&sketch.source);
 
     for hole in &sketch.holes {
         let parts = match impls.get(&hole.id) {
-            Some(text) => Some(split_impl(&mut parser, sketch, hole, text, export)?),
+            Some(text) => {
+                let header = headers.get(&hole.id).map(String::as_str);
+                let mut parts = split_impl(&mut parser, sketch, hole, text, export, header)?;
+                if export {
+                    parts.helpers = drop_known_imports(&parts.helpers, &mut imports);
+                }
+                Some(parts)
+            }
             None => None,
         };
         if hole.kind == HoleKind::Named {
@@ -247,6 +265,7 @@ fn split_impl(
     hole: &Hole,
     text: &str,
     export: bool,
+    user_header: Option<&str>,
 ) -> Result<ImplParts, RenderError> {
     let bad = |message: String| RenderError::BadImplementation {
         hole: hole.id.clone(),
@@ -284,6 +303,23 @@ fn split_impl(
             _ => String::new(),
         };
         def_text = with_docstring(&text, outer, def, &doc, &hole.description);
+        if let (Some(header), Some(end)) = (user_header, header_end(def)) {
+            if param_names(def, &text)
+                == hole
+                    .params
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect::<Vec<_>>()
+            {
+                // The header precedes the body, so the docstring inserted above did not
+                // move it: the same offsets hold in `def_text`.
+                let from = def.start_byte() - outer.start_byte();
+                let to = end - outer.start_byte();
+                if let (Some(before), Some(after)) = (def_text.get(..from), def_text.get(to..)) {
+                    def_text = format!("{before}{header}{after}");
+                }
+            }
+        }
     }
     let helpers = format!(
         "{}\n{}",
@@ -294,6 +330,102 @@ fn split_impl(
         helpers: helpers.trim().to_string(),
         def: def_text,
     })
+}
+
+/// Where a function's header ends: after its return annotation, else its parameters
+/// (the `:` that follows is kept from whichever text it is in).
+fn header_end(def: Node) -> Option<usize> {
+    def.child_by_field_name("return_type")
+        .or_else(|| def.child_by_field_name("parameters"))
+        .map(|n| n.end_byte())
+}
+
+/// The parameter names of a `def`, written as the sketch parser writes them (`*args`,
+/// `**kw`, `*`, `/`), to tell whether an implementation takes the user's parameters.
+fn param_names(def: Node, text: &str) -> Vec<String> {
+    let Some(params) = def.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let piece = |n: Node| text.get(n.byte_range()).unwrap_or("").to_string();
+    let mut cursor = params.walk();
+    let mut out = Vec::new();
+    for p in params.named_children(&mut cursor) {
+        out.push(match p.kind() {
+            "comment" => continue,
+            "typed_parameter" => p.named_child(0).map(piece).unwrap_or_default(),
+            "default_parameter" | "typed_default_parameter" => {
+                p.child_by_field_name("name").map(piece).unwrap_or_default()
+            }
+            "keyword_separator" => "*".to_string(),
+            "positional_separator" => "/".to_string(),
+            _ => piece(p),
+        });
+    }
+    out
+}
+
+/// Each named hole's header as the user wrote it: from `def` (or `async`) to the end of
+/// the return annotation or parameters, by hole id.
+fn user_headers(parser: &mut Parser, sketch: &Sketch) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Some(tree) = parser.parse(&sketch.source, None) else {
+        return out;
+    };
+    for hole in sketch.holes.iter().filter(|h| h.kind == HoleKind::Named) {
+        let Some(layout) = sketch.layout.defs.get(&hole.id) else {
+            continue;
+        };
+        let mut node = tree
+            .root_node()
+            .descendant_for_byte_range(layout.def_start, layout.def_start);
+        while let Some(n) = node {
+            if n.kind() == "function_definition" && n.start_byte() == layout.def_start {
+                break;
+            }
+            node = n.parent();
+        }
+        let Some(def) = node else { continue };
+        if let Some(header) =
+            header_end(def).and_then(|end| sketch.source.get(def.start_byte()..end))
+        {
+            out.insert(hole.id.clone(), header.to_string());
+        }
+    }
+    out
+}
+
+/// An import statement on one line, with spacing and any comment normalised away, or
+/// `None` for any other line.
+fn import_key(line: &str) -> Option<String> {
+    let code = line.split('#').next().unwrap_or("").trim();
+    let is_import = code.starts_with("import ") || code.starts_with("from ");
+    (is_import && !code.ends_with('(') && !code.ends_with('\\') && !code.contains(';'))
+        .then(|| code.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The sketch's top-level one-line imports.
+fn top_level_imports(source: &str) -> BTreeSet<String> {
+    source
+        .lines()
+        .filter(|l| !l.starts_with([' ', '\t']))
+        .filter_map(import_key)
+        .collect()
+}
+
+/// `helpers` without the top-level imports already in `seen`; the ones kept join `seen`.
+fn drop_known_imports(helpers: &str, seen: &mut BTreeSet<String>) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for line in helpers.lines() {
+        if !line.starts_with([' ', '\t']) {
+            if let Some(key) = import_key(line) {
+                if !seen.insert(key) {
+                    continue;
+                }
+            }
+        }
+        out.push(line);
+    }
+    out.join("\n").trim().to_string()
 }
 
 fn first_error_line(root: Node) -> Option<usize> {

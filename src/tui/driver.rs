@@ -5,7 +5,6 @@
 //! they run as their own tasks beside it; a newer check of the same kind aborts the older
 //! one (latest wins), and the app drops any result whose generation is stale.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,9 +17,9 @@ use super::repair::{self, RepairOp, Review};
 use super::snapshot::Snapshot;
 use crate::engine::check::Checker;
 use crate::engine::compile::CompileReport;
+use crate::engine::export::ExportOptions;
 use crate::engine::ops::TraceTarget;
 use crate::engine::{Backend, Engine, Events};
-use crate::session::HoleStatus;
 use crate::sketch::Example;
 
 /// Builds the model backend for one compile, given that compile's cancellation token and
@@ -38,8 +37,7 @@ enum EngineOp {
     },
     Export {
         generation: u64,
-        path: String,
-        tests: Option<String>,
+        options: ExportOptions,
     },
     Repair {
         generation: u64,
@@ -108,11 +106,18 @@ impl Driver {
                 generation,
                 path,
                 tests,
+                allow_partial,
+                allow_failing,
             } => {
+                let options = ExportOptions {
+                    output: path.into(),
+                    tests: tests.map(Into::into),
+                    allow_partial,
+                    allow_failing,
+                };
                 let _ = self.ops.send(EngineOp::Export {
                     generation,
-                    path,
-                    tests,
+                    options,
                 });
             }
             Effect::Repair { generation, op } => {
@@ -249,6 +254,12 @@ async fn engine_task(
         });
     }
     let _ = checker.send(Some(ready));
+    // Statuses saved before an example or another hole changed are decided again first.
+    if let Ok(changes) = engine.refresh_statuses().await {
+        if !changes.is_empty() {
+            sender.send(AppEvent::Snapshot(Box::new(Snapshot::of(&engine))));
+        }
+    }
     while let Some(op) = ops.recv().await {
         match op {
             EngineOp::Compile {
@@ -268,10 +279,18 @@ async fn engine_task(
             }
             EngineOp::Export {
                 generation,
-                path,
-                tests,
+                options,
             } => {
-                let result = export(&engine, Path::new(&path), tests.as_deref().map(Path::new));
+                let result = match engine.export_files(&options).await {
+                    Ok(report) => {
+                        let mut text = report.summary();
+                        for warning in report.warnings() {
+                            text.push_str(&format!("; warning: {warning}"));
+                        }
+                        Ok(text)
+                    }
+                    Err(e) => Err(e.to_string()),
+                };
                 sender.send(AppEvent::OperationDone { generation, result });
             }
             EngineOp::Repair {
@@ -337,11 +356,7 @@ async fn compile(
 }
 
 fn summary(report: &CompileReport) -> String {
-    let ok = report
-        .holes
-        .iter()
-        .filter(|h| matches!(h.status, HoleStatus::Passing | HoleStatus::Unchecked))
-        .count();
+    let ok = report.holes.iter().filter(|h| h.status.is_ok()).count();
     let mut text = format!("compiled: {ok} of {} hole(s) filled", report.holes.len());
     if let Some(program) = &report.program {
         text.push_str(&format!(
@@ -362,34 +377,6 @@ fn summary(report: &CompileReport) -> String {
     text
 }
 
-fn export(engine: &Engine, path: &Path, tests: Option<&Path>) -> Result<String, String> {
-    let module = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_'))
-        .ok_or_else(|| {
-            format!(
-                "{}: the program's file name must be a Python module name (letters, digits, _)",
-                path.display()
-            )
-        })?;
-    let exported = engine.export(&module, false).map_err(|e| e.to_string())?;
-    let tests = tests.map_or_else(
-        || path.with_file_name(format!("test_{module}.py")),
-        Path::to_path_buf,
-    );
-    std::fs::write(path, &exported.program)
-        .map_err(|e| format!("{}: cannot write the program: {e}", path.display()))?;
-    std::fs::write(&tests, &exported.tests)
-        .map_err(|e| format!("{}: cannot write the tests: {e}", tests.display()))?;
-    Ok(format!(
-        "wrote {} and {} ({} example(s))",
-        path.display(),
-        tests.display(),
-        exported.example_count
-    ))
-}
-
 /// Run one repair operation, reloading the sketch first if it changed on disk (so an edit
 /// made in another editor is never overwritten). The `Ok` text is the message to show.
 async fn repair_op(
@@ -404,6 +391,8 @@ async fn repair_op(
     let mut text = perform_repair(engine, generation, op, backend, cancel, sender)
         .await
         .map_err(|e| e.to_string())?;
+    // An example added or removed, an undo or an edit: decide the statuses it touched.
+    engine.refresh_statuses().await.map_err(|e| e.to_string())?;
     if let Some(r) = reloaded {
         let mut changed = Vec::new();
         for (what, list) in [("new", &r.added), ("gone", &r.removed), ("stale", &r.stale)] {

@@ -72,6 +72,8 @@ pub enum Effect {
         path: String,
         /// Where the tests go (default: `test_FILE` beside the program).
         tests: Option<String>,
+        allow_partial: bool,
+        allow_failing: bool,
     },
     /// A repair operation in the engine task (reloading a changed sketch first).
     Repair {

@@ -25,6 +25,8 @@ pub struct HoleState {
     pub versions: usize,
     /// Who wrote the version in use.
     pub by: Option<String>,
+    /// Why the implementation is a guess to review, when its status is `guess`.
+    pub guess: Option<String>,
     pub last_failure: Option<String>,
 }
 
@@ -61,16 +63,13 @@ impl Snapshot {
     pub fn of(engine: &Engine) -> Snapshot {
         let sketch = engine.sketch.clone();
         let session = engine.session();
-        let stale = engine.stale_holes();
+        let statuses = engine.statuses();
         let mut holes = BTreeMap::new();
         for hole in &sketch.holes {
             let record = session.holes.get(&hole.id);
             let current = record.and_then(|r| r.current);
             let version = current.and_then(|i| record.and_then(|r| r.versions.get(i)));
-            let mut status = record.map(|r| r.status).unwrap_or_default();
-            if stale.contains(&hole.id) {
-                status = HoleStatus::Stale;
-            }
+            let status = statuses.get(&hole.id).copied().unwrap_or_default();
             holes.insert(
                 hole.id.clone(),
                 HoleState {
@@ -79,6 +78,9 @@ impl Snapshot {
                     version: current.map(|i| i + 1),
                     versions: record.map_or(0, |r| r.versions.len()),
                     by: version.map(|v| v.origin.to_string()),
+                    guess: record
+                        .and_then(|r| r.guess.clone())
+                        .filter(|_| status == HoleStatus::Guess),
                     last_failure: record.and_then(|r| r.last_failure.clone()),
                 },
             );

@@ -72,6 +72,8 @@ impl Theme {
             HoleStatus::Stale => self.warn,
             HoleStatus::Unchecked => Style::new().fg(Color::Cyan),
             HoleStatus::Empty => self.dim,
+            HoleStatus::ProgramChecked => self.ok,
+            HoleStatus::Guess => self.warn,
         }
     }
 

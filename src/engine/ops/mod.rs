@@ -401,26 +401,13 @@ impl Engine {
     }
 
     /// Go back (or forward) to version `n` (from 1) of a hole's implementation; its
-    /// examples are checked again to set its status.
+    /// examples (and those of every hole whose evidence it changes) are checked again to
+    /// set its status.
     pub async fn use_version(&mut self, hole: &str, n: usize) -> Result<HoleStatus, EngineError> {
         if self.sketch.hole(hole).is_none() {
             return Err(EngineError::UnknownFunction(hole.to_string()));
         }
-        let code = self.version_code(hole, n)?.to_string();
-        let examples = self.examples_for(hole);
-        let status = if examples.is_empty() {
-            HoleStatus::Unchecked
-        } else {
-            let checker = self.checker().await?;
-            let report = checker
-                .check_candidate(&self.implementations(), hole, &code, &examples)
-                .await?;
-            if report.passed() {
-                HoleStatus::Passing
-            } else {
-                HoleStatus::Failing
-            }
-        };
+        self.version_code(hole, n)?;
         self.begin("use", Some(hole));
         let print = self
             .sketch
@@ -429,12 +416,15 @@ impl Engine {
             .unwrap_or_default();
         let record = self.record_mut(hole);
         record.current = Some(n - 1);
-        record.status = status;
+        record.status = HoleStatus::Unchecked;
+        record.evidence = None;
         record.fingerprint = print;
         record.last_failure = None;
         self.clear_stale(hole);
+        let refreshed = self.refresh_statuses().await;
         self.end()?;
-        Ok(status)
+        refreshed?;
+        Ok(self.status(hole))
     }
 
     /// The hash anpl uses to recognise a version of the sketch file (for front ends that

@@ -191,6 +191,7 @@ impl Engine {
                 reason: failure.clone().unwrap_or_default(),
             });
         }
+        self.refresh_statuses().await?;
         self.checkpoint()?;
         Ok(ResynthReport {
             hole: id.to_string(),

@@ -219,7 +219,12 @@ impl App {
                 Some(hole) => self.repair(RepairOp::UseVersion { hole, version }),
                 None => Vec::new(),
             },
-            Command::Export { output, tests } => {
+            Command::Export {
+                output,
+                tests,
+                allow_partial,
+                allow_failing,
+            } => {
                 if let Some(effects) = self.refuse_while_busy() {
                     return effects;
                 }
@@ -234,6 +239,8 @@ impl App {
                     generation,
                     path,
                     tests: tests.map(|t| t.display().to_string()),
+                    allow_partial,
+                    allow_failing,
                 }]
             }
             Command::Help(_) => self.apply(Action::Help),

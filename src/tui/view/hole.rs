@@ -47,6 +47,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             cut(&version, width).into_owned(),
             theme.status(state.status),
         ));
+        if let Some(guess) = &state.guess {
+            lines.push(Line::styled(
+                cut(&format!("guess: {guess}"), width).into_owned(),
+                theme.warn,
+            ));
+        }
         if let Some(failure) = &state.last_failure {
             if state.status != crate::session::HoleStatus::Passing {
                 let first = failure.lines().next().unwrap_or("");

@@ -8,7 +8,6 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{block, spinner, tree_offset};
-use crate::session::HoleStatus;
 use crate::tui::app::{App, Live, Pane};
 
 /// The mark and its style for one row.
@@ -24,16 +23,7 @@ pub fn mark(app: &App, name: &str) -> (&'static str, Style) {
     }
     match app.snapshot.status(name) {
         None => ("ƒ", theme.dim),
-        Some(status) => {
-            let symbol = match status {
-                HoleStatus::Empty => "○",
-                HoleStatus::Passing => "✓",
-                HoleStatus::Failing => "✗",
-                HoleStatus::Unchecked => "?",
-                HoleStatus::Stale => "~",
-            };
-            (symbol, theme.status(status))
-        }
+        Some(status) => (status.mark(), theme.status(status)),
     }
 }
 
@@ -43,7 +33,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .snapshot
         .holes
         .values()
-        .filter(|h| matches!(h.status, HoleStatus::Passing | HoleStatus::Unchecked))
+        .filter(|h| h.status.is_ok())
         .count();
     let title = format!(" holes {done}/{holes} ");
     let height = area.height.saturating_sub(2) as usize;
