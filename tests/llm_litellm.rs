@@ -226,7 +226,8 @@ fn litellm_proxy_in_both_formats_streaming_and_not() {
         );
         let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         assert_eq!(doc["success"], serde_json::json!(true), "{stdout}");
-        assert_eq!(doc["report"]["holes"][0]["status"], "passing", "{stdout}");
+        // One example passes: a guess until more pin it down (README, statuses).
+        assert_eq!(doc["report"]["holes"][0]["status"], "guess", "{stdout}");
         // No price for a proxy's model: unknown, not 0.
         assert_eq!(doc["report"]["usage"]["cost"], "unknown", "{stdout}");
         std::fs::remove_file(dir.path().join("s.json")).unwrap();

@@ -234,7 +234,8 @@ async fn another_hole_s_implementation_in_an_answer_fills_that_hole_without_a_re
     )
     .await;
     assert!(report.success(), "{report:#?}");
-    assert_eq!(engine.status("add_bang"), HoleStatus::Passing);
+    // Its one example passes: a guess until more pin it down.
+    assert_eq!(engine.status("add_bang"), HoleStatus::Guess);
     assert_eq!(
         server.request_count(),
         1,

@@ -196,7 +196,8 @@ fn compile_trace_and_quit_in_a_real_terminal() {
 
     tmux.keys("c");
     let screen = tmux.wait_for("compiled: 3 of 3 hole(s) filled", Duration::from_secs(30));
-    assert!(screen.contains("✓ count_words"), "{screen}");
+    // One example: a guess (`!`) until a second one pins it down.
+    assert!(screen.contains("! count_words"), "{screen}");
     assert!(screen.contains("holes 3/3"), "{screen}");
     assert!(
         screen.contains("program: 1 of 1 example(s) pass"),

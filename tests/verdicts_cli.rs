@@ -153,11 +153,11 @@ fn a_timed_out_example_says_it_timed_out_instead_of_a_one_sided_diff() {
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(
-        t.contains("the call was stopped: the run timed out after 1 s"),
+        t.contains("the call was stopped: the run timed out after 1 s (the limit per check; --check-timeout SECS changes it)"),
         "{t}"
     );
     assert!(
-        t.contains("not run: the run timed out after 1 s before reaching it"),
+        t.contains("not run: the run stopped before reaching it; it timed out after 1 s"),
         "{t}"
     );
     assert!(!t.contains("actual:"), "{t}");
@@ -294,7 +294,8 @@ def main(order):
         .collect();
     assert_eq!(
         statuses,
-        vec!["line_total=passing", "order_total=passing"],
+        // One example each: passing, but a guess until more pin them down.
+        vec!["line_total=guess", "order_total=guess"],
         "{t}"
     );
 }

@@ -288,7 +288,7 @@ impl Checker {
                     actual: None,
                     passed: false,
                     error: Some(format!(
-                        "not run: the run {} before reaching it",
+                        "not run: the run stopped before reaching it; it {}",
                         outcome.verdict.describe()
                     )),
                     trace: Vec::new(),

@@ -199,7 +199,7 @@ mod tests {
             Some("filled from a single example")
         );
         assert_eq!(guess_reason(&h, "def f(x):\n    return x * 2\n", 2), None);
-        let both = guess_reason(&h, "def f(x):\n    return x + x\n", 1).unwrap();
+        let both = guess_reason(&h, "def f(x):\n    return x - 1\n", 1).unwrap();
         assert!(
             both.starts_with("filled from a single example; its code uses none"),
             "{both}"
