@@ -38,6 +38,7 @@ fn bench_requests(c: &mut Criterion) {
         delay_ms: 300,
         api_key: None,
         supports_n: true,
+        seed: 0,
     };
     let Ok(server) = rt.block_on(FakeServer::start(table)) else {
         return;

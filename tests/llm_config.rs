@@ -391,6 +391,7 @@ async fn a_configured_client_talks_to_the_configured_server() {
         delay_ms: 0,
         api_key: Some(KEY.into()),
         supports_n: true,
+        seed: 0,
     };
     let srv = match FakeServer::start(table).await {
         Ok(s) => s,

@@ -29,6 +29,7 @@ fn table() -> FakeTable {
         delay_ms: 0,
         api_key: None,
         supports_n: true,
+        seed: 0,
     }
 }
 
@@ -140,6 +141,7 @@ async fn openai_n_samples_come_from_one_request() {
         contains: "double".into(),
         answer: None,
         answers: vec!["a".into(), "b".into(), "c".into()],
+        weighted: Vec::new(),
     }];
     let srv = server(t).await;
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());

@@ -8,6 +8,7 @@
 pub mod args;
 pub mod bench_compile;
 pub mod bench_exec;
+pub mod bench_search;
 pub mod bench_synth;
 pub mod check;
 pub mod compile;
@@ -70,6 +71,9 @@ pub enum BenchCommand {
     Exec(bench_exec::BenchExecArgs),
     /// The model-free synthesizer on a `pbe-tasks/1` file.
     Synth(bench_synth::BenchSynthArgs),
+    /// Programs solved, requests and tokens against a local model that is right only some
+    /// of the time (the combination search).
+    Search(bench_search::BenchSearchArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -95,6 +99,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(BenchCommand::Compile(args))) => bench_compile::run(&args),
         Some(Command::Bench(BenchCommand::Exec(args))) => bench_exec::run(args),
         Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(&args),
+        Some(Command::Bench(BenchCommand::Search(args))) => bench_search::run(&args),
     };
     finish(result)
 }
