@@ -46,6 +46,8 @@ pub struct CompileReport {
     /// The program's own examples, when it has any.
     pub program: Option<CheckReport>,
     pub usage: Usage,
+    /// The combination search, when the program's examples failed and it ran.
+    pub search: Option<super::search::SearchReport>,
 }
 
 impl CompileReport {
@@ -69,6 +71,16 @@ pub(crate) struct HoleJob {
     transcripts: Arc<BTreeMap<String, Transcript>>,
     events: Events,
     cancel: CancellationToken,
+}
+
+impl HoleJob {
+    pub(crate) fn hole_id(&self) -> &str {
+        &self.hole.id
+    }
+
+    pub(crate) fn events(&self) -> &Events {
+        &self.events
+    }
 }
 
 /// What every hole's task shares.
@@ -139,9 +151,11 @@ impl Engine {
         }
         self.recheck_deferred(&checker, &mut outcomes, events)
             .await?;
-        let program = self.check_program(&context, &mut outcomes).await?;
+        let (program, search) = self.check_program(&context, &mut outcomes).await?;
         self.save()?;
-        Ok(self.summarise(&targets, &outcomes, program))
+        let mut report = self.summarise(&targets, &outcomes, program);
+        report.search = search;
+        Ok(report)
     }
 
     /// Everything one hole's task needs, snapshotted now.
@@ -382,6 +396,7 @@ impl Engine {
             holes,
             program,
             usage,
+            search: None,
         }
     }
 }
@@ -544,7 +559,7 @@ fn model_origin(job: &HoleJob) -> Origin {
 }
 
 /// One request's worth of samples, each extracted and checked. `Ok(true)` once one passes.
-async fn try_round(
+pub(crate) async fn try_round(
     job: &HoleJob,
     outcome: &mut HoleOutcome,
     request: &crate::llm::ChatRequest,
@@ -667,26 +682,4 @@ async fn try_round(
         }
     }
     Ok(false)
-}
-
-/// More candidates for a hole that has no examples of its own, drawn at the sampling
-/// temperature, for the combination search.
-pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> HoleOutcome {
-    if job.backend.model_name().is_none() || job.settings.samples == 0 {
-        return outcome;
-    }
-    let request = prompt::request(
-        &job.checker.sketch,
-        &job.hole,
-        job.settings.temperature,
-        job.settings.samples,
-        job.settings.max_tokens,
-    );
-    let mut best = None;
-    if let Err(reason) = try_round(&job, &mut outcome, &request, 0, &mut best).await {
-        job.events.send(Event::Message {
-            text: format!("{}: no more candidates: {reason}", job.hole.id),
-        });
-    }
-    outcome
 }

@@ -7,10 +7,12 @@
 
 pub mod migrate;
 pub mod model;
+pub mod search;
 pub mod store;
 
 pub use model::{
     HistoryEntry, HoleRecord, HoleState, HoleStatus, ImplVersion, LastTrace, Origin, SessionFile,
     Snapshot, StoredExample, TracedCall, Transcript, Usage,
 };
+pub use search::SearchRecord;
 pub use store::{default_session_path, SessionError, Store};
