@@ -136,6 +136,10 @@ pub fn search_settings(config: &ResolvedConfig) -> SearchSettings {
         temperature: config.temperature.value,
         repair_rounds: config.repair_rounds.value,
         max_tokens: config.max_tokens.value,
+        search_budget: match config.search_budget.value {
+            0 => None,
+            n => Some(n as usize),
+        },
         ..SearchSettings::default()
     }
 }

@@ -53,6 +53,11 @@ pub struct ModelFlags {
     /// Output token budget per answer.
     #[arg(long, value_name = "N")]
     pub max_tokens: Option<u32>,
+    /// Program checks one compile may spend trying combinations of candidates when the
+    /// program's examples fail (default 0: 16 per candidate of the holes searched, at least
+    /// 32; `search_budget` in anpl.toml). A recompile continues where the last one stopped.
+    #[arg(long, value_name = "N")]
+    pub search_budget: Option<u32>,
 }
 
 fn parse_secret(text: &str) -> Result<Secret, Infallible> {
@@ -72,6 +77,7 @@ impl ModelFlags {
             temperature: self.temperature,
             repair_rounds: self.repair_rounds,
             max_tokens: self.max_tokens,
+            search_budget: self.search_budget,
         }
     }
 }
@@ -160,6 +166,13 @@ pub fn render_text(config: &ResolvedConfig, env: &HashMap<String, String>) -> St
         ("temperature", shown(&config.temperature)),
         ("repair_rounds", shown(&config.repair_rounds)),
         ("max_tokens", shown(&config.max_tokens)),
+        (
+            "search_budget",
+            match config.search_budget.value {
+                0 => ("auto".to_string(), config.search_budget.source.to_string()),
+                _ => shown(&config.search_budget),
+            },
+        ),
     ] {
         rows.push(row(name, v, s));
     }

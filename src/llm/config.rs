@@ -70,6 +70,7 @@ pub struct ConfigFlags {
     pub temperature: Option<f32>,
     pub repair_rounds: Option<u32>,
     pub max_tokens: Option<u32>,
+    pub search_budget: Option<u32>,
 }
 
 /// The config files to read, most important first. Missing files are skipped.
@@ -132,6 +133,9 @@ pub struct ResolvedConfig {
     pub temperature: Setting<f32>,
     pub repair_rounds: Setting<u32>,
     pub max_tokens: Setting<u32>,
+    /// Program checks one compile may spend on combinations of candidates; 0 means the
+    /// default, which grows with the holes and candidates searched.
+    pub search_budget: Setting<u32>,
     /// The config files that existed and were read.
     pub files_read: Vec<PathBuf>,
     /// The whole provider table: built-in rows with file overrides, then file-defined rows.
@@ -145,6 +149,8 @@ pub const DEFAULT_SAMPLES: u32 = 5;
 pub const DEFAULT_TEMPERATURE: f32 = 0.8;
 pub const DEFAULT_REPAIR_ROUNDS: u32 = 2;
 pub const DEFAULT_MAX_TOKENS: u32 = 2048;
+/// 0: the combination budget follows the holes and candidates (`engine::search::plan`).
+pub const DEFAULT_SEARCH_BUDGET: u32 = 0;
 
 impl ResolvedConfig {
     /// The message to show when nothing chose a model and anpl fell back to `offline`.
@@ -221,6 +227,7 @@ struct FileConfig {
     temperature: Option<Spanned<f32>>,
     repair_rounds: Option<Spanned<u32>>,
     max_tokens: Option<Spanned<u32>>,
+    search_budget: Option<Spanned<u32>>,
     #[serde(default)]
     providers: BTreeMap<String, FileProvider>,
 }
@@ -234,6 +241,7 @@ const TOP_LEVEL_SETTINGS: &[&str] = &[
     "temperature",
     "repair_rounds",
     "max_tokens",
+    "search_budget",
     "providers",
 ];
 
@@ -454,6 +462,15 @@ pub fn resolve(
         positive,
     )?;
 
+    let search_budget = pick(
+        flags.search_budget,
+        "--search-budget",
+        &layers,
+        |f| f.search_budget.as_ref(),
+        DEFAULT_SEARCH_BUDGET,
+        |_| Ok(()),
+    )?;
+
     Ok(ResolvedConfig {
         model,
         provider,
@@ -466,6 +483,7 @@ pub fn resolve(
         temperature,
         repair_rounds,
         max_tokens,
+        search_budget,
         files_read: layers.iter().map(|l| l.path.clone()).collect(),
         providers: table,
     })

@@ -163,6 +163,12 @@ impl Repl {
                 p.results.len()
             ));
         }
+        if let Some(search) = &report.search {
+            for line in search.lines(self.backend.model_name().is_none()) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
         self.say(&out);
         Ok(())
     }

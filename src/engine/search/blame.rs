@@ -68,6 +68,11 @@ pub fn value_distance(actual: &str, expected: &str) -> f64 {
     if actual == expected {
         return 0.0;
     }
+    // Numbers: how far apart, relative to their size (2 is nearer 8 than 0 is).
+    if let (Ok(a), Ok(e)) = (actual.trim().parse::<f64>(), expected.trim().parse::<f64>()) {
+        let d = (a - e).abs() / (a.abs() + e.abs()).max(1e-9);
+        return d.clamp(1e-6, 1.0);
+    }
     // Long values are compared on their first few thousand characters: enough to rank
     // near misses, and the diff stays cheap.
     let cut = |s: &str| s.chars().take(4000).collect::<String>();
@@ -292,6 +297,7 @@ mod tests {
         assert!(near.better_than(&far));
         assert!(far.better_than(&raised));
         assert!(raised.better_than(&two));
+        assert!(value_distance("2", "8") < value_distance("0", "8"));
     }
 
     #[test]

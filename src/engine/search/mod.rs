@@ -311,6 +311,7 @@ impl Engine {
             search.report.budget = search.report.budget.max(budget_for(&search.pools));
             let (combo, run) = (search.closest.0.clone(), blame::calls(&closest_report));
             push_swaps(search, &combo, &run);
+            search.planner.prefer_consensus();
         }
     }
 
@@ -330,13 +331,19 @@ impl Engine {
                 search.blamed.push(search.holes[h].clone());
             }
         }
-        let closeness = Closeness::of(&attempt);
-        if closeness.better_than(&search.closest.1) {
-            let base_impls = with_combo(impls, search, &combo);
-            self.learn_inputs(checker, search, &base_impls, &attempt)
-                .await?;
+        // Its run may have given holes inputs they never had (an upstream hole answered
+        // differently): run their candidates on those too, which can split groups that
+        // only looked alike on the old inputs.
+        let known: usize = search.tables.iter().map(|t| t.inputs.len()).sum();
+        let attempt_impls = with_combo(impls, search, &combo);
+        self.learn_inputs(checker, search, &attempt_impls, &attempt)
+            .await?;
+        if search.tables.iter().map(|t| t.inputs.len()).sum::<usize>() != known {
             let groups = self.group_all(search);
             search.planner.regroup(groups);
+        }
+        let closeness = Closeness::of(&attempt);
+        if closeness.better_than(&search.closest.1) {
             let run = blame::calls(&attempt);
             search.base = (combo.clone(), results);
             search.closest = (combo.clone(), closeness, attempt);
@@ -471,13 +478,13 @@ impl Engine {
         let (targets, stage) = if !unsampled.is_empty() && settings.samples > 0 {
             (unsampled, "samples")
         } else {
-            let run = blame::calls(&search.closest.2);
-            let mut order = search.blamed.clone();
-            for suspect in blame::suspects(&run, &search.holes) {
-                if !order.contains(&suspect) {
-                    order.push(suspect);
-                }
-            }
+            // Holes whose swaps changed the result; without any, the suspects of the
+            // closest run (the hole that raised, else the one nearest the result).
+            let order = if search.blamed.is_empty() {
+                blame::suspects(&blame::calls(&search.closest.2), &search.holes)
+            } else {
+                search.blamed.clone()
+            };
             let targets = order
                 .iter()
                 .filter_map(|id| search.holes.iter().position(|h| h == id))

@@ -132,6 +132,12 @@ impl Planner {
         self.blame_turn = true;
     }
 
+    /// Take the next consensus combination before any pending swap (a new round starts
+    /// with the strongest prior).
+    pub fn prefer_consensus(&mut self) {
+        self.blame_turn = false;
+    }
+
     fn push(&mut self, options: Vec<usize>) {
         if !self.queued.insert(options.clone()) {
             return;

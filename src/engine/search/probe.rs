@@ -21,6 +21,12 @@ const HELPER: &str = r#"
 def __anpl_probe(code, name, args_src):
     g = globals()
     try:
+        import numpy
+        for k, v in (("np", numpy), ("numpy", numpy), ("array", numpy.array)):
+            g.setdefault(k, v)
+    except BaseException:
+        pass
+    try:
         args = list(eval(args_src, g))
     except BaseException:
         return ('input',)
