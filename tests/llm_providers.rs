@@ -144,6 +144,7 @@ async fn openai_n_samples_come_from_one_request() {
         contains: "double".into(),
         answer: None,
         answers: vec!["a".into(), "b".into(), "c".into()],
+        weighted: Vec::new(),
     }];
     let srv = server(t).await;
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());

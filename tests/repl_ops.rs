@@ -43,6 +43,7 @@ fn rule(contains: &str, answers: &[&str]) -> FakeRule {
         contains: contains.to_string(),
         answer: None,
         answers: answers.iter().map(|a| code(a)).collect(),
+        weighted: Vec::new(),
     }
 }
 

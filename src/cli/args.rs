@@ -198,6 +198,10 @@ pub fn search_settings(config: &ResolvedConfig, flags: &ModelFlags) -> SearchSet
         prompt_budget: flags
             .prompt_budget
             .map_or(defaults.prompt_budget, |b| b as usize),
+        search_budget: match config.search_budget.value {
+            0 => None,
+            n => Some(n as usize),
+        },
         ..defaults
     }
 }

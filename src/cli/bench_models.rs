@@ -177,6 +177,7 @@ fn arc_table(holes: usize) -> FakeTable {
                     format!("```python\ndef measure_{i}(grid):\n    return int((grid == {}).sum()) + 1\n```", i % 10),
                     format!("```python\ndef measure_{i}(grid):\n    return int((grid == {}).sum())\n```", i % 10),
                 ],
+                weighted: Vec::new(),
             })
             .collect(),
         prompt_cache: true,

@@ -437,6 +437,11 @@ fn print_summary(
             super::out(format_args!("{}", present::report_lines(program)))?;
         }
     }
+    if let Some(search) = &report.search {
+        for line in search.lines(engine_is_offline) {
+            super::outln(format_args!("{line}"))?;
+        }
+    }
     let unfilled: Vec<&str> = report
         .holes
         .iter()

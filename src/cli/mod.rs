@@ -14,6 +14,7 @@ pub mod bench_compile;
 pub mod bench_exec;
 pub mod bench_models;
 pub mod bench_prompts;
+pub mod bench_search;
 pub mod bench_synth;
 pub mod check;
 pub mod compile;
@@ -86,6 +87,9 @@ pub enum BenchCommand {
     Models(bench_models::BenchModelsArgs),
     /// Prompt sizes of every hole, and the time spent tracing the program for prompts.
     Prompts(bench_prompts::BenchPromptsArgs),
+    /// Programs solved, requests and tokens against a local model that is right only some
+    /// of the time (the combination search).
+    Search(bench_search::BenchSearchArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -114,6 +118,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(BenchCommand::Synth(args))) => bench_synth::run(&args),
         Some(Command::Bench(BenchCommand::Models(args))) => bench_models::run(&args),
         Some(Command::Bench(BenchCommand::Prompts(args))) => bench_prompts::run(&args),
+        Some(Command::Bench(BenchCommand::Search(args))) => bench_search::run(&args),
     };
     finish(result)
 }

@@ -61,6 +61,11 @@ pub struct ModelFlags {
     /// first (default 4000; see docs/prompts.md).
     #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u32).range(1..))]
     pub prompt_budget: Option<u32>,
+    /// Program checks one compile may spend trying combinations of candidates when the
+    /// program's examples fail (default 0: 16 per candidate of the holes searched, at least
+    /// 32; `search_budget` in anpl.toml). A recompile continues where the last one stopped.
+    #[arg(long, value_name = "N")]
+    pub search_budget: Option<u32>,
 }
 
 fn parse_secret(text: &str) -> Result<Secret, Infallible> {
@@ -81,6 +86,7 @@ impl ModelFlags {
             repair_rounds: self.repair_rounds,
             max_tokens: self.max_tokens,
             reasoning_effort: self.reasoning_effort.clone(),
+            search_budget: self.search_budget,
         }
     }
 }
@@ -169,6 +175,13 @@ pub fn render_text(config: &ResolvedConfig, env: &HashMap<String, String>) -> St
         ("temperature", shown(&config.temperature)),
         ("repair_rounds", shown(&config.repair_rounds)),
         ("max_tokens", shown(&config.max_tokens)),
+        (
+            "search_budget",
+            match config.search_budget.value {
+                0 => ("auto".to_string(), config.search_budget.source.to_string()),
+                _ => shown(&config.search_budget),
+            },
+        ),
     ] {
         rows.push(row(name, v, s));
     }

@@ -226,6 +226,19 @@ impl Checker {
         Ok(self.report(&rendered, &examples, outcome))
     }
 
+    /// Run a request as it is (no tracing added), for the combination search's probes.
+    pub(crate) async fn run_request(
+        &self,
+        request: &CheckRequest,
+    ) -> Result<CheckOutcome, EngineError> {
+        Ok(self
+            .pool
+            .runner(&self.sketch.prelude)
+            .await?
+            .check(request)
+            .await?)
+    }
+
     fn report(
         &self,
         rendered: &Rendered,

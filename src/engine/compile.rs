@@ -58,6 +58,8 @@ pub struct CompileReport {
     /// The program's own examples, when it has any.
     pub program: Option<CheckReport>,
     pub usage: Usage,
+    /// The combination search, when the program's examples failed and it ran.
+    pub search: Option<super::search::SearchReport>,
 }
 
 impl CompileReport {
@@ -90,6 +92,16 @@ pub(crate) struct HoleJob {
     pub(crate) load_time: bool,
     /// Implementations of this hole found in other holes' answers, checked before asking.
     pub(crate) extras: Vec<String>,
+}
+
+impl HoleJob {
+    pub(crate) fn hole_id(&self) -> &str {
+        &self.hole.id
+    }
+
+    pub(crate) fn events(&self) -> &Events {
+        &self.events
+    }
 }
 
 /// What every hole's task shares.
@@ -242,7 +254,7 @@ impl Engine {
         // combination search may still use those implementations.
         record_extra_candidates(&[], &mut outcomes, &mut extras);
         self.recheck_deferred(&context, &mut outcomes).await?;
-        let program = self.check_program(&context, &mut outcomes).await?;
+        let (program, search) = self.check_program(&context, &mut outcomes).await?;
         // Every status is decided again on the program as it now stands: a hole checked
         // early may call one filled later, and a hole kept from before may fail now. A
         // cancelled compile returns at once; what it did not decide shows `unchecked`.
@@ -250,7 +262,9 @@ impl Engine {
             self.refresh_statuses().await?;
         }
         self.save()?;
-        Ok(self.summarise(&targets, &outcomes, program))
+        let mut report = self.summarise(&targets, &outcomes, program);
+        report.search = search;
+        Ok(report)
     }
 
     /// Everything one hole's task needs, snapshotted now.
@@ -460,6 +474,7 @@ impl Engine {
             holes,
             program,
             usage,
+            search: None,
         }
     }
 }
@@ -679,7 +694,7 @@ fn model_origin(job: &HoleJob) -> Origin {
 
 /// One request's worth of samples, each extracted and checked, until one passes or a
 /// check is deferred.
-async fn try_round(
+pub(crate) async fn try_round(
     job: &HoleJob,
     outcome: &mut HoleOutcome,
     request: &crate::llm::ChatRequest,
@@ -777,33 +792,6 @@ async fn try_round(
         }
     }
     Ok(Step::Open)
-}
-
-/// More candidates for a hole that has no examples of its own, drawn at the sampling
-/// temperature, for the combination search.
-pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> HoleOutcome {
-    // What the outcome used and recorded so far is in the session already; from here on
-    // it carries only what this draw adds, which the caller records.
-    outcome.usage = Usage::default();
-    outcome.transcripts.clear();
-    if job.backend.model_name().is_none() || job.settings.samples == 0 {
-        return outcome;
-    }
-    let request = prompt::request(
-        &job.checker.sketch,
-        &job.hole,
-        &job.prompt,
-        job.settings.temperature,
-        job.settings.samples,
-        job.settings.max_tokens,
-    );
-    let mut best = None;
-    if let Err(reason) = try_round(&job, &mut outcome, &request, 0, &mut best).await {
-        job.events.send(Event::Message {
-            text: format!("{}: no more candidates: {reason}", job.hole.id),
-        });
-    }
-    outcome
 }
 
 /// Implementations of hole `hole` that other holes' answers carried, checked against its

@@ -8,7 +8,6 @@
 
 pub mod advice;
 pub mod check;
-pub mod combine;
 pub mod compile;
 mod defer;
 pub mod events;
@@ -23,6 +22,7 @@ pub mod ops;
 pub mod prompt;
 pub mod sample;
 pub mod schedule;
+pub mod search;
 pub mod status;
 
 use std::collections::BTreeMap;
@@ -73,8 +73,9 @@ pub struct SearchSettings {
     pub temperature: f32,
     pub repair_rounds: u32,
     pub max_tokens: u32,
-    /// Program checks spent trying combinations of candidates.
-    pub combination_budget: usize,
+    /// Program checks one compile may spend trying combinations of candidates; `None`:
+    /// `search::plan::auto_budget`, which grows with the holes and candidates searched.
+    pub search_budget: Option<usize>,
     /// Time the offline synthesizer may spend on one hole.
     pub synth_budget: Duration,
     /// Estimated tokens one request may take before context sections are dropped.
@@ -89,7 +90,7 @@ impl Default for SearchSettings {
             temperature: 0.8,
             repair_rounds: 2,
             max_tokens: 2048,
-            combination_budget: 32,
+            search_budget: None,
             synth_budget: Duration::from_secs(2),
             prompt_budget: prompt::DEFAULT_BUDGET,
         }

@@ -73,6 +73,7 @@ pub struct ConfigFlags {
     pub repair_rounds: Option<u32>,
     pub max_tokens: Option<u32>,
     pub reasoning_effort: Option<String>,
+    pub search_budget: Option<u32>,
 }
 
 /// The config files to read, most important first. Missing files are skipped.
@@ -142,6 +143,9 @@ pub struct ResolvedConfig {
     pub price: Option<Setting<Price>>,
     /// The selected model's extra request fields from `[models."PROVIDER:MODEL"] extra`.
     pub model_extra: serde_json::Map<String, serde_json::Value>,
+    /// Program checks one compile may spend on combinations of candidates; 0 means the
+    /// default, which grows with the holes and candidates searched.
+    pub search_budget: Setting<u32>,
     /// The config files that existed and were read.
     pub files_read: Vec<PathBuf>,
     /// The whole provider table: built-in rows with file overrides, then file-defined rows.
@@ -155,6 +159,8 @@ pub const DEFAULT_SAMPLES: u32 = 5;
 pub const DEFAULT_TEMPERATURE: f32 = 0.8;
 pub const DEFAULT_REPAIR_ROUNDS: u32 = 2;
 pub const DEFAULT_MAX_TOKENS: u32 = 2048;
+/// 0: the combination budget follows the holes and candidates (`engine::search::plan`).
+pub const DEFAULT_SEARCH_BUDGET: u32 = 0;
 
 impl ResolvedConfig {
     /// The message to show when nothing chose a model and anpl fell back to `offline`.
@@ -252,6 +258,7 @@ struct FileConfig {
     repair_rounds: Option<Spanned<u32>>,
     max_tokens: Option<Spanned<u32>>,
     reasoning_effort: Option<Spanned<String>>,
+    search_budget: Option<Spanned<u32>>,
     #[serde(default)]
     providers: BTreeMap<String, FileProvider>,
     #[serde(default)]
@@ -277,6 +284,7 @@ const TOP_LEVEL_SETTINGS: &[&str] = &[
     "repair_rounds",
     "max_tokens",
     "reasoning_effort",
+    "search_budget",
     "providers",
     "models",
 ];
@@ -592,6 +600,14 @@ pub fn resolve(
         (Some(remote), Some(p)) => resolve_model_table(&p.name, &remote.model, &layers),
         _ => (serde_json::Map::new(), None),
     };
+    let search_budget = pick(
+        flags.search_budget,
+        "--search-budget",
+        &layers,
+        |f| f.search_budget.as_ref(),
+        DEFAULT_SEARCH_BUDGET,
+        |_| Ok(()),
+    )?;
 
     Ok(ResolvedConfig {
         model,
@@ -608,6 +624,7 @@ pub fn resolve(
         reasoning_effort,
         price,
         model_extra,
+        search_budget,
         files_read: layers.iter().map(|l| l.path.clone()).collect(),
         providers: table,
     })

@@ -130,6 +130,12 @@ impl Repl {
                 p.results.len()
             ));
         }
+        if let Some(search) = &report.search {
+            for line in search.lines(self.backend.model_name().is_none()) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
         let u = &report.usage;
         if u.requests > 0 {
             out.push_str(&format!(

@@ -10,6 +10,7 @@
 pub mod location;
 pub mod migrate;
 pub mod model;
+pub mod search;
 pub mod store;
 
 pub use location::{adopt_legacy, default_session_path, Placement};
@@ -17,4 +18,5 @@ pub use model::{
     HistoryEntry, HoleRecord, HoleState, HoleStatus, ImplVersion, LastTrace, Origin, SessionFile,
     Snapshot, StoredExample, TracedCall, Transcript, Usage,
 };
+pub use search::SearchRecord;
 pub use store::{SessionError, Store};

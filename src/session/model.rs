@@ -42,6 +42,9 @@ pub struct SessionFile {
     /// The hole calls of the last trace, so a call can be pinned as an example later.
     #[serde(default)]
     pub last_trace: Option<LastTrace>,
+    /// A combination search that ran out before the program's examples passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<super::search::SearchRecord>,
 }
 
 impl SessionFile {
@@ -57,6 +60,7 @@ impl SessionFile {
             history: Vec::new(),
             redo: Vec::new(),
             last_trace: None,
+            search: None,
         }
     }
 

@@ -35,6 +35,18 @@ pub struct FakeRule {
     pub answer: Option<String>,
     #[serde(default)]
     pub answers: Vec<String>,
+    /// Answers drawn at random with these relative weights (seeded by the table's `seed`),
+    /// for a model that is right only some of the time. Takes precedence over `answers`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weighted: Vec<WeightedAnswer>,
+}
+
+/// One answer of a rule's `weighted` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeightedAnswer {
+    pub answer: String,
+    /// Relative weight: an answer of weight 3 beside one of weight 1 is drawn 3 times in 4.
+    pub weight: u32,
 }
 
 impl FakeRule {
@@ -43,7 +55,38 @@ impl FakeRule {
             contains: contains.into(),
             answer: Some(answer.into()),
             answers: Vec::new(),
+            weighted: Vec::new(),
         }
+    }
+
+    /// A rule drawing each answer at random with the given relative weights.
+    pub fn weighted(contains: impl Into<String>, weighted: Vec<WeightedAnswer>) -> Self {
+        FakeRule {
+            contains: contains.into(),
+            answer: None,
+            answers: Vec::new(),
+            weighted,
+        }
+    }
+
+    /// The answer this rule gives the `served`-th time it is asked (counting every choice).
+    fn pick(&self, seed: u64, rule: usize, served: usize) -> String {
+        let total: u64 = self.weighted.iter().map(|w| u64::from(w.weight)).sum();
+        if total > 0 {
+            // A hash of (seed, rule, count) rather than one shared generator, so the draws
+            // of one hole do not depend on how requests for other holes interleave.
+            let mut roll = mix(seed ^ mix(rule as u64 ^ mix(served as u64))) % total;
+            for w in &self.weighted {
+                if roll < u64::from(w.weight) {
+                    return w.answer.clone();
+                }
+                roll -= u64::from(w.weight);
+            }
+        }
+        let list = self.answer_list();
+        list.get(served % list.len().max(1))
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn answer_list(&self) -> Vec<String> {
@@ -99,6 +142,10 @@ pub struct FakeTable {
     /// most models).
     #[serde(default = "min_cache")]
     pub cache_min_tokens: u64,
+    /// Seed of the draws from `weighted` answer lists: the same seed and the same
+    /// sequence of requests per rule give the same answers.
+    #[serde(default)]
+    pub seed: u64,
 }
 
 impl Default for FakeTable {
@@ -117,8 +164,17 @@ impl Default for FakeTable {
             context_window: None,
             prompt_cache: false,
             cache_min_tokens: min_cache(),
+            seed: 0,
         }
     }
+}
+
+/// SplitMix64's finaliser: a well-spread 64-bit hash of a 64-bit value.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 fn yes() -> bool {
@@ -501,14 +557,9 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> io::Result<()
         let mut st = lock(&state);
         match best_rule(&table.rules, &prompt) {
             Some(rule) => {
-                let list = table.rules[rule].answer_list();
                 for _ in 0..wanted {
                     let count = st.served.entry(rule).or_insert(0);
-                    answers.push(
-                        list.get(*count % list.len().max(1))
-                            .cloned()
-                            .unwrap_or_default(),
-                    );
+                    answers.push(table.rules[rule].pick(table.seed, rule, *count));
                     *count += 1;
                 }
             }
@@ -588,6 +639,30 @@ mod tests {
             Some(2)
         );
         assert_eq!(best_rule(&rules, "nothing here"), None);
+    }
+
+    #[test]
+    fn weighted_answers_follow_their_weights_and_the_seed() {
+        let rule = FakeRule::weighted(
+            "x",
+            vec![
+                WeightedAnswer {
+                    answer: "right".into(),
+                    weight: 3,
+                },
+                WeightedAnswer {
+                    answer: "wrong".into(),
+                    weight: 1,
+                },
+            ],
+        );
+        let draws: Vec<String> = (0..4000).map(|i| rule.pick(7, 0, i)).collect();
+        let right = draws.iter().filter(|a| *a == "right").count();
+        assert!((2800..3200).contains(&right), "{right} of 4000");
+        let again: Vec<String> = (0..4000).map(|i| rule.pick(7, 0, i)).collect();
+        assert_eq!(draws, again);
+        let other: Vec<String> = (0..4000).map(|i| rule.pick(8, 0, i)).collect();
+        assert_ne!(draws, other);
     }
 
     #[test]
