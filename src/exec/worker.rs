@@ -130,8 +130,15 @@ impl Worker {
             })
         };
         if let Err(e) = worker.send(&spec.setup_line).await {
+            // A process that exits at once closes its input before the harness is written:
+            // how it ended says more than the broken pipe.
+            let ended =
+                match tokio::time::timeout(Duration::from_secs(5), worker.child.wait()).await {
+                    Ok(Ok(status)) => format!(", {}", describe_status(status)),
+                    _ => String::new(),
+                };
             let fallback = format!(
-                "{} stopped reading its input ({e}) and printed nothing",
+                "{} stopped reading its input ({e}{ended}) and printed nothing",
                 spec.program.display()
             );
             return Err(StartFailure::Launch {

@@ -286,6 +286,7 @@ mod tests {
             fatal: None,
             needs_hole: None,
             stdout: String::new(),
+            environment: None,
         };
         let near = Closeness::of(&report(vec![result(Some("[1, 2, 4]"), false, None)]));
         let far = Closeness::of(&report(vec![result(Some("'x'"), false, None)]));
