@@ -93,12 +93,21 @@ impl Engine {
             self.session_mut().search = None;
             return Ok((Some(report), None));
         }
+        // As decided during this compile: the evidence hashes are written only when the
+        // statuses are refreshed after it, so `status` would say `unchecked` for them all.
+        let decided = self.decided_statuses();
+        let status = |id: &str| decided.get(id).copied().unwrap_or(HoleStatus::Empty);
         let holes: Vec<String> = self
             .sketch
             .holes
             .iter()
             .filter(|h| impls.contains_key(&h.id) && self.examples_for(&h.id).is_empty())
-            .filter(|h| self.status(&h.id) == HoleStatus::Unchecked)
+            .filter(|h| {
+                matches!(
+                    status(&h.id),
+                    HoleStatus::Unchecked | HoleStatus::ProgramChecked
+                )
+            })
             .map(|h| h.id.clone())
             .collect();
         if holes.is_empty() {
@@ -106,8 +115,11 @@ impl Engine {
         }
         let blocked = self.sketch.holes.iter().any(|h| {
             !matches!(
-                self.status(&h.id),
-                HoleStatus::Passing | HoleStatus::Unchecked
+                status(&h.id),
+                HoleStatus::Passing
+                    | HoleStatus::Guess
+                    | HoleStatus::Unchecked
+                    | HoleStatus::ProgramChecked
             )
         });
         if blocked {
