@@ -19,7 +19,7 @@ use super::models::{load_config, ModelFlags};
 use super::{runtime, show};
 use crate::engine::advice;
 use crate::engine::compile::CompileReport;
-use crate::engine::{Engine, Event, Events};
+use crate::engine::{Backend, Engine, Event, Events};
 use crate::session::HoleStatus;
 
 #[derive(Debug, Args)]
@@ -86,7 +86,9 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         });
         super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
     } else {
-        print_summary(&engine, &report, backend.model_name().is_none())?;
+        // Replay can only repeat what was recorded: no new candidates from it either.
+        let can_draw = backend.model_name().is_some() && !matches!(backend, Backend::Replay { .. });
+        print_summary(&engine, &report, backend.model_name().is_none(), can_draw)?;
     }
     Ok(if report.success() {
         ExitCode::SUCCESS
@@ -192,6 +194,7 @@ fn print_summary(
     engine: &Engine,
     report: &CompileReport,
     engine_is_offline: bool,
+    can_draw: bool,
 ) -> std::io::Result<()> {
     super::outln(format_args!(""))?;
     for hole in &report.holes {
@@ -234,7 +237,7 @@ fn print_summary(
         }
     }
     if let Some(search) = &report.search {
-        for line in search.lines(engine_is_offline) {
+        for line in search.lines(!can_draw) {
             super::outln(format_args!("{line}"))?;
         }
     }
