@@ -235,6 +235,7 @@ fn a_recompile_resumes_the_search_without_a_request_when_the_candidates_suffice(
     let search = &doc["report"]["search"];
     assert_eq!(search["budget"], 1);
     assert_eq!(search["tried"], 1);
+    assert_eq!(search["stopped"], "budget");
     if search["passed"] == true {
         panic!("one check should not have been enough here: {doc:#}");
     }

@@ -22,7 +22,7 @@ use super::models::{load_config, ModelFlags};
 use super::runtime;
 use crate::engine::advice;
 use crate::engine::compile::CompileReport;
-use crate::engine::{Engine, Event, Events};
+use crate::engine::{Backend, Engine, Event, Events};
 use crate::present;
 use crate::session::HoleStatus;
 
@@ -92,11 +92,14 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         });
         super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
     } else {
+        // Replay can only repeat what was recorded: no new candidates from it either.
+        let can_draw = backend.model_name().is_some() && !matches!(backend, Backend::Replay { .. });
         print_summary(
             &engine,
             &report,
             backend.model_name().is_none(),
             !args.quiet,
+            can_draw,
         )?;
     }
     Ok(if report.success() {
@@ -375,6 +378,7 @@ fn print_summary(
     report: &CompileReport,
     engine_is_offline: bool,
     show_code: bool,
+    can_draw: bool,
 ) -> std::io::Result<()> {
     super::outln(format_args!(""))?;
     for hole in &report.holes {
@@ -438,7 +442,7 @@ fn print_summary(
         }
     }
     if let Some(search) = &report.search {
-        for line in search.lines(engine_is_offline) {
+        for line in search.lines(!can_draw) {
             super::outln(format_args!("{line}"))?;
         }
     }

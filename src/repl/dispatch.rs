@@ -131,7 +131,9 @@ impl Repl {
             ));
         }
         if let Some(search) = &report.search {
-            for line in search.lines(self.backend.model_name().is_none()) {
+            let cannot_draw = self.backend.model_name().is_none()
+                || matches!(self.backend, crate::engine::Backend::Replay { .. });
+            for line in search.lines(cannot_draw) {
                 out.push_str(&line);
                 out.push('\n');
             }

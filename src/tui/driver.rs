@@ -365,6 +365,9 @@ fn summary(report: &CompileReport) -> String {
             program.results.len()
         ));
     }
+    if let Some(stop) = report.search.as_ref().and_then(|s| s.stopped) {
+        text.push_str(&format!("; combination search: {}", stop.describe()));
+    }
     let u = &report.usage;
     if u.requests > 0 {
         text.push_str(&format!(

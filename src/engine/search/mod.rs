@@ -308,13 +308,11 @@ impl Engine {
                 return Ok(None);
             }
             draws_left -= 1;
-            let added = self.draw_for_search(context, search, outcomes).await?;
-            if added == 0 {
-                search.report.stopped = Some(Stop::Exhausted);
-                return Ok(None);
-            }
+            // Nothing new (every answer a duplicate) just means the next round is drawn.
+            self.draw_for_search(context, search, outcomes).await?;
             let closest_report = search.closest.2.clone();
-            self.learn_inputs(checker, search, impls, &closest_report)
+            let closest_impls = with_combo(impls, search, &search.closest.0);
+            self.learn_inputs(checker, search, &closest_impls, &closest_report)
                 .await?;
             let groups = self.group_all(search);
             search.planner.regroup(groups);
