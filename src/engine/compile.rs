@@ -89,6 +89,8 @@ pub(crate) struct HoleOutcome {
     pub status: Option<HoleStatus>,
     /// Every usable candidate, best first, for the combination search.
     pub candidates: Vec<String>,
+    /// Other candidates that also pass every example, for questions (`questions.rs`).
+    pub alternatives: Vec<(String, Origin)>,
     pub transcripts: Vec<(String, Transcript)>,
     pub usage: Usage,
     pub failure: Option<String>,
@@ -259,6 +261,7 @@ impl Engine {
                 self.record_mut(&outcome.hole).verified = Some(check_hash(code, &examples));
             }
             self.clear_stale(&outcome.hole);
+            self.remember_candidates(outcome);
             events.send(Event::HoleFilled {
                 hole: outcome.hole.clone(),
                 by: origin.to_string(),
@@ -407,6 +410,9 @@ async fn fill_hole(job: HoleJob) -> HoleOutcome {
     if let Err(reason) = try_model(&job, &mut outcome).await {
         reasons.push(reason);
     }
+    if outcome.status == Some(HoleStatus::Passing) {
+        passing_alternatives(&job, &mut outcome).await;
+    }
     let unresolved = outcome.chosen.is_none() || outcome.status == Some(HoleStatus::Failing);
     if unresolved && (!reasons.is_empty() || outcome.failure.is_none()) {
         let mut all = reasons;
@@ -463,6 +469,16 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<boo
             .check_candidate(&job.impls, &job.hole.id, &solution.code, &job.examples)
             .await
             .map_err(|e| e.to_string())?;
+        if outcome.chosen.is_some() {
+            // The best-ranked program is taken; the others that pass are kept to ask
+            // questions from when they compute something else.
+            if report.passed() {
+                outcome
+                    .alternatives
+                    .push((solution.code, Origin::Synthesizer));
+            }
+            continue;
+        }
         job.events.send(Event::CandidateChecked {
             hole: job.hole.id.clone(),
             passed: report.passed(),
@@ -471,8 +487,10 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<boo
         if report.passed() {
             outcome.chosen = Some((solution.code, Origin::Synthesizer));
             outcome.status = Some(HoleStatus::Passing);
-            return Ok(true);
         }
+    }
+    if outcome.chosen.is_some() {
+        return Ok(true);
     }
     Err("offline synthesizer: its programs passed the examples in its own evaluator but not in Python".to_string())
 }
@@ -551,62 +569,7 @@ async fn try_round(
     first_index: u32,
     best_failure: &mut Option<(String, String)>,
 ) -> Result<bool, String> {
-    let model = job.backend.model_name().unwrap_or("model").to_string();
-    let lookups: Vec<(String, Option<String>)> = (first_index..first_index + request.n)
-        .map(|i| {
-            let key = sample::sample_key(&model, request, i);
-            let found = job.transcripts.get(&key).map(|t| t.response.clone());
-            (key, found)
-        })
-        .collect();
-    let missing = lookups.iter().filter(|(_, f)| f.is_none()).count() as u32;
-    job.events.send(Event::RequestSent {
-        hole: job.hole.id.clone(),
-        samples: request.n,
-        temperature: request.temperature,
-        prompt_tokens: prompt::approx_tokens(request),
-        cached: missing == 0,
-    });
-    let fetched = tokio::select! {
-        r = sample::fetch_missing(&job.backend, &job.hole.id, request, missing) => r.map_err(|e| e.to_string())?,
-        _ = job.cancel.cancelled() => return Err("cancelled".to_string()),
-    };
-    let (mut fresh, usage) = fetched;
-    if usage.requests > 0 {
-        job.events.send(Event::Tokens {
-            hole: job.hole.id.clone(),
-            input: usage.input_tokens,
-            output: usage.output_tokens,
-        });
-    }
-    outcome.usage.add(&usage);
-    let mut texts = Vec::new();
-    let mut fresh_iter = fresh.drain(..);
-    for (key, found) in lookups {
-        match found {
-            Some(text) => texts.push(text),
-            None => {
-                let Some(text) = fresh_iter.next() else {
-                    continue;
-                };
-                outcome.transcripts.push((
-                    key,
-                    sample::transcript(&model, &job.hole.id, request, &text, Usage::default()),
-                ));
-                texts.push(text);
-            }
-        }
-    }
-    // Charge the request's usage to its first new transcript so totals can be rebuilt.
-    if let Some((_, t)) = outcome
-        .transcripts
-        .iter_mut()
-        .rev()
-        .take(missing as usize)
-        .last()
-    {
-        t.usage = usage;
-    }
+    let texts = fetch_texts(job, outcome, request, first_index).await?;
     for text in texts {
         let target = ExtractTarget {
             name: job.hole.id.clone(),
@@ -689,4 +652,131 @@ pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> H
         });
     }
     outcome
+}
+
+/// The answers to one request: from the transcripts where they are, the rest fetched, with
+/// the new transcripts and usage recorded in `outcome`.
+async fn fetch_texts(
+    job: &HoleJob,
+    outcome: &mut HoleOutcome,
+    request: &crate::llm::ChatRequest,
+    first_index: u32,
+) -> Result<Vec<String>, String> {
+    let model = job.backend.model_name().unwrap_or("model").to_string();
+    let lookups: Vec<(String, Option<String>)> = (first_index..first_index + request.n)
+        .map(|i| {
+            let key = sample::sample_key(&model, request, i);
+            let found = job.transcripts.get(&key).map(|t| t.response.clone());
+            (key, found)
+        })
+        .collect();
+    let missing = lookups.iter().filter(|(_, f)| f.is_none()).count() as u32;
+    job.events.send(Event::RequestSent {
+        hole: job.hole.id.clone(),
+        samples: request.n,
+        temperature: request.temperature,
+        prompt_tokens: prompt::approx_tokens(request),
+        cached: missing == 0,
+    });
+    let fetched = tokio::select! {
+        r = sample::fetch_missing(&job.backend, &job.hole.id, request, missing) => r.map_err(|e| e.to_string())?,
+        _ = job.cancel.cancelled() => return Err("cancelled".to_string()),
+    };
+    let (mut fresh, usage) = fetched;
+    if usage.requests > 0 {
+        job.events.send(Event::Tokens {
+            hole: job.hole.id.clone(),
+            input: usage.input_tokens,
+            output: usage.output_tokens,
+        });
+    }
+    outcome.usage.add(&usage);
+    let mut texts = Vec::new();
+    let mut fresh_iter = fresh.drain(..);
+    for (key, found) in lookups {
+        match found {
+            Some(text) => texts.push(text),
+            None => {
+                let Some(text) = fresh_iter.next() else {
+                    continue;
+                };
+                outcome.transcripts.push((
+                    key,
+                    sample::transcript(&model, &job.hole.id, request, &text, Usage::default()),
+                ));
+                texts.push(text);
+            }
+        }
+    }
+    // Charge the request's usage to its first new transcript so totals can be rebuilt.
+    if let Some((_, t)) = outcome
+        .transcripts
+        .iter_mut()
+        .rev()
+        .take(missing as usize)
+        .last()
+    {
+        t.usage = usage;
+    }
+    Ok(texts)
+}
+
+/// Fewer than this many examples leave a model's first passing answer open to doubt, so
+/// compile draws a round of samples to find others that pass too, for questions.
+pub(crate) const FEW_EXAMPLES: usize = 3;
+
+/// Other answers that pass every example, for a hole the model filled from fewer than
+/// [`FEW_EXAMPLES`] examples: one round of `samples` at the sampling temperature, from the
+/// replay cache where it has them. They are only kept to ask questions from.
+async fn passing_alternatives(job: &HoleJob, outcome: &mut HoleOutcome) {
+    if job.examples.is_empty()
+        || job.examples.len() >= FEW_EXAMPLES
+        || job.settings.samples == 0
+        || job.backend.model_name().is_none()
+    {
+        return;
+    }
+    let request = prompt::request(
+        &job.checker.sketch,
+        &job.hole,
+        job.settings.temperature,
+        job.settings.samples,
+        job.settings.max_tokens,
+    );
+    let texts = match fetch_texts(job, outcome, &request, 0).await {
+        Ok(texts) => texts,
+        Err(reason) => {
+            job.events.send(Event::Message {
+                text: format!(
+                    "{}: no samples to ask questions from: {reason}",
+                    job.hole.id
+                ),
+            });
+            return;
+        }
+    };
+    let target = ExtractTarget {
+        name: job.hole.id.clone(),
+        inline: job.hole.kind != HoleKind::Named,
+        forbidden: job.forbidden.clone(),
+    };
+    for text in texts {
+        let Ok(extracted) = extract(&text, &target) else {
+            continue;
+        };
+        let code = extracted.code;
+        let known = outcome.chosen.as_ref().is_some_and(|(c, _)| *c == code)
+            || outcome.alternatives.iter().any(|(c, _)| *c == code);
+        if known {
+            continue;
+        }
+        let passed = job
+            .checker
+            .check_candidate(&job.impls, &job.hole.id, &code, &job.examples)
+            .await
+            .is_ok_and(|r| r.passed());
+        if passed {
+            outcome.alternatives.push((code, model_origin(job)));
+        }
+    }
 }

@@ -16,6 +16,7 @@ pub mod fingerprint;
 pub mod history;
 pub mod ops;
 pub mod prompt;
+pub mod questions;
 pub mod sample;
 
 use std::collections::BTreeMap;

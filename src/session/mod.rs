@@ -7,6 +7,7 @@
 
 pub mod migrate;
 pub mod model;
+pub mod questions;
 pub mod store;
 
 pub use model::{

@@ -42,6 +42,11 @@ pub struct SessionFile {
     /// The hole calls of the last trace, so a call can be pinned as an example later.
     #[serde(default)]
     pub last_trace: Option<LastTrace>,
+    /// Per hole, the candidates questions are computed from and the questions skipped
+    /// (`session::questions`). Absent in files written before questions existed, which
+    /// read as having none, so the format version is unchanged.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub questions: BTreeMap<String, super::questions::HoleQuestions>,
 }
 
 impl SessionFile {
@@ -57,6 +62,7 @@ impl SessionFile {
             history: Vec::new(),
             redo: Vec::new(),
             last_trace: None,
+            questions: BTreeMap::new(),
         }
     }
 
