@@ -160,7 +160,7 @@ pub fn choose(hole: &str, calls: &[String], replies: &[Vec<Reply>]) -> Option<Qu
             Reply::Raised => errors = n,
         }
     }
-    answers.sort_by(|a, b| b.count.cmp(&a.count));
+    answers.sort_by_key(|a| std::cmp::Reverse(a.count));
     let in_use = match column.first() {
         Some(Reply::Value(v)) => answers.iter().position(|a| a.value == *v),
         _ => None,
