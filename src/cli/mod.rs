@@ -6,7 +6,8 @@
 //! or configuration error. A closed stdout (`anpl holes | head`) is success.
 
 pub mod args;
-pub mod bench_compile;
+pub mod bench_ask;
+mod bench_compile;
 pub mod bench_exec;
 pub mod bench_synth;
 pub mod check;

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 use crate::session::questions::{Candidate, HoleQuestions, Skipped};
 use crate::session::{HoleStatus, ImplVersion};
-use crate::sketch::{Example, Hole};
+use crate::sketch::Example;
 use crate::synth::literal::parse_call;
 use crate::synth::probe::{vary, CHANGES};
 use crate::synth::value::Value;
@@ -80,7 +80,7 @@ const MAX_INPUTS: usize = 24;
 /// Calls of `hole` to try, simplest first: the argument lists it received when the program
 /// ran on its examples (`received`, Python source per argument), then each example with
 /// one argument changed. Calls that are already examples are left out.
-pub fn inputs_to_try(hole: &Hole, examples: &[Example], received: &[Vec<String>]) -> Vec<String> {
+pub fn inputs_to_try(hole: &str, examples: &[Example], received: &[Vec<String>]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let known: Vec<String> = examples.iter().map(|e| normalise(&e.call)).collect();
     let push = |call: String, out: &mut Vec<String>| {
@@ -93,7 +93,7 @@ pub fn inputs_to_try(hole: &Hole, examples: &[Example], received: &[Vec<String>]
         }
     };
     for args in received {
-        push(format!("{}({})", hole.id, args.join(", ")), &mut out);
+        push(format!("{hole}({})", args.join(", ")), &mut out);
     }
     for how in CHANGES {
         for e in examples {
@@ -116,7 +116,7 @@ pub fn inputs_to_try(hole: &Hole, examples: &[Example], received: &[Vec<String>]
                         parts.push(format!("{}={text}", call.kwargs[j - positional].0));
                     }
                 }
-                push(format!("{}({})", hole.id, parts.join(", ")), &mut out);
+                push(format!("{hole}({})", parts.join(", ")), &mut out);
             }
         }
     }
@@ -286,9 +286,9 @@ impl Engine {
         hole_id: &str,
         received: &[Vec<String>],
     ) -> Result<Option<Question>, EngineError> {
-        let Some(hole) = self.sketch.hole(hole_id).cloned() else {
+        if self.sketch.hole(hole_id).is_none() {
             return Ok(None);
-        };
+        }
         let examples = self.examples_for(hole_id);
         let checker = self.checker().await?;
         let candidates = self.surviving(&checker, hole_id, &examples).await?;
@@ -302,7 +302,7 @@ impl Engine {
             .cloned()
             .unwrap_or_default();
         let hash = hash_candidates(&candidates);
-        let mut calls = inputs_to_try(&hole, &examples, received);
+        let mut calls = inputs_to_try(hole_id, &examples, received);
         calls.retain(|c| {
             !state
                 .skipped
@@ -596,7 +596,7 @@ mod tests {
         let hole = sketch.hole("middle").unwrap().clone();
         let examples = hole.examples.clone();
         let received = vec![vec!["'hello'".to_string()], vec!["'abc'".to_string()]];
-        let got = inputs_to_try(&hole, &examples, &received);
+        let got = inputs_to_try(&hole.id, &examples, &received);
         assert_eq!(
             got,
             vec![

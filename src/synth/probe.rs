@@ -23,9 +23,11 @@ pub enum Change {
     Shrink,
     /// Reversed order; a number one larger.
     Turn,
+    /// Text only: the last letter in the other case, so case handling shows.
+    Case,
 }
 
-pub const CHANGES: &[Change] = &[Change::Grow, Change::Shrink, Change::Turn];
+pub const CHANGES: &[Change] = &[Change::Grow, Change::Shrink, Change::Turn, Change::Case];
 
 /// The changed value, of the same type, or `None` when the change does not apply
 /// (an empty list cannot shrink) or would give the value back unchanged.
@@ -38,6 +40,18 @@ pub fn vary(v: &Value, how: Change) -> Option<Value> {
         (Value::Float(f), Change::Shrink) => Value::Float(-f - 1.0),
         (Value::Float(f), Change::Turn) => Value::Float(f + 1.0),
         (Value::Bool(b), Change::Grow | Change::Shrink) => Value::Bool(!b),
+        (Value::Str(s), Change::Case) => {
+            let mut chars: Vec<char> = s.chars().collect();
+            let last = chars.iter().rposition(|c| c.is_ascii_alphabetic())?;
+            let c = chars[last];
+            chars[last] = if c.is_ascii_lowercase() {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            };
+            Value::str(&chars.into_iter().collect::<String>())
+        }
+        (_, Change::Case) => return None,
         (Value::Str(s), _) => {
             let chars: Vec<Value> = s.chars().map(|c| Value::str(&c.to_string())).collect();
             // An empty string grows by one letter.
@@ -75,6 +89,7 @@ fn seq(items: &[Value], how: Change) -> Option<Vec<Value>> {
         }
         Change::Shrink => items.iter().skip(1).cloned().collect(),
         Change::Turn => items.iter().rev().cloned().collect(),
+        Change::Case => return None,
     })
 }
 
@@ -169,6 +184,8 @@ mod tests {
         assert_eq!(show(vary(&v("True"), Change::Grow)), "False");
         assert_eq!(show(vary(&v("[]"), Change::Shrink)), "-", "nothing to drop");
         assert_eq!(show(vary(&v("'aa'"), Change::Turn)), "-", "unchanged");
+        assert_eq!(show(vary(&v("'hello'"), Change::Case)), "'hellO'");
+        assert_eq!(show(vary(&v("7"), Change::Case)), "-");
     }
 
     #[test]
