@@ -36,6 +36,10 @@ pub struct CompileArgs {
     /// Print one JSON document instead of progress lines.
     #[arg(long)]
     pub json: bool,
+    /// After compiling, list the open questions (`anpl questions`) and exit with status 3
+    /// if there are any, for scripts that answer them and compile again.
+    #[arg(long)]
+    pub ask: bool,
 }
 
 pub fn run(args: &CompileArgs) -> Result<ExitCode> {
@@ -76,22 +80,38 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         let _ = printer.await;
         report
     })?;
+    let questions = if args.ask && report.success() {
+        let open = rt.block_on(engine.questions(None))?;
+        engine.save()?;
+        open
+    } else {
+        Vec::new()
+    };
     if args.json {
-        let doc = json!({
+        let mut doc = json!({
             "sketch": engine.sketch.file,
             "session": engine.session_path().display().to_string(),
             "model": backend.describe(),
             "success": report.success(),
             "report": report,
         });
+        if args.ask {
+            doc["questions"] = serde_json::to_value(&questions)?;
+        }
         super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
     } else {
         print_summary(&engine, &report, backend.model_name().is_none())?;
+        if !questions.is_empty() {
+            super::outln(format_args!("open questions ({}):", questions.len()))?;
+            super::questions::print_questions(&engine, &questions)?;
+        }
     }
-    Ok(if report.success() {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if !report.success() {
         ExitCode::from(1)
+    } else if !questions.is_empty() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

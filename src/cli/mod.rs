@@ -3,7 +3,7 @@
 //! together and prints.
 //!
 //! Exit codes: 0 success; 1 the sketch, a hole or an example failed a check; 2 usage, I/O
-//! or configuration error. A closed stdout (`anpl holes | head`) is success.
+//! or configuration error; 3 `compile --ask` left questions open. A closed stdout (`anpl holes | head`) is success.
 
 pub mod args;
 pub mod bench_ask;
@@ -13,9 +13,11 @@ pub mod bench_synth;
 pub mod check;
 pub mod compile;
 pub mod doctor;
+pub mod example;
 pub mod export;
 pub mod holes;
 pub mod models;
+pub mod questions;
 pub mod repl;
 pub mod run;
 pub mod show;
@@ -52,6 +54,10 @@ pub enum Command {
     Repl(repl::ReplArgs),
     /// Run once and show every hole call with its arguments and result.
     Trace(trace::TraceArgs),
+    /// List open questions: calls where implementations that pass a hole's examples disagree.
+    Questions(questions::QuestionsArgs),
+    /// Add, remove or list the examples of a hole or function.
+    Example(example::ExampleArgs),
     /// Write the finished program as plain Python, with a pytest file of its examples.
     Export(export::ExportArgs),
     /// Show the configured model and where each setting came from (keys masked).
@@ -90,6 +96,8 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Repl(args)) => repl::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Questions(args)) => questions::run(&args),
+        Some(Command::Example(args)) => example::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Models(args)) => Ok(models::run(&args)),
         Some(Command::Doctor(args)) => doctor::run(args),
