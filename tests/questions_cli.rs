@@ -180,3 +180,73 @@ fn model_samples_that_disagree_are_asked_about() {
     let session = std::fs::read_to_string(dir.path().join("sessions/mid.json")).unwrap();
     assert!(session.contains("s[len(s) // 2]"));
 }
+
+#[test]
+fn repl_lists_skips_and_answers_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
+        .args(["repl", "mid.py", "--model", "offline"])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        // The first question is skipped; the second is answered with the true middle.
+        writeln!(stdin, "questions\nskip 1\nquestions").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let shown = text(&out);
+    assert!(
+        shown.contains("[1] ? middle: what should middle("),
+        "{shown}"
+    );
+    assert!(shown.contains("skipped"), "{shown}");
+    let asked: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.starts_with("[1] ? middle: what should "))
+        .collect();
+    assert_eq!(asked.len(), 2, "{shown}");
+    assert_ne!(asked[0], asked[1], "a skipped question is not asked again");
+    // Answer the second through a fresh REPL, with the centre character.
+    let call = asked[1]
+        .trim_start_matches("[1] ? middle: what should ")
+        .split(" return?")
+        .next()
+        .unwrap()
+        .to_string();
+    let arg = call.trim_start_matches("middle(").trim_end_matches(')');
+    let expected = Command::new("python3")
+        .args(["-c", &format!("s = {arg}; print(repr(s[len(s) // 2]))")])
+        .output()
+        .unwrap();
+    let expected = String::from_utf8_lossy(&expected.stdout).trim().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
+        .args(["repl", "mid.py", "--model", "offline"])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "questions\nanswer 1 {expected}").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let shown = text(&out);
+    assert!(
+        shown.contains(&format!("example 3 added: {call} => {expected}")),
+        "{shown}"
+    );
+    assert!(shown.contains("disagreed dropped"), "{shown}");
+}

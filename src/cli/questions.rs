@@ -54,7 +54,7 @@ pub fn run(args: &QuestionsArgs) -> Result<ExitCode> {
 /// Each question with its answers and the command that answers it.
 pub fn print_questions(engine: &Engine, questions: &[Question]) -> std::io::Result<()> {
     for q in questions {
-        super::outln(format_args!("{}", describe(q)))?;
+        super::outln(format_args!("{}", q.describe()))?;
         let value = q.answers.first().map_or("VALUE", |a| a.value.as_str());
         super::outln(format_args!(
             "  answer: anpl example add {} {} {} {}",
@@ -65,38 +65,6 @@ pub fn print_questions(engine: &Engine, questions: &[Question]) -> std::io::Resu
         ))?;
     }
     Ok(())
-}
-
-/// A question as lines of text: the call, then each answer with how many candidates
-/// give it and which one is in use.
-pub fn describe(q: &Question) -> String {
-    let mut out = format!(
-        "? {}: what should {} return? The implementations that pass its examples disagree:",
-        q.hole, q.call
-    );
-    for (i, a) in q.answers.iter().enumerate() {
-        out.push_str(&format!(
-            "\n    {}) {}   ({} candidate{}{})",
-            i + 1,
-            a.value,
-            a.count,
-            if a.count == 1 { "" } else { "s" },
-            if q.in_use == Some(i) {
-                ", the one in use"
-            } else {
-                ""
-            }
-        ));
-    }
-    if q.errors > 0 {
-        out.push_str(&format!(
-            "\n    ({} candidate{} raise{} an error)",
-            q.errors,
-            if q.errors == 1 { "" } else { "s" },
-            if q.errors == 1 { "s" } else { "" }
-        ));
-    }
-    out
 }
 
 /// Quotes a word for a POSIX shell when it needs it.

@@ -56,6 +56,41 @@ pub struct Question {
     pub candidates_hash: String,
 }
 
+impl Question {
+    /// A question as lines of text: the call, then each answer with how many candidates
+    /// give it and which one is in use.
+    pub fn describe(&self) -> String {
+        let q = self;
+        let mut out = format!(
+            "? {}: what should {} return? The implementations that pass its examples disagree:",
+            q.hole, q.call
+        );
+        for (i, a) in q.answers.iter().enumerate() {
+            out.push_str(&format!(
+                "\n    {}) {}   ({} candidate{}{})",
+                i + 1,
+                a.value,
+                a.count,
+                if a.count == 1 { "" } else { "s" },
+                if q.in_use == Some(i) {
+                    ", the one in use"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if q.errors > 0 {
+            out.push_str(&format!(
+                "\n    ({} candidate{} raise{} an error)",
+                q.errors,
+                if q.errors == 1 { "" } else { "s" },
+                if q.errors == 1 { "s" } else { "" }
+            ));
+        }
+        out
+    }
+}
+
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }

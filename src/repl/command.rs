@@ -53,6 +53,7 @@ pub enum Command {
     Undo,
     Redo,
     History,
+    Questions(Asking),
     Diff {
         hole: String,
         versions: Option<(usize, usize)>,
@@ -81,6 +82,14 @@ pub enum DecomposeFrom {
     Suggest,
 }
 
+/// The question commands (`engine::questions`), numbered as `questions` lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asking {
+    List,
+    Answer { n: usize, value: String },
+    Skip(usize),
+}
+
 /// Every command with its synopsis and what it does: `help` prints this, completion
 /// offers the names.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
@@ -93,6 +102,9 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("example", "example add NAME [CALL => EXPECTED] [--doc] | example rm NAME N | example pin HOLE #CALL [EXPECTED] [--doc]", "add an example (--doc: as a doctest in the docstring), remove one, or take a call from the last trace with a corrected value"),
     ("resynth", "resynth HOLE [--samples N]", "draw fresh samples until the hole's examples pass, then repair"),
     ("decompose", "decompose HOLE [--from FILE | --suggest | <<END]", "replace a hole by a body that calls new holes ($EDITOR without an option); --suggest asks the model"),
+    ("questions", "questions", "open questions: calls where the implementations that pass a hole's examples disagree, numbered"),
+    ("answer", "answer N VALUE", "answer question N with a Python value: it becomes an example, disagreeing candidates are dropped"),
+    ("skip", "skip N", "do not ask question N again while its candidates stay the same"),
     ("undo", "undo", "undo the last command that changed the sketch or the session"),
     ("redo", "redo", "redo what undo undid"),
     ("history", "history", "every command recorded for undo, oldest first"),
@@ -249,6 +261,18 @@ pub fn parse(line: &str, text: Option<String>) -> Result<Option<Command>, ParseE
             }
         }
         "export" => parse_export(rest)?,
+        "questions" | "question" => Command::Questions(Asking::List),
+        "answer" => {
+            let (n, value) = word(rest);
+            if n.is_empty() || value.trim().is_empty() {
+                return err(usage("answer"));
+            }
+            Command::Questions(Asking::Answer {
+                n: number(n, "the question")?,
+                value: value.trim().to_string(),
+            })
+        }
+        "skip" => Command::Questions(Asking::Skip(number(rest.trim(), "the question")?)),
         "help" | "?" => Command::Help((!rest.is_empty()).then(|| rest.to_string())),
         "quit" | "exit" | "q" => Command::Quit,
         other => return err(format!("unknown command `{other}`; `help` lists them")),
@@ -411,6 +435,21 @@ mod tests {
         );
         assert!(parse("example add f f(1)", None).is_err());
         assert!(parse("example rm f zero", None).is_err());
+    }
+
+    #[test]
+    fn questions_are_answered_and_skipped_by_number() {
+        assert_eq!(p("questions"), Command::Questions(Asking::List));
+        assert_eq!(
+            p("answer 2 'a b'"),
+            Command::Questions(Asking::Answer {
+                n: 2,
+                value: "'a b'".into()
+            })
+        );
+        assert_eq!(p("skip 1"), Command::Questions(Asking::Skip(1)));
+        assert!(parse("answer 1", None).is_err());
+        assert!(parse("skip x", None).is_err());
     }
 
     #[test]

@@ -19,9 +19,9 @@ use crate::engine::{Backend, Engine, EngineError, Events};
 use super::command::{Command, DecomposeFrom, COMMANDS};
 use super::{view, Next, Repl};
 
-type Result<T> = std::result::Result<T, String>;
+pub(super) type Result<T> = std::result::Result<T, String>;
 
-fn text(e: EngineError) -> String {
+pub(super) fn text(e: EngineError) -> String {
     e.to_string()
 }
 
@@ -76,7 +76,7 @@ impl Repl {
     }
 
     /// Run `op` on the runtime: Ctrl-C cancels it, its events are printed as they come.
-    fn block<'a, T, F>(
+    pub(super) fn block<'a, T, F>(
         &'a mut self,
         op: impl FnOnce(&'a mut Engine, Backend, Events, CancellationToken) -> F,
     ) -> T
@@ -436,6 +436,7 @@ impl Repl {
                 }
                 self.say(&line);
             }
+            Command::Questions(asking) => self.asking(asking)?,
             Command::Help(topic) => self.say(&help(topic.as_deref())?),
             Command::Quit => {}
         }

@@ -13,6 +13,7 @@
 pub mod command;
 pub mod complete;
 mod dispatch;
+mod questions;
 pub mod view;
 
 use std::io::{BufRead, Write};
@@ -149,6 +150,8 @@ pub struct Repl {
     options: ReplOptions,
     names: Names,
     input: Input,
+    /// The questions `questions` listed last, numbered from 1 for `answer` and `skip`.
+    asked: Vec<crate::engine::questions::Question>,
 }
 
 impl Repl {
@@ -169,6 +172,7 @@ impl Repl {
             options,
             names,
             input,
+            asked: Vec::new(),
         };
         repl.refresh_names();
         repl

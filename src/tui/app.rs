@@ -892,6 +892,14 @@ impl App {
                     },
                 }
             }
+            Command::Questions(_) => {
+                // The screen has no question overlay yet; the other front ends have them.
+                self.say(
+                    "questions are listed and answered outside the screen for now: `anpl questions SKETCH`, or `questions` and `answer N VALUE` in `anpl repl SKETCH`".to_string(),
+                    Tone::Error,
+                );
+                Vec::new()
+            }
             Command::Undo => self.apply(Action::Undo),
             Command::Redo => self.apply(Action::Redo),
             Command::History => self.apply(Action::History),
