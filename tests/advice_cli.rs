@@ -483,6 +483,7 @@ fn readme_shared_flags_paragraph_was_wrong_about_commands() {
         "run",
         "repl",
         "trace",
+        "questions",
         "export",
         "models",
         "doctor",
