@@ -24,12 +24,20 @@ pub struct BenchSynthArgs {
     /// Python interpreter that checks the programs.
     #[arg(long, default_value = "python3")]
     pub python: String,
+    /// Let a simulated user answer up to K questions per task (from the task's
+    /// `reference` or the expected values it lists) and report solved tasks after
+    /// 0, 1, … K answers.
+    #[arg(long, value_name = "K")]
+    pub ask: Option<usize>,
 }
 
 /// Exit code 0 when the benchmark ran (whatever it solved), 2 when it could not run.
 pub fn run(args: &BenchSynthArgs) -> Result<ExitCode> {
     let file = bench::load(&args.tasks)?;
     let limits = bench::default_limits(Some(Duration::from_millis(args.budget_ms)));
+    if let Some(k) = args.ask {
+        return super::bench_ask::print(&file, &limits, &args.python, k, args.json);
+    }
     let report = bench::run(&file, &limits, &args.python)?;
     if args.json {
         println!(

@@ -43,6 +43,10 @@ pub struct CompileArgs {
     /// Do not print the code accepted for each hole in the summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// After compiling, list the open questions (`anpl questions`) and exit with status 3
+    /// if there are any, for scripts that answer them and compile again.
+    #[arg(long)]
+    pub ask: bool,
 }
 
 pub fn run(args: &CompileArgs) -> Result<ExitCode> {
@@ -82,14 +86,24 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         let _ = printer.await;
         report
     })?;
+    let questions = if args.ask && report.success() {
+        let open = rt.block_on(engine.questions(None))?;
+        engine.save()?;
+        open
+    } else {
+        Vec::new()
+    };
     if args.json {
-        let doc = json!({
+        let mut doc = json!({
             "sketch": engine.sketch.file,
             "session": engine.session_path().display().to_string(),
             "model": backend.describe(),
             "success": report.success(),
             "report": report,
         });
+        if args.ask {
+            doc["questions"] = serde_json::to_value(&questions)?;
+        }
         super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
     } else {
         // Replay can only repeat what was recorded: no new candidates from it either.
@@ -101,11 +115,17 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
             !args.quiet,
             can_draw,
         )?;
+        if !questions.is_empty() {
+            super::outln(format_args!("open questions ({}):", questions.len()))?;
+            super::questions::print_questions(&engine, &questions)?;
+        }
     }
-    Ok(if report.success() {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if !report.success() {
         ExitCode::from(1)
+    } else if !questions.is_empty() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

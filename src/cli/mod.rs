@@ -5,12 +5,13 @@
 //! Exit codes (`docs/exit-codes.md`, the one place they are listed): 0 success; 1 a check
 //! failed: the sketch or an examples file has an error (a syntax error included, in every
 //! command that opens a sketch), an example fails, a hole is left unfilled; 2 usage,
-//! configuration or I/O error; 130 interrupted by Ctrl-C (SIGINT), after saving what was
-//! done. A closed stdout (`anpl holes | head`) is success. `finish` maps a command's error to
+//! configuration or I/O error; 3 `compile --ask` left questions open; 130 interrupted by Ctrl-C (SIGINT), after
+//! saving what was done. A closed stdout (`anpl holes | head`) is success. `finish` maps a command's error to
 //! its code, so a command returns the sketch's error and need not pick the code itself.
 
 pub mod args;
-pub mod bench_compile;
+pub mod bench_ask;
+mod bench_compile;
 pub mod bench_exec;
 pub mod bench_models;
 pub mod bench_prompts;
@@ -19,11 +20,13 @@ pub mod bench_synth;
 pub mod check;
 pub mod compile;
 pub mod doctor;
+pub mod example;
 pub mod export;
 pub mod holes;
 pub mod interrupt;
 pub mod models;
 pub mod prompt;
+pub mod questions;
 pub mod repl;
 pub mod run;
 pub mod trace;
@@ -64,6 +67,10 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// Print the request the next compile of a hole would send (sends nothing).
     Prompt(prompt::PromptArgs),
+    /// List open questions: calls where implementations that pass a hole's examples disagree.
+    Questions(questions::QuestionsArgs),
+    /// Add, remove or list the examples of a hole or function.
+    Example(example::ExampleArgs),
     /// Write the finished program as plain Python, with a pytest file of its examples.
     Export(export::ExportArgs),
     /// Show the configured model and where each setting came from (keys masked).
@@ -110,6 +117,8 @@ pub fn main() -> ExitCode {
         Some(Command::Repl(args)) => repl::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
         Some(Command::Prompt(args)) => prompt::run(&args),
+        Some(Command::Questions(args)) => questions::run(&args),
+        Some(Command::Example(args)) => example::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Models(args)) => Ok(models::run(&args)),
         Some(Command::Doctor(args)) => doctor::run(args),

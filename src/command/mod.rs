@@ -63,6 +63,7 @@ pub enum Command {
     Undo,
     Redo,
     History,
+    Questions(Asking),
     Diff {
         hole: String,
         versions: Option<(usize, usize)>,
@@ -95,6 +96,14 @@ pub enum DecomposeFrom {
     Suggest,
 }
 
+/// The question commands (`engine::questions`), numbered as `questions` lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asking {
+    List,
+    Answer { n: usize, value: String },
+    Skip(usize),
+}
+
 /// Every command with its synopsis and what it does: `help` prints this, completion
 /// offers the names.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
@@ -107,6 +116,9 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("example", "example add NAME [CALL => EXPECTED] [--doc] | example rm NAME N | example pin HOLE #CALL [EXPECTED] [--doc]", "add an example (--doc: as a doctest in the docstring), remove one, or take a call from the last trace with a corrected value"),
     ("resynth", "resynth HOLE [--samples N]", "draw fresh samples until the hole's examples pass, then repair"),
     ("decompose", "decompose HOLE [--from FILE | --suggest | <<END]", "replace a hole by a body that calls new holes ($EDITOR without an option); --suggest asks the model"),
+    ("questions", "questions", "open questions: calls where the implementations that pass a hole's examples disagree, numbered"),
+    ("answer", "answer N VALUE", "answer question N with a Python value: it becomes an example, disagreeing candidates are dropped"),
+    ("skip", "skip N", "do not ask question N again while its candidates stay the same"),
     ("undo", "undo", "undo the last command that changed the sketch or the session"),
     ("redo", "redo", "redo what undo undid"),
     ("history", "history", "every command recorded for undo, oldest first"),

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Command, DecomposeFrom, COMMANDS};
+use super::{Asking, Command, DecomposeFrom, COMMANDS};
 
 /// A parse error, shown to the user as is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -151,6 +151,18 @@ pub fn parse(line: &str, text: Option<String>) -> Result<Option<Command>, ParseE
             }
         }
         "export" => parse_export(rest)?,
+        "questions" | "question" => Command::Questions(Asking::List),
+        "answer" => {
+            let (n, value) = word(rest);
+            if n.is_empty() || value.trim().is_empty() {
+                return err(usage("answer"));
+            }
+            Command::Questions(Asking::Answer {
+                n: number(n, "the question")?,
+                value: value.trim().to_string(),
+            })
+        }
+        "skip" => Command::Questions(Asking::Skip(number(rest.trim(), "the question")?)),
         "help" | "?" => Command::Help((!rest.is_empty()).then(|| rest.to_string())),
         "quit" | "exit" | "q" => Command::Quit,
         other => return err(format!("unknown command `{other}`; `help` lists them")),
@@ -321,6 +333,21 @@ mod tests {
         );
         assert!(parse("example add f f(1)", None).is_err());
         assert!(parse("example rm f zero", None).is_err());
+    }
+
+    #[test]
+    fn questions_are_answered_and_skipped_by_number() {
+        assert_eq!(p("questions"), Command::Questions(Asking::List));
+        assert_eq!(
+            p("answer 2 'a b'"),
+            Command::Questions(Asking::Answer {
+                n: 2,
+                value: "'a b'".into()
+            })
+        );
+        assert_eq!(p("skip 1"), Command::Questions(Asking::Skip(1)));
+        assert!(parse("answer 1", None).is_err());
+        assert!(parse("skip x", None).is_err());
     }
 
     #[test]

@@ -124,6 +124,8 @@ pub(crate) struct HoleOutcome {
     pub status: Option<HoleStatus>,
     /// Every usable candidate, best first, for the combination search.
     pub candidates: Vec<String>,
+    /// Other candidates that also pass every example, for questions (`questions.rs`).
+    pub alternatives: Vec<(String, Origin)>,
     pub transcripts: Vec<(String, Transcript)>,
     pub usage: Usage,
     pub failure: Option<String>,
@@ -410,6 +412,7 @@ impl Engine {
             record.guess = None;
             let verified = record.status == HoleStatus::Passing;
             self.clear_stale(&outcome.hole);
+            self.remember_candidates(outcome);
             events.send(Event::HoleFilled {
                 hole: outcome.hole.clone(),
                 by: origin.to_string(),
@@ -529,6 +532,9 @@ pub(crate) async fn fill_hole(mut job: HoleJob) -> HoleOutcome {
         if let Err(reason) = try_model(&job, &mut outcome, best_failure).await {
             reasons.push(reason);
         }
+        if outcome.status == Some(HoleStatus::Passing) {
+            passing_alternatives(&job, &mut outcome).await;
+        }
         if outcome.needs_hole.is_some() {
             return outcome;
         }
@@ -600,7 +606,23 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<Ste
         .map_err(|e| super::advice::synth_gave_up(&job.hole, &e, job.settings.synth_budget))?;
     // The synthesizer's near misses are not what repair rounds show the model.
     let mut unused = None;
+    let mut passed = false;
     for solution in solutions {
+        if passed {
+            // The best-ranked program is taken; the others that pass are kept to ask
+            // questions from when they compute something else.
+            let report = job
+                .checker
+                .check_candidate(&job.impls, &job.hole.id, &solution.code, &job.examples)
+                .await
+                .map_err(|e| e.to_string())?;
+            if report.passed() {
+                outcome
+                    .alternatives
+                    .push((solution.code, Origin::Synthesizer));
+            }
+            continue;
+        }
         match judge(
             job,
             outcome,
@@ -611,8 +633,12 @@ async fn try_synthesizer(job: &HoleJob, outcome: &mut HoleOutcome) -> Result<Ste
         .await?
         {
             Step::Open => {}
-            step => return Ok(step),
+            Step::Passed => passed = true,
+            Step::Deferred => return Ok(Step::Deferred),
         }
+    }
+    if passed {
+        return Ok(Step::Passed);
     }
     Err("offline synthesizer: its programs passed the examples in its own evaluator but not in Python".to_string())
 }
@@ -701,72 +727,7 @@ pub(crate) async fn try_round(
     first_index: u32,
     best_failure: &mut Option<(String, String)>,
 ) -> Result<Step, String> {
-    let model = job.backend.model_name().unwrap_or("model").to_string();
-    let lookups: Vec<(String, Option<String>)> = (first_index..first_index + request.n)
-        .map(|i| {
-            let key = sample::sample_key(&model, request, i);
-            let found = job.transcripts.get(&key).map(|t| t.response.clone());
-            (key, found)
-        })
-        .collect();
-    let missing = lookups.iter().filter(|(_, f)| f.is_none()).count() as u32;
-    job.events.send(Event::RequestSent {
-        hole: job.hole.id.clone(),
-        samples: request.n,
-        temperature: request.temperature,
-        prompt_tokens: prompt::approx_tokens(request),
-        cached: missing == 0,
-    });
-    let progress = sample::receiving(&job.events, &job.hole.id);
-    let fetched = tokio::select! {
-        r = sample::fetch_missing(&job.backend, &job.hole.id, request, missing, &progress) => r.map_err(|e| e.to_string())?,
-        _ = job.cancel.cancelled() => return Err("cancelled".to_string()),
-    };
-    let usage = fetched.usage;
-    for note in &fetched.notes {
-        job.events.send(Event::Message {
-            text: format!("{}: {note}", job.hole.id),
-        });
-    }
-    if usage.requests > 0 {
-        job.events.send(Event::Tokens {
-            hole: job.hole.id.clone(),
-            input: usage.input_tokens,
-            output: usage.output_tokens,
-        });
-    }
-    outcome.usage.add(&usage);
-    let mut texts = Vec::new();
-    let mut fresh_iter = fetched.answers.into_iter();
-    let new_from = outcome.transcripts.len();
-    for (key, found) in lookups {
-        match found {
-            Some(text) => texts.push(text),
-            None => {
-                let Some(answer) = fresh_iter.next() else {
-                    continue;
-                };
-                if answer.truncated {
-                    // Never used and never recorded: a later compile asks again.
-                    job.events.send(Event::CandidateRejected {
-                        hole: job.hole.id.clone(),
-                        reason: sample::truncated_reason(request),
-                    });
-                    continue;
-                }
-                let text = answer.text;
-                outcome.transcripts.push((
-                    key,
-                    sample::transcript(&model, &job.hole.id, request, &text, Usage::default()),
-                ));
-                texts.push(text);
-            }
-        }
-    }
-    // Charge the request's usage to its first new transcript so totals can be rebuilt.
-    if let Some((_, t)) = outcome.transcripts.get_mut(new_from) {
-        t.usage = usage;
-    }
+    let (texts, new_from) = fetch_texts(job, outcome, request, first_index).await?;
     let target = sample::extract_target(&job.checker.sketch, &job.hole);
     for text in texts {
         let code = match extract(&text, &target) {
@@ -840,6 +801,141 @@ fn note_extraction(
     for other in &extracted.others {
         if !outcome.extra_candidates.contains(other) {
             outcome.extra_candidates.push(other.clone());
+        }
+    }
+}
+
+/// The answers to one request: from the transcripts where they are, the rest fetched, with
+/// the new transcripts and usage recorded in `outcome`; and where this request's new
+/// transcripts start.
+async fn fetch_texts(
+    job: &HoleJob,
+    outcome: &mut HoleOutcome,
+    request: &crate::llm::ChatRequest,
+    first_index: u32,
+) -> Result<(Vec<String>, usize), String> {
+    let model = job.backend.model_name().unwrap_or("model").to_string();
+    let lookups: Vec<(String, Option<String>)> = (first_index..first_index + request.n)
+        .map(|i| {
+            let key = sample::sample_key(&model, request, i);
+            let found = job.transcripts.get(&key).map(|t| t.response.clone());
+            (key, found)
+        })
+        .collect();
+    let missing = lookups.iter().filter(|(_, f)| f.is_none()).count() as u32;
+    job.events.send(Event::RequestSent {
+        hole: job.hole.id.clone(),
+        samples: request.n,
+        temperature: request.temperature,
+        prompt_tokens: prompt::approx_tokens(request),
+        cached: missing == 0,
+    });
+    let progress = sample::receiving(&job.events, &job.hole.id);
+    let fetched = tokio::select! {
+        r = sample::fetch_missing(&job.backend, &job.hole.id, request, missing, &progress) => r.map_err(|e| e.to_string())?,
+        _ = job.cancel.cancelled() => return Err("cancelled".to_string()),
+    };
+    let usage = fetched.usage;
+    for note in &fetched.notes {
+        job.events.send(Event::Message {
+            text: format!("{}: {note}", job.hole.id),
+        });
+    }
+    if usage.requests > 0 {
+        job.events.send(Event::Tokens {
+            hole: job.hole.id.clone(),
+            input: usage.input_tokens,
+            output: usage.output_tokens,
+        });
+    }
+    outcome.usage.add(&usage);
+    let mut texts = Vec::new();
+    let mut fresh_iter = fetched.answers.into_iter();
+    let new_from = outcome.transcripts.len();
+    for (key, found) in lookups {
+        match found {
+            Some(text) => texts.push(text),
+            None => {
+                let Some(answer) = fresh_iter.next() else {
+                    continue;
+                };
+                if answer.truncated {
+                    // Never used and never recorded: a later compile asks again.
+                    job.events.send(Event::CandidateRejected {
+                        hole: job.hole.id.clone(),
+                        reason: sample::truncated_reason(request),
+                    });
+                    continue;
+                }
+                let text = answer.text;
+                outcome.transcripts.push((
+                    key,
+                    sample::transcript(&model, &job.hole.id, request, &text, Usage::default()),
+                ));
+                texts.push(text);
+            }
+        }
+    }
+    // Charge the request's usage to its first new transcript so totals can be rebuilt.
+    if let Some((_, t)) = outcome.transcripts.get_mut(new_from) {
+        t.usage = usage;
+    }
+    Ok((texts, new_from))
+}
+
+/// Fewer than this many examples leave a model's first passing answer open to doubt, so
+/// compile draws a round of samples to find others that pass too, for questions.
+pub(crate) const FEW_EXAMPLES: usize = 3;
+
+/// Other answers that pass every example, for a hole the model filled from fewer than
+/// [`FEW_EXAMPLES`] examples: one round of `samples` at the sampling temperature, from the
+/// replay cache where it has them. They are only kept to ask questions from.
+async fn passing_alternatives(job: &HoleJob, outcome: &mut HoleOutcome) {
+    if job.examples.is_empty()
+        || job.examples.len() >= FEW_EXAMPLES
+        || job.settings.samples == 0
+        || job.backend.model_name().is_none()
+    {
+        return;
+    }
+    let request = prompt::request(
+        &job.checker.sketch,
+        &job.hole,
+        &job.prompt,
+        job.settings.temperature,
+        job.settings.samples,
+        job.settings.max_tokens,
+    );
+    let texts = match fetch_texts(job, outcome, &request, 0).await {
+        Ok((texts, _)) => texts,
+        Err(reason) => {
+            job.events.send(Event::Message {
+                text: format!(
+                    "{}: no samples to ask questions from: {reason}",
+                    job.hole.id
+                ),
+            });
+            return;
+        }
+    };
+    let target = sample::extract_target(&job.checker.sketch, &job.hole);
+    for text in texts {
+        let Ok(extracted) = extract(&text, &target) else {
+            continue;
+        };
+        let code = extracted.code;
+        let known = outcome.chosen.as_ref().is_some_and(|(c, _)| *c == code)
+            || outcome.alternatives.iter().any(|(c, _)| *c == code);
+        if known {
+            continue;
+        }
+        let passed = job
+            .checker
+            .check_candidate(&job.impls, &job.hole.id, &code, &job.examples)
+            .await
+            .is_ok_and(|r| r.passed());
+        if passed {
+            outcome.alternatives.push((code, model_origin(job)));
         }
     }
 }

@@ -20,6 +20,7 @@ mod judge;
 pub mod observe;
 pub mod ops;
 pub mod prompt;
+pub mod questions;
 pub mod sample;
 pub mod schedule;
 pub mod search;

@@ -22,9 +22,9 @@ use crate::session::HoleStatus;
 
 use super::{view, Next, Repl};
 
-type Result<T> = std::result::Result<T, String>;
+pub(super) type Result<T> = std::result::Result<T, String>;
 
-fn text(e: EngineError) -> String {
+pub(super) fn text(e: EngineError) -> String {
     e.to_string()
 }
 
@@ -40,7 +40,7 @@ impl Repl {
     }
 
     /// Run `op` on the runtime: Ctrl-C cancels it, its events are printed as they come.
-    fn block<'a, T, F>(
+    pub(super) fn block<'a, T, F>(
         &'a mut self,
         op: impl FnOnce(&'a mut Engine, Backend, Events, CancellationToken) -> F,
     ) -> T
@@ -461,6 +461,7 @@ impl Repl {
                 out.push_str(&report.summary());
                 self.say(&out);
             }
+            Command::Questions(asking) => self.asking(asking)?,
             Command::Help(topic) => self.say(&help(topic.as_deref())?),
             Command::Quit => {}
         }

@@ -12,6 +12,7 @@
 
 pub mod complete;
 mod dispatch;
+mod questions;
 pub mod view;
 
 use std::io::{BufRead, Write};
@@ -148,6 +149,8 @@ pub struct Repl {
     options: ReplOptions,
     names: Names,
     input: Input,
+    /// The questions `questions` listed last, numbered from 1 for `answer` and `skip`.
+    asked: Vec<crate::engine::questions::Question>,
 }
 
 impl Repl {
@@ -168,6 +171,7 @@ impl Repl {
             options,
             names,
             input,
+            asked: Vec::new(),
         };
         repl.refresh_names();
         repl

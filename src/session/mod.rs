@@ -10,6 +10,7 @@
 pub mod location;
 pub mod migrate;
 pub mod model;
+pub mod questions;
 pub mod search;
 pub mod store;
 

@@ -45,6 +45,11 @@ pub struct SessionFile {
     /// A combination search that ran out before the program's examples passed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<super::search::SearchRecord>,
+    /// Per hole, the candidates questions are computed from and the questions skipped
+    /// (`session::questions`). Absent in files written before questions existed, which
+    /// read as having none, so the format version is unchanged.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub questions: BTreeMap<String, super::questions::HoleQuestions>,
 }
 
 impl SessionFile {
@@ -61,6 +66,7 @@ impl SessionFile {
             redo: Vec::new(),
             last_trace: None,
             search: None,
+            questions: BTreeMap::new(),
         }
     }
 

@@ -70,6 +70,10 @@ pub struct Bank {
     /// pending list of the level being built.
     pub seen: Seen,
     pub rows: usize,
+    /// The first `strict` rows come from examples: an expression that raises on one of
+    /// them is dropped. The rows after them come from probes (`probe.rs`), where raising
+    /// only makes the value [`RAISED`].
+    pub strict: usize,
     /// The largest size whose candidates have all been enumerated.
     pub level: usize,
 }
@@ -103,19 +107,34 @@ impl Pending {
 }
 
 impl Bank {
-    /// Offers a candidate of the level being built. New values are kept; values equal to
-    /// those of another candidate of this level replace it when the newcomer is plainer
-    /// (lower penalty), so `x % 2 == 0` wins over an equally small oddity found first.
-    pub fn admit(&mut self, pending: &mut Vec<Pending>, p: Pending) {
-        admit(&mut self.seen, pending, p)
+    /// Offers a candidate of size `size` to the level being built. New values are kept;
+    /// values equal to those of another candidate of this level replace it when the
+    /// newcomer is plainer (lower penalty), so `x % 2 == 0` wins over an equally small
+    /// oddity found first.
+    pub fn admit(&mut self, pending: &mut Vec<Pending>, p: Pending, size: usize) {
+        let key_rows = self.key_rows(size);
+        admit(&mut self.seen, pending, p, key_rows, self.strict)
+    }
+
+    /// The rows that tell candidates of this size apart: every row up to
+    /// [`PROBED_SIZE`], then only the examples (see [`admit`]).
+    pub fn key_rows(&self, size: usize) -> usize {
+        if size <= PROBED_SIZE {
+            self.rows
+        } else {
+            self.strict
+        }
     }
 
     /// Adds the level's candidates to the store; returns how many.
     pub fn commit(&mut self, pending: Vec<Pending>, arena: &mut Arena, size: usize) -> usize {
         let n = pending.len();
         for p in pending {
-            if let Some(slot) = self.seen.get_mut(&(p.ty, p.vals.clone())) {
-                *slot = u32::MAX;
+            for rows in [self.rows, self.strict] {
+                let key = (p.ty, Arc::from(&p.vals[..rows.min(p.vals.len())]));
+                if let Some(slot) = self.seen.get_mut(&key) {
+                    *slot = u32::MAX;
+                }
             }
             let node = arena.add(p.node.clone());
             self.store.push(p.into_entry(node, size));
@@ -124,17 +143,38 @@ impl Bank {
     }
 }
 
+/// Up to this size, expressions that agree on the examples but not on a probe row are
+/// both kept: `len(s) // 2` beside `1`, `xs[0]` beside `min(xs)`, so the ranking can choose
+/// between readings the examples cannot. Larger ones are told apart by the examples alone,
+/// as without probes, so the bank grows only at the sizes where it is small.
+pub const PROBED_SIZE: usize = 4;
+
 /// [`Bank::admit`] on the equivalence table alone, for use while the store is borrowed.
-pub fn admit(seen: &mut Seen, pending: &mut Vec<Pending>, p: Pending) {
-    let key = (p.ty, p.vals.clone());
+/// `key_rows` rows decide equivalence; every entry also claims its value on the `strict`
+/// example rows, so a larger expression equal there to any kept one is dropped.
+pub fn admit(
+    seen: &mut Seen,
+    pending: &mut Vec<Pending>,
+    p: Pending,
+    key_rows: usize,
+    strict: usize,
+) {
+    let key_rows = key_rows.min(p.vals.len());
+    let key = (p.ty, Arc::from(&p.vals[..key_rows]));
     match seen.get(&key) {
         None => {
+            if key_rows > strict {
+                let strict_key = (p.ty, Arc::from(&p.vals[..strict.min(key_rows)]));
+                seen.entry(strict_key).or_insert(pending.len() as u32);
+            }
             seen.insert(key, pending.len() as u32);
             pending.push(p);
         }
         Some(&idx) if idx != u32::MAX => {
             if let Some(old) = pending.get_mut(idx as usize) {
-                if p.penalty < old.penalty {
+                // Only a candidate with the same values on every row may take the place,
+                // or the table would point at values no longer kept.
+                if p.penalty < old.penalty && p.vals == old.vals {
                     *old = p;
                 }
             }
@@ -239,11 +279,23 @@ fn pointless(op: Op, first: &Entry) -> bool {
     }
 }
 
+/// The number of rows of a bank and how many of them are strict (see [`Bank::strict`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Rows {
+    pub total: usize,
+    pub strict: usize,
+}
+
+/// What a probe row holds where Python would raise. `None` is otherwise rare in the
+/// search, and any operation given it is treated as raising again, so a probe never
+/// decides more than which expressions are told apart.
+pub const RAISED: Value = Value::None;
+
 /// Enumerates every operator application of size `n` over the store, in a fixed order, and
-/// hands each one that Python would evaluate without raising to `emit`.
+/// hands each one that Python would evaluate without raising on an example to `emit`.
 pub fn enumerate_ops(
     store: &Store,
-    rows: usize,
+    rows: Rows,
     n: usize,
     types: &mut Types,
     cache: &mut TypeCache,
@@ -338,7 +390,7 @@ pub fn enumerate_ops(
 #[allow(clippy::too_many_arguments)]
 fn ternary(
     store: &Store,
-    rows: usize,
+    rows: Rows,
     op: Op,
     sizes: [usize; 3],
     types: &mut Types,
@@ -389,16 +441,23 @@ fn ternary(
     Ok(())
 }
 
-/// Evaluates the operator on every row; `None` as soon as one row fails.
-fn eval_rows(op: Op, rows: usize, args: &[&Entry]) -> Option<Vec<Value>> {
-    let mut out = Vec::with_capacity(rows);
+/// Evaluates the operator on every row; `None` as soon as a strict row fails.
+fn eval_rows(op: Op, rows: Rows, args: &[&Entry]) -> Option<Vec<Value>> {
+    let mut out = Vec::with_capacity(rows.total);
     let none = Value::None;
     let mut refs: [&Value; 3] = [&none; 3];
-    for r in 0..rows {
+    for r in 0..rows.total {
         for (slot, e) in refs.iter_mut().zip(args) {
             *slot = &e.vals[r];
         }
-        out.push(apply(op, &refs[..args.len()])?);
+        let args = &refs[..args.len()];
+        if r < rows.strict {
+            out.push(apply(op, args)?);
+        } else if args.iter().any(|a| **a == RAISED) {
+            out.push(RAISED);
+        } else {
+            out.push(apply(op, args).unwrap_or(RAISED));
+        }
     }
     Some(out)
 }

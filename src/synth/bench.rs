@@ -30,6 +30,10 @@ pub struct BenchTask {
     pub examples: Vec<Pair>,
     #[serde(default)]
     pub tests: Vec<Pair>,
+    /// A Python expression computing the intended function (`lambda s: s[::-1]`), which
+    /// answers questions about calls the tests do not list (`anpl bench synth --ask`).
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -215,27 +219,81 @@ for job in jobs:
 json.dump(out, sys.stdout)
 "#;
 
-/// Runs the programs' tests in one `python3`; one entry per job, `None` when all passed.
-pub fn check_in_python(
+/// Runs bare calls: per job, define the code, evaluate each call, answer its `repr` or
+/// `None` when it raised.
+const RUNNER: &str = r#"
+import json, signal, sys
+
+def _alarm(signum, frame):
+    raise TimeoutError("call took longer than 5 s")
+
+signal.signal(signal.SIGALRM, _alarm)
+jobs = json.load(sys.stdin)
+out = []
+for job in jobs:
+    ns = {}
+    answers = []
+    try:
+        signal.alarm(5)
+        exec(job["code"], ns)
+        signal.alarm(0)
+    except BaseException:
+        out.append([None] * len(job["calls"]))
+        continue
+    for call in job["calls"]:
+        try:
+            signal.alarm(5)
+            answers.append(repr(eval(call, ns)))
+        except BaseException:
+            answers.append(None)
+        finally:
+            signal.alarm(0)
+    out.append(answers)
+json.dump(out, sys.stdout)
+"#;
+
+/// Evaluates calls on programs in one `python3`: per job `(code, calls)`, the `repr` of
+/// each call's value, `None` where it raised.
+pub fn run_in_python(
     python: &str,
-    jobs: &[(String, Vec<Pair>)],
-) -> Result<Vec<Option<String>>, BenchError> {
+    jobs: &[(String, Vec<String>)],
+) -> Result<Vec<Vec<Option<String>>>, BenchError> {
+    let payload: Vec<serde_json::Value> = jobs
+        .iter()
+        .map(|(code, calls)| serde_json::json!({"code": code, "calls": calls}))
+        .collect();
+    let results: Vec<Vec<Option<String>>> = python_json(python, RUNNER, &payload)?;
+    if results.len() != jobs.len() {
+        return Err(BenchError::Python {
+            python: python.to_string(),
+            message: format!("answered {} of {} programs", results.len(), jobs.len()),
+        });
+    }
+    Ok(results)
+}
+
+/// The reference expression of a task as a definition of the task's function.
+pub fn reference_code(task: &BenchTask) -> Option<String> {
+    let reference = task.reference.as_ref()?;
+    let name = parse_signature(task).ok()?.name;
+    Some(format!(
+        "def {name}(*args, **kwargs):\n    return ({reference})(*args, **kwargs)\n"
+    ))
+}
+
+/// Feeds `payload` as JSON to `script` in `python3 -I` and reads its JSON answer.
+fn python_json<T: serde::de::DeserializeOwned>(
+    python: &str,
+    script: &str,
+    payload: &[serde_json::Value],
+) -> Result<T, BenchError> {
     let perr = |message: String| BenchError::Python {
         python: python.to_string(),
         message,
     };
-    let payload: Vec<serde_json::Value> = jobs
-        .iter()
-        .map(|(code, tests)| {
-            serde_json::json!({
-                "code": code,
-                "tests": tests.iter().map(|t| [&t.call, &t.expected]).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let input = serde_json::to_vec(&payload).map_err(|e| perr(e.to_string()))?;
+    let input = serde_json::to_vec(payload).map_err(|e| perr(e.to_string()))?;
     let mut child = Command::new(python)
-        .args(["-I", "-c", CHECKER])
+        .args(["-I", "-c", script])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -252,14 +310,29 @@ pub fn check_in_python(
             String::from_utf8_lossy(&output.stderr).trim()
         )));
     }
-    let results: Vec<Option<String>> = serde_json::from_slice(&output.stdout)
-        .map_err(|e| perr(format!("unreadable answer: {e}")))?;
+    serde_json::from_slice(&output.stdout).map_err(|e| perr(format!("unreadable answer: {e}")))
+}
+
+/// Runs the programs' tests in one `python3`; one entry per job, `None` when all passed.
+pub fn check_in_python(
+    python: &str,
+    jobs: &[(String, Vec<Pair>)],
+) -> Result<Vec<Option<String>>, BenchError> {
+    let payload: Vec<serde_json::Value> = jobs
+        .iter()
+        .map(|(code, tests)| {
+            serde_json::json!({
+                "code": code,
+                "tests": tests.iter().map(|t| [&t.call, &t.expected]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let results: Vec<Option<String>> = python_json(python, CHECKER, &payload)?;
     if results.len() != jobs.len() {
-        return Err(perr(format!(
-            "answered {} of {} programs",
-            results.len(),
-            jobs.len()
-        )));
+        return Err(BenchError::Python {
+            python: python.to_string(),
+            message: format!("answered {} of {} programs", results.len(), jobs.len()),
+        });
     }
     Ok(results)
 }

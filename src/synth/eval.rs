@@ -614,6 +614,23 @@ fn binary(op: Op, a: &Value, b: &Value) -> R {
             let set = text(b)?;
             Some(Value::str(text(a)?.trim_matches(|c| set.contains(c))))
         }
+        ZFill => {
+            let s = text(a)?;
+            let width = usize::try_from(int(b)?).unwrap_or(0);
+            let have = char_count(s);
+            if have >= width {
+                return Some(a.clone());
+            }
+            if width > MAX_LEN {
+                return None;
+            }
+            // Python puts the zeros after a leading sign.
+            let (sign, digits) = match s.chars().next() {
+                Some(c @ ('+' | '-')) => (c.to_string(), &s[1..]),
+                _ => (String::new(), s),
+            };
+            string(format!("{sign}{}{digits}", "0".repeat(width - have)))
+        }
         Range2 => {
             let (lo, hi) = (int(a)?, int(b)?);
             if hi.saturating_sub(lo) > MAX_LEN as i64 {
@@ -790,6 +807,10 @@ mod tests {
         assert_eq!(run(Op::Split, &[s("a"), s("")]), None);
         assert_eq!(run(Op::Count, &[s("aaaa"), s("aa")]), Some("2".into()));
         assert_eq!(run(Op::Count, &[s("ab"), s("")]), Some("3".into()));
+        assert_eq!(run(Op::ZFill, &[s("7"), i(3)]), Some("'007'".into()));
+        assert_eq!(run(Op::ZFill, &[s("-7"), i(3)]), Some("'-07'".into()));
+        assert_eq!(run(Op::ZFill, &[s("1234"), i(3)]), Some("'1234'".into()));
+        assert_eq!(run(Op::ZFill, &[s("5"), i(-1)]), Some("'5'".into()));
         assert_eq!(run(Op::Find, &[s("héllo"), s("l")]), Some("2".into()));
         assert_eq!(run(Op::Find, &[s("abc"), s("z")]), Some("-1".into()));
         assert_eq!(run(Op::IndexOf, &[s("abc"), s("z")]), None);

@@ -508,6 +508,7 @@ impl Arena {
             StartsWith => method1("startswith"),
             EndsWith => method1("endswith"),
             StripChars => method1("strip"),
+            ZFill => method1("zfill"),
             IfElse => (
                 format!(
                     "{} if {} else {}",

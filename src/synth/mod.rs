@@ -16,6 +16,8 @@ pub mod eval;
 pub mod expr;
 pub mod literal;
 pub mod ops;
+pub mod probe;
+pub mod rank;
 mod search;
 pub mod task;
 pub mod types;

@@ -12,9 +12,12 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::bank::{admit, enumerate_ops, Bank, Candidate, Ctl, Entry, Pending, Stop, TypeCache};
+use super::bank::{
+    admit, enumerate_ops, Bank, Candidate, Ctl, Entry, Pending, Rows, Stop, TypeCache, RAISED,
+};
 use super::expr::{Arena, Node, NodeId};
 use super::ops::Op;
+use super::rank::{self, Rank, MAX_WORD_BONUS};
 use super::task::Prepared;
 use super::types::{Ty, Types};
 use super::value::Value;
@@ -96,7 +99,11 @@ pub fn run(
         types: Types::default(),
         cache: TypeCache::default(),
         main: Bank {
-            rows: prep.expected.len(),
+            rows: prep
+                .params
+                .first()
+                .map_or(prep.examples, |p| p.values.len()),
+            strict: prep.examples,
             ..Bank::default()
         },
         subs: Vec::new(),
@@ -163,59 +170,23 @@ pub fn run(
     }
 }
 
-/// Added to a solution's cost for each parameter it ignores: a user passes a parameter
-/// because the result depends on it, so `xs[1:]` is a poor reading of `above(xs, k)`.
-const UNUSED_PARAM_COST: i64 = 3;
-/// Most a solution's cost may drop for naming what the description says.
-const MAX_WORD_BONUS: i64 = 3;
 /// After the first solution, the search looks for a better-ranked one for at most this
 /// many times the candidates it took to find the first (and at least `EXTENSION_MIN`).
 /// Counting candidates rather than time keeps the outcome the same on any machine.
 const EXTENSION_FACTOR: u64 = 3;
 const EXTENSION_MIN: u64 = 200_000;
 
-/// Order of solutions, best first: cost (size plus penalties minus description bonus),
-/// then how much of the description it uses, then size, then discovery order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Rank {
-    pub cost: i64,
-    pub neg_score: i64,
-    pub size: usize,
-    pub order: usize,
-}
-
 impl Search<'_> {
     fn rank(&self, f: &Found) -> Rank {
-        let mut ops = Vec::new();
-        self.arena.ops(f.node, &mut ops);
-        // Description words the program accounts for; a word counts once however many
-        // operators match it, so piling up operators cannot buy a better rank.
-        let mut covered: Vec<&str> = ops
-            .iter()
-            .flat_map(|op| op.keywords().iter().copied())
-            .filter(|k| self.prep.words.contains(*k))
-            .collect();
-        covered.sort_unstable();
-        covered.dedup();
-        let mut score = covered.len() as i64;
-        let mut consts = Vec::new();
-        self.arena.consts(f.node, &mut consts);
-        score += self
-            .prep
-            .consts
-            .iter()
-            .filter(|c| c.described && consts.contains(&c.value))
-            .count() as i64;
-        let mut vars = Vec::new();
-        self.arena.vars(f.node, &mut vars);
-        let unused = self.param_vars.iter().filter(|v| !vars.contains(v)).count() as i64;
-        Rank {
-            cost: f.size as i64 + i64::from(f.penalty) + UNUSED_PARAM_COST * unused
-                - score.min(MAX_WORD_BONUS),
-            neg_score: -score,
-            size: f.size,
-            order: f.order,
-        }
+        rank::rank(
+            &self.arena,
+            self.prep,
+            &self.param_vars,
+            f.node,
+            f.size,
+            f.penalty,
+            f.order,
+        )
     }
 }
 
@@ -277,9 +248,12 @@ impl Search<'_> {
             for atom in self.atoms(&rows, &[]) {
                 self.ctl.tick()?;
                 self.offer(&atom.node, n, &atom.vals, atom.penalty);
-                self.main.admit(&mut pending, atom);
+                self.main.admit(&mut pending, atom, n);
             }
         } else {
+            // Comprehensions first: they are few, they are the idiom when one fits, and
+            // when time runs out within a level they have been tried.
+            let mut done = self.comprehensions(n, &mut pending);
             let Search {
                 arena,
                 types,
@@ -291,8 +265,10 @@ impl Search<'_> {
                 ..
             } = self;
             let full = ctl.full();
+            let strict = main.strict;
+            let key_rows = main.key_rows(n);
             let mut emit = |c: Candidate| {
-                if c.vals == *expected {
+                if c.vals[..strict] == **expected {
                     let node = arena.add(Node::Op(c.op, c.kids));
                     found.push(Found {
                         node,
@@ -313,12 +289,17 @@ impl Search<'_> {
                             bound: false,
                             penalty: c.penalty,
                         },
+                        key_rows,
+                        strict,
                     );
                 }
             };
-            let mut done = enumerate_ops(&main.store, main.rows, n, types, cache, ctl, &mut emit);
+            let rows = Rows {
+                total: main.rows,
+                strict: main.strict,
+            };
             if done.is_ok() {
-                done = self.comprehensions(n, &mut pending);
+                done = enumerate_ops(&main.store, rows, n, types, cache, ctl, &mut emit);
             }
             if let Err(e) = done {
                 self.trash.push(pending);
@@ -331,7 +312,7 @@ impl Search<'_> {
 
     /// Records a solution if the values are the expected ones.
     fn offer(&mut self, node: &Node, size: usize, vals: &[Value], penalty: u8) {
-        if vals == self.expected.as_slice() {
+        if vals[..self.main.strict] == *self.expected.as_slice() {
             let node = self.arena.add(node.clone());
             self.found.push(Found {
                 node,
@@ -363,6 +344,19 @@ impl Search<'_> {
             !e.konst && e.op.is_none_or(is_source_op)
         });
         sources.sort_unstable();
+        // Comprehensions see only the example rows, so two sources alike there would give
+        // the same comprehensions: the first (smallest, plainest) stands for both.
+        let strict = self.main.strict;
+        let mut seen_src: Vec<(super::types::TyId, &[Value])> = Vec::new();
+        sources.retain(|i| {
+            let e = &self.main.store.entries[*i as usize];
+            let key = (e.ty, &e.vals[..strict]);
+            if seen_src.contains(&key) {
+                return false;
+            }
+            seen_src.push(key);
+            true
+        });
         for src in sources {
             let Some(sub) = self.sub_for(src) else {
                 continue;
@@ -396,6 +390,9 @@ impl Search<'_> {
         for (ex, v) in entry.vals.iter().enumerate() {
             let start = elems.len();
             match v {
+                // Comprehensions are not probed: their element rows would double the work
+                // of the slowest searches, so probe rows of a comprehension read as raised.
+                _ if ex >= self.main.strict => {}
                 Value::Str(s) => {
                     elems.extend(s.chars().map(|c| Value::str(c.encode_utf8(&mut [0; 4]))))
                 }
@@ -437,14 +434,19 @@ impl Search<'_> {
             }
         }
         let rows = ex_of_row.len();
+        let strict = ex_of_row
+            .iter()
+            .take_while(|ex| **ex < self.main.strict)
+            .count();
         let atoms = self.atoms(&ex_of_row, &bound);
         let mut bank = Bank {
             rows,
+            strict,
             ..Bank::default()
         };
         let mut pending = Vec::new();
         for atom in atoms {
-            bank.admit(&mut pending, atom);
+            bank.admit(&mut pending, atom, 1);
         }
         bank.commit(pending, &mut self.arena, 1);
         bank.level = 1;
@@ -472,6 +474,7 @@ impl Search<'_> {
             } = self;
             let bank = &mut subs[sub].bank;
             let full = ctl.full();
+            let (key_rows, strict) = (bank.key_rows(n), bank.strict);
             let mut pending = Vec::new();
             let mut emit = |c: Candidate| {
                 if full {
@@ -485,9 +488,13 @@ impl Search<'_> {
                     bound: c.bound,
                     penalty: c.penalty,
                 };
-                admit(&mut bank.seen, &mut pending, p);
+                admit(&mut bank.seen, &mut pending, p, key_rows, strict);
             };
-            enumerate_ops(&bank.store, bank.rows, n, types, cache, ctl, &mut emit)?;
+            let rows = Rows {
+                total: bank.rows,
+                strict: bank.strict,
+            };
+            enumerate_ops(&bank.store, rows, n, types, cache, ctl, &mut emit)?;
             ctl.entries += bank.commit(pending, arena, n);
             bank.level = n;
         }
@@ -495,14 +502,23 @@ impl Search<'_> {
     }
 
     /// Per example, the list of `vals` over the rows where `keep` holds.
+    /// Probe rows have no elements (see `sub_for`), so they read as raised.
     fn collect(
         ranges: &[std::ops::Range<usize>],
+        strict: usize,
         vals: &[Value],
         keep: Option<&[Value]>,
     ) -> Vec<Value> {
         ranges
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(row, r)| {
+                let raised = row >= strict
+                    && r.clone()
+                        .any(|i| vals[i] == RAISED || keep.is_some_and(|k| k[i] == RAISED));
+                if raised {
+                    return RAISED;
+                }
                 Value::list(
                     r.clone()
                         .filter(|i| keep.is_none_or(|k| k[*i].truthy()))
@@ -543,7 +559,7 @@ impl Search<'_> {
                 bound: false,
                 penalty,
             };
-            self.main.admit(pending, p);
+            self.main.admit(pending, p, n);
         }
     }
 
@@ -571,7 +587,7 @@ impl Search<'_> {
             .collect();
         for e in elems {
             self.ctl.tick()?;
-            let vals = Self::collect(&self.subs[sub].ranges, &e.vals, None);
+            let vals = Self::collect(&self.subs[sub].ranges, self.main.strict, &e.vals, None);
             self.emit_compr(sub, n, &e, None, vals, pending);
         }
         Ok(())
@@ -622,7 +638,12 @@ impl Search<'_> {
             for c in &conds {
                 for e in &elems {
                     self.ctl.tick()?;
-                    let vals = Self::collect(&self.subs[sub].ranges, &e.vals, Some(&c.vals));
+                    let vals = Self::collect(
+                        &self.subs[sub].ranges,
+                        self.main.strict,
+                        &e.vals,
+                        Some(&c.vals),
+                    );
                     self.emit_compr(sub, n, e, Some(c), vals, pending);
                 }
             }

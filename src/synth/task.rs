@@ -35,7 +35,11 @@ pub struct Const {
 
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// Each parameter's values: one per example, then one per probe row.
     pub params: Vec<Param>,
+    /// How many rows are examples; the rows after them are probes (`probe.rs`), inputs
+    /// with no expected value that only tell expressions apart.
+    pub examples: usize,
     pub expected: Vec<Value>,
     pub target: Ty,
     pub consts: Vec<Const>,
@@ -44,6 +48,9 @@ pub struct Prepared {
 
 /// Most constants taken from example strings; more would slow the search for little gain.
 const MAX_EXAMPLE_CONSTS: usize = 8;
+/// Probe rows added to the examples. Each one makes every candidate cost one evaluation
+/// more, and they matter most when examples are few, so they stop at four rows in all.
+const MAX_ROWS_WITH_PROBES: usize = 4;
 
 pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
     if task.examples.is_empty() {
@@ -97,6 +104,17 @@ pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
             values,
         });
     }
+    let examples = expected.len();
+    let want = MAX_ROWS_WITH_PROBES.saturating_sub(examples);
+    if want > 0 {
+        let columns: Vec<Vec<Value>> = params.iter().map(|p| p.values.clone()).collect();
+        let types: Vec<Ty> = params.iter().map(|p| p.ty.clone()).collect();
+        for row in super::probe::probe_rows(&columns, &types, want) {
+            for (p, v) in params.iter_mut().zip(row) {
+                p.values.push(v);
+            }
+        }
+    }
     let (target, expected) =
         settle(task.returns.as_deref(), expected).map_err(|detail| SynthFailure::MixedTypes {
             what: "the expected values".to_string(),
@@ -109,7 +127,7 @@ pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
     let mut example_ints = Vec::new();
     for v in params
         .iter()
-        .flat_map(|p| p.values.iter())
+        .flat_map(|p| p.values[..examples].iter())
         .chain(expected.iter())
     {
         ints_in(v, &mut example_ints);
@@ -124,7 +142,7 @@ pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
     let mut from_examples = Vec::new();
     for v in params
         .iter()
-        .flat_map(|p| p.values.iter())
+        .flat_map(|p| p.values[..examples].iter())
         .chain(expected.iter())
     {
         punctuation_runs(v, &mut from_examples);
@@ -134,6 +152,7 @@ pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
     }
     Ok(Prepared {
         params,
+        examples,
         expected,
         target,
         consts,
@@ -247,23 +266,42 @@ fn ints_in(v: &Value, out: &mut Vec<i64>) {
     }
 }
 
-/// Lower-case words of the description, with a plural `s` also removed.
+/// Lower-case words of the description, with a plural `s` and a past `ed` also removed.
+/// A negated word is one word ("non-decreasing" → `nondecreasing`), so it does not count
+/// as the word it negates.
 pub fn description_words(description: &str) -> BTreeSet<String> {
     let mut words = BTreeSet::new();
-    for w in description.split(|c: char| !c.is_alphabetic()) {
+    let text = description
+        .to_lowercase()
+        .replace("non-", "non")
+        .replace("non ", "non");
+    for w in text.split(|c: char| !c.is_alphabetic()) {
         if w.is_empty() {
             continue;
         }
-        let w = w.to_lowercase();
         if let Some(stem) = w.strip_suffix('s') {
             if stem.len() > 2 {
                 words.insert(stem.to_string());
             }
         }
-        words.insert(w);
+        if let Some(stem) = w.strip_suffix("ed") {
+            if stem.len() > 2 {
+                // "removed" → remove, "counted" → count, "padded" → pad.
+                words.insert(format!("{stem}e"));
+                words.insert(stem.to_string());
+                let b = stem.as_bytes();
+                if b.len() > 2 && b[b.len() - 1] == b[b.len() - 2] {
+                    words.insert(stem[..stem.len() - 1].to_string());
+                }
+            }
+        }
+        words.insert(w.to_string());
     }
     words
 }
+
+/// Words after which a single character names that character ("the letter s").
+const CHARACTER_NOUNS: &[&str] = &["letter", "character", "char", "symbol", "digit"];
 
 const SYMBOL_WORDS: &[(&str, &str)] = &[
     ("comma", ","),
@@ -356,8 +394,22 @@ pub fn description_constants(description: &str) -> Vec<Value> {
         {
             push(Value::str(s), &mut out);
         }
-        if let Some((_, n)) = NUMBER_WORDS.iter().find(|(name, _)| *name == w) {
+        if let Some((_, n)) = NUMBER_WORDS
+            .iter()
+            .find(|(name, _)| *name == w || *name == singular)
+        {
             push(Value::Int(*n), &mut out);
+        }
+    }
+    let tokens: Vec<&str> = description.split_whitespace().collect();
+    for pair in tokens.windows(2) {
+        let noun = pair[0].to_lowercase();
+        let named = pair[1].trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+        let mut cs = named.chars();
+        if let (Some(c), None) = (cs.next(), cs.next()) {
+            if CHARACTER_NOUNS.contains(&noun.as_str()) && c.is_alphanumeric() {
+                push(Value::str(named), &mut out);
+            }
         }
     }
     for chars in char_lists(description) {
@@ -505,6 +557,29 @@ mod tests {
             reprs(&description_constants("Separate by a comma.")),
             vec!["','"]
         );
+        assert_eq!(
+            reprs(&description_constants(
+                "Whether the word ends with the letter s, or the digit 7."
+            )),
+            vec!["7", "'s'", "'7'"],
+            "a single character named by the noun before it"
+        );
+        assert_eq!(
+            reprs(&description_constants("How many zeros the list has.")),
+            vec!["0"],
+            "number words in the plural"
+        );
+    }
+
+    #[test]
+    fn description_words_negation_and_past_tense() {
+        let words =
+            description_words("Whether the list is in non-decreasing order, vowels removed.");
+        assert!(words.contains("nondecreasing"));
+        assert!(!words.contains("decreasing"));
+        assert!(words.contains("remove"));
+        assert!(words.contains("vowel"));
+        assert!(description_words("padded").contains("pad"));
     }
 
     #[test]

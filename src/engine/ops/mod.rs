@@ -29,6 +29,7 @@ use super::history::{disk_text, text_hash};
 use super::{Engine, EngineError};
 
 pub use decompose::Decomposed;
+pub use examples::ExampleSource;
 pub use resynth::ResynthReport;
 
 #[derive(Debug, thiserror::Error)]

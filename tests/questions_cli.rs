@@ -1,0 +1,252 @@
+//! Questions through the `anpl` binary, as a script would use them: `compile --ask` stops
+//! with the open questions and exit status 3, `questions --json` lists them, `example add`
+//! answers one (dropping the candidates that disagree), and the next compile is settled.
+//! Once with the offline synthesizer, whose fitting programs disagree on a two-example
+//! hole, and once with a model on a local fake server whose samples disagree.
+
+// Test helpers unwrap: a failure there is a failed test, reported with its cause.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+const SKETCH: &str = r#"def middle(s: str) -> str:
+    """The character at the centre of the text.
+
+    >>> middle('abc')
+    'b'
+    >>> middle('xyz')
+    'y'
+    """
+
+
+def main(words: list[str]) -> str:
+    return ''.join(middle(w) for w in words)
+"#;
+
+fn anpl(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_anpl"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env_remove("ANPL_MODEL")
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn questions(dir: &Path) -> serde_json::Value {
+    let out = anpl(dir, &["questions", "mid.py", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn synthesizer_programs_that_disagree_are_asked_about_and_an_answer_settles_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    let out = anpl(
+        dir.path(),
+        &["compile", "mid.py", "--model", "offline", "--ask"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let shown = text(&out);
+    assert!(shown.contains("? middle: what should middle("), "{shown}");
+    assert!(
+        shown.contains("answer: anpl example add mid.py middle"),
+        "{shown}"
+    );
+
+    let list = questions(dir.path());
+    let q = &list.as_array().unwrap()[0];
+    assert_eq!(q["hole"], "middle");
+    let call = q["call"].as_str().unwrap().to_string();
+    let answers = q["answers"].as_array().unwrap();
+    assert!(answers.len() >= 2, "{list}");
+    assert!(answers.iter().all(|a| a["count"].as_u64().unwrap() >= 1));
+
+    // The user's answer: what the middle character really is, computed by Python.
+    let arg = call.trim_start_matches("middle(").trim_end_matches(')');
+    let expected = Command::new("python3")
+        .args(["-c", &format!("s = {arg}; print(repr(s[len(s) // 2]))")])
+        .output()
+        .unwrap();
+    let expected = String::from_utf8_lossy(&expected.stdout).trim().to_string();
+    let out = anpl(
+        dir.path(),
+        &["example", "add", "mid.py", "middle", &call, &expected],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("dropped"), "{}", text(&out));
+
+    let out = anpl(dir.path(), &["example", "list", "mid.py", "middle"]);
+    assert!(
+        text(&out).contains(&format!("3. {call} => {expected}")),
+        "{}",
+        text(&out)
+    );
+
+    // Settled: whatever candidates are left agree, compile --ask succeeds.
+    let out = anpl(
+        dir.path(),
+        &["compile", "mid.py", "--model", "offline", "--ask"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let check = anpl(
+        dir.path(),
+        &["trace", "mid.py", "--call", "main(['abcde', 'hello'])"],
+    );
+    assert!(text(&check).contains("'cl'"), "{}", text(&check));
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn model_samples_that_disagree_are_asked_about() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    // The greedy answer indexes a constant; half of the samples read "centre" properly.
+    let table = serde_json::json!({"rules": [{
+        "contains": "centre of the text",
+        "answers": [
+            "Here is the function:\n```python\ndef middle(s: str) -> str:\n    return s[1]\n```",
+            "```python\ndef middle(s: str) -> str:\n    return s[len(s) // 2]\n```"
+        ]
+    }]});
+    let table_path = dir.path().join("answers.json");
+    std::fs::write(&table_path, table.to_string()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
+        .arg(&table_path)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let base = format!("http://127.0.0.1:{}/v1", line.trim());
+    let model = [
+        "--model",
+        "openai-compatible:fake",
+        "--base-url",
+        base.as_str(),
+    ];
+    let mut args = vec!["compile", "mid.py", "--ask", "--json"];
+    args.extend(model);
+    let out = anpl(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let q = &doc["questions"][0];
+    assert_eq!(q["hole"], "middle");
+    let values: Vec<&str> = q["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values.len(), 2, "{doc}");
+
+    // Answer with the centre character: the greedy answer is dropped and replaced without
+    // a new request.
+    let call = q["call"].as_str().unwrap().to_string();
+    let arg = call.trim_start_matches("middle(").trim_end_matches(')');
+    let expected = Command::new("python3")
+        .args(["-c", &format!("s = {arg}; print(repr(s[len(s) // 2]))")])
+        .output()
+        .unwrap();
+    let expected = String::from_utf8_lossy(&expected.stdout).trim().to_string();
+    let out = anpl(
+        dir.path(),
+        &["example", "add", "mid.py", "middle", &call, &expected],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("took its place"), "{}", text(&out));
+    assert!(questions(dir.path()).as_array().unwrap().is_empty());
+    let session = std::fs::read_to_string(dir.path().join("sessions/mid.json")).unwrap();
+    assert!(session.contains("s[len(s) // 2]"));
+}
+
+#[test]
+fn repl_lists_skips_and_answers_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
+        .args(["repl", "mid.py", "--model", "offline"])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        // The first question is skipped; the second is answered with the true middle.
+        writeln!(stdin, "questions\nskip 1\nquestions").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let shown = text(&out);
+    assert!(
+        shown.contains("[1] ? middle: what should middle("),
+        "{shown}"
+    );
+    assert!(shown.contains("skipped"), "{shown}");
+    let asked: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.starts_with("[1] ? middle: what should "))
+        .collect();
+    assert_eq!(asked.len(), 2, "{shown}");
+    assert_ne!(asked[0], asked[1], "a skipped question is not asked again");
+    // Answer the second through a fresh REPL, with the centre character.
+    let call = asked[1]
+        .trim_start_matches("[1] ? middle: what should ")
+        .split(" return?")
+        .next()
+        .unwrap()
+        .to_string();
+    let arg = call.trim_start_matches("middle(").trim_end_matches(')');
+    let expected = Command::new("python3")
+        .args(["-c", &format!("s = {arg}; print(repr(s[len(s) // 2]))")])
+        .output()
+        .unwrap();
+    let expected = String::from_utf8_lossy(&expected.stdout).trim().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
+        .args(["repl", "mid.py", "--model", "offline"])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "questions\nanswer 1 {expected}").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let shown = text(&out);
+    assert!(
+        shown.contains(&format!("example 3 added: {call} => {expected}")),
+        "{shown}"
+    );
+    assert!(shown.contains("disagreed dropped"), "{shown}");
+}
