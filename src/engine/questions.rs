@@ -296,7 +296,11 @@ impl Engine {
         let mut out = Vec::new();
         let mut received: Option<BTreeMap<String, Vec<Vec<String>>>> = None;
         for hole in holes {
-            if self.status(&hole) != HoleStatus::Passing {
+            // A guess is exactly what a question can settle.
+            if !matches!(
+                self.status(&hole),
+                HoleStatus::Passing | HoleStatus::Guess
+            ) {
                 continue;
             }
             if received.is_none() {
