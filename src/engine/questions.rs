@@ -638,7 +638,8 @@ mod tests {
                 "middle('hello')",
                 "middle('bcab')",
                 "middle('bc')",
-                "middle('cba')"
+                "middle('cba')",
+                "middle('abC')"
             ]
         );
     }
