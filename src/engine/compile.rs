@@ -638,13 +638,7 @@ pub(crate) async fn more_candidates(job: HoleJob, mut outcome: HoleOutcome) -> H
     if job.backend.model_name().is_none() || job.settings.samples == 0 {
         return outcome;
     }
-    let request = prompt::request(
-        &job.checker.sketch,
-        &job.hole,
-        job.settings.temperature,
-        job.settings.samples,
-        job.settings.max_tokens,
-    );
+    let request = sampling_request(&job);
     let mut best = None;
     if let Err(reason) = try_round(&job, &mut outcome, &request, 0, &mut best).await {
         job.events.send(Event::Message {
@@ -721,6 +715,17 @@ async fn fetch_texts(
     Ok(texts)
 }
 
+/// `--samples` answers at `--temperature`, the request after a greedy one.
+fn sampling_request(job: &HoleJob) -> crate::llm::ChatRequest {
+    prompt::request(
+        &job.checker.sketch,
+        &job.hole,
+        job.settings.temperature,
+        job.settings.samples,
+        job.settings.max_tokens,
+    )
+}
+
 /// Fewer than this many examples leave a model's first passing answer open to doubt, so
 /// compile draws a round of samples to find others that pass too, for questions.
 pub(crate) const FEW_EXAMPLES: usize = 3;
@@ -736,13 +741,7 @@ async fn passing_alternatives(job: &HoleJob, outcome: &mut HoleOutcome) {
     {
         return;
     }
-    let request = prompt::request(
-        &job.checker.sketch,
-        &job.hole,
-        job.settings.temperature,
-        job.settings.samples,
-        job.settings.max_tokens,
-    );
+    let request = sampling_request(job);
     let texts = match fetch_texts(job, outcome, &request, 0).await {
         Ok(texts) => texts,
         Err(reason) => {
