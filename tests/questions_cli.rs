@@ -43,6 +43,35 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// What the user answers: the real middle character of the call's argument, by Python.
+fn centre(call: &str) -> String {
+    let arg = call.trim_start_matches("middle(").trim_end_matches(')');
+    let out = Command::new("python3")
+        .args(["-c", &format!("s = {arg}; print(repr(s[len(s) // 2]))")])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// `anpl repl mid.py --model offline` with `script` piped in.
+fn repl(dir: &Path, script: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
+        .args(["repl", "mid.py", "--model", "offline"])
+        .current_dir(dir)
+        .env("HOME", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{script}").unwrap();
+    }
+    text(&child.wait_with_output().unwrap())
+}
+
 fn questions(dir: &Path) -> serde_json::Value {
     let out = anpl(dir, &["questions", "mid.py", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -74,12 +103,7 @@ fn synthesizer_programs_that_disagree_are_asked_about_and_an_answer_settles_them
     assert!(answers.iter().all(|a| a["count"].as_u64().unwrap() >= 1));
 
     // The user's answer: what the middle character really is, computed by Python.
-    let arg = call.trim_start_matches("middle(").trim_end_matches(')');
-    let expected = Command::new("python3")
-        .args(["-c", &format!("s = {arg}; print(repr(s[len(s) // 2]))")])
-        .output()
-        .unwrap();
-    let expected = String::from_utf8_lossy(&expected.stdout).trim().to_string();
+    let expected = centre(&call);
     let out = anpl(
         dir.path(),
         &["example", "add", "mid.py", "middle", &call, &expected],
@@ -164,12 +188,7 @@ fn model_samples_that_disagree_are_asked_about() {
     // Answer with the centre character: the greedy answer is dropped and replaced without
     // a new request.
     let call = q["call"].as_str().unwrap().to_string();
-    let arg = call.trim_start_matches("middle(").trim_end_matches(')');
-    let expected = Command::new("python3")
-        .args(["-c", &format!("s = {arg}; print(repr(s[len(s) // 2]))")])
-        .output()
-        .unwrap();
-    let expected = String::from_utf8_lossy(&expected.stdout).trim().to_string();
+    let expected = centre(&call);
     let out = anpl(
         dir.path(),
         &["example", "add", "mid.py", "middle", &call, &expected],
@@ -187,23 +206,8 @@ fn repl_lists_skips_and_answers_questions() {
     std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
     let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
     assert!(out.status.success(), "{}", text(&out));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(["repl", "mid.py", "--model", "offline"])
-        .current_dir(dir.path())
-        .env("HOME", dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        // The first question is skipped; the second is answered with the true middle.
-        writeln!(stdin, "questions\nskip 1\nquestions").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    let shown = text(&out);
+    // The first question is skipped; the next one must be another.
+    let shown = repl(dir.path(), "questions\nskip 1\nquestions");
     assert!(
         shown.contains("[1] ? middle: what should middle("),
         "{shown}"
@@ -222,28 +226,8 @@ fn repl_lists_skips_and_answers_questions() {
         .next()
         .unwrap()
         .to_string();
-    let arg = call.trim_start_matches("middle(").trim_end_matches(')');
-    let expected = Command::new("python3")
-        .args(["-c", &format!("s = {arg}; print(repr(s[len(s) // 2]))")])
-        .output()
-        .unwrap();
-    let expected = String::from_utf8_lossy(&expected.stdout).trim().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(["repl", "mid.py", "--model", "offline"])
-        .current_dir(dir.path())
-        .env("HOME", dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "questions\nanswer 1 {expected}").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    let shown = text(&out);
+    let expected = centre(&call);
+    let shown = repl(dir.path(), &format!("questions\nanswer 1 {expected}"));
     assert!(
         shown.contains(&format!("example 3 added: {call} => {expected}")),
         "{shown}"

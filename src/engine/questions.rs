@@ -297,10 +297,7 @@ impl Engine {
         let mut received: Option<BTreeMap<String, Vec<Vec<String>>>> = None;
         for hole in holes {
             // A guess is exactly what a question can settle.
-            if !matches!(
-                self.status(&hole),
-                HoleStatus::Passing | HoleStatus::Guess
-            ) {
+            if !matches!(self.status(&hole), HoleStatus::Passing | HoleStatus::Guess) {
                 continue;
             }
             if received.is_none() {
@@ -646,7 +643,8 @@ mod tests {
                 "middle('hello')",
                 "middle('bcab')",
                 "middle('bc')",
-                "middle('cba')"
+                "middle('cba')",
+                "middle('abC')"
             ]
         );
     }

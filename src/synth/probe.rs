@@ -93,8 +93,8 @@ fn seq(items: &[Value], how: Change) -> Option<Vec<Value>> {
     })
 }
 
-/// Probe rows for a search: per change, every parameter's value in one example changed
-/// that way (parameters a change does not apply to keep their value). `columns[p][e]` is
+/// Probe rows for a search: per change, every text or list parameter's value in one
+/// example changed that way (other parameters keep their value). `columns[p][e]` is
 /// parameter `p` in example `e`; the result is one row per probe, one value per parameter.
 /// A probe is kept only when each value still has its parameter's type and the row differs
 /// from every example and earlier probe.
@@ -112,11 +112,15 @@ pub fn probe_rows(columns: &[Vec<Value>], types: &[Ty], want: usize) -> Vec<Vec<
             if out.len() >= want {
                 break 'outer;
             }
+            // Only texts and lists change: numbers already tell arithmetic apart on the
+            // examples, and varying them would multiply the expressions kept.
             let row: Vec<Value> = columns
                 .iter()
                 .zip(types)
                 .map(|(c, ty)| {
-                    vary(&c[e], how)
+                    Some(&c[e])
+                        .filter(|v| matches!(v, Value::Str(_) | Value::List(_)))
+                        .and_then(|v| vary(v, how))
                         .filter(|v| type_of(v).and_then(|t| t.join(ty)).is_some())
                         .unwrap_or_else(|| c[e].clone())
                 })

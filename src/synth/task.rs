@@ -48,9 +48,11 @@ pub struct Prepared {
 
 /// Most constants taken from example strings; more would slow the search for little gain.
 const MAX_EXAMPLE_CONSTS: usize = 8;
-/// Probe rows added to the examples. Each one makes every candidate cost one evaluation
-/// more, and they matter most when examples are few, so they stop at four rows in all.
-const MAX_ROWS_WITH_PROBES: usize = 4;
+/// Probe rows added when a hole has at most `PROBED_EXAMPLES` examples. Each one makes
+/// every candidate cost one evaluation more and keeps more expressions apart; with three
+/// examples accidental fits are already rare, so the search keeps its speed there.
+const PROBES: usize = 2;
+const PROBED_EXAMPLES: usize = 2;
 
 pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
     if task.examples.is_empty() {
@@ -105,7 +107,11 @@ pub fn prepare(task: &SynthTask) -> Result<Prepared, SynthFailure> {
         });
     }
     let examples = expected.len();
-    let want = MAX_ROWS_WITH_PROBES.saturating_sub(examples);
+    let want = if examples <= PROBED_EXAMPLES {
+        PROBES
+    } else {
+        0
+    };
     if want > 0 {
         let columns: Vec<Vec<Value>> = params.iter().map(|p| p.values.clone()).collect();
         let types: Vec<Ty> = params.iter().map(|p| p.ty.clone()).collect();
