@@ -484,6 +484,7 @@ fn readme_shared_flags_paragraph_was_wrong_about_commands() {
         "repl",
         "trace",
         "prompt",
+        "questions",
         "export",
         "models",
         "doctor",
