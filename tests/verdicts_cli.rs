@@ -279,7 +279,14 @@ def main(order):
             .all(|r| !r.to_string().contains("That implementation is wrong")),
         "a repair prompt blamed a candidate for another hole's state: {sent:?}"
     );
-    assert_eq!(sent.len(), 2, "{t}");
+    // One answer each, plus the round of samples a hole with fewer than three examples gets
+    // to ask questions from (docs/questions.md); every one of them is counted.
+    assert_eq!(
+        sent.len() as u64,
+        doc["report"]["usage"]["requests"].as_u64().unwrap_or(0),
+        "{t}"
+    );
+    assert!(sent.len() <= 4, "{t}");
     let statuses: Vec<String> = doc["report"]["holes"]
         .as_array()
         .unwrap()
