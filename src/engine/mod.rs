@@ -7,6 +7,7 @@
 //! all drive this same API.
 
 pub mod advice;
+mod answers;
 pub mod check;
 pub mod compile;
 mod defer;
