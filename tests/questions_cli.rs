@@ -234,3 +234,34 @@ fn repl_lists_skips_and_answers_questions() {
     );
     assert!(shown.contains("disagreed dropped"), "{shown}");
 }
+
+/// `ask = true` in anpl.toml makes `--ask` the default for the project; `--no-ask` overrides
+/// it, and `anpl models` shows where the setting came from.
+#[test]
+fn ask_set_in_anpl_toml_stops_compile_with_the_questions_unless_no_ask() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    std::fs::write(dir.path().join("anpl.toml"), "ask = true\n").unwrap();
+    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("open questions"), "{}", text(&out));
+
+    let out = anpl(
+        dir.path(),
+        &["compile", "mid.py", "--model", "offline", "--no-ask"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("open questions"), "{}", text(&out));
+
+    let models = text(&anpl(dir.path(), &["models", "--model", "offline"]));
+    let row = models.lines().find(|l| l.trim_start().starts_with("ask"));
+    assert!(
+        row.is_some_and(|r| r.contains("true") && r.contains("anpl.toml")),
+        "{models}"
+    );
+
+    std::fs::write(dir.path().join("anpl.toml"), "\nask = \"yes\"\n").unwrap();
+    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("anpl.toml:2:7"), "{}", text(&out));
+}

@@ -18,11 +18,12 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::args::{backend, environment, search_settings, SketchArgs, SynthFlags};
-use super::models::{load_config, ModelFlags};
+use super::models::{load_config_from, ModelFlags};
 use super::runtime;
 use crate::engine::advice;
 use crate::engine::compile::CompileReport;
 use crate::engine::{Backend, Engine, Event, Events};
+use crate::llm::config::ConfigFlags;
 use crate::present;
 use crate::session::HoleStatus;
 
@@ -44,14 +45,31 @@ pub struct CompileArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// After compiling, list the open questions (`anpl questions`) and exit with status 3
-    /// if there are any, for scripts that answer them and compile again.
-    #[arg(long)]
+    /// if there are any, for scripts that answer them and compile again (`ask = true` in
+    /// anpl.toml makes it the default).
+    #[arg(long, overrides_with = "no_ask")]
     pub ask: bool,
+    /// Do not stop for open questions, even when `ask = true` is configured.
+    #[arg(long, overrides_with = "ask")]
+    pub no_ask: bool,
+}
+
+impl CompileArgs {
+    fn config_flags(&self) -> ConfigFlags {
+        let mut flags = self.model.to_config_flags();
+        flags.ask = match (self.ask, self.no_ask) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        flags
+    }
 }
 
 pub fn run(args: &CompileArgs) -> Result<ExitCode> {
     let env = environment();
-    let config = load_config(&args.model)?;
+    let config = load_config_from(&args.config_flags())?;
+    let ask = config.ask.value;
     let search = args.synth.apply(search_settings(&config, &args.model));
     let mut engine = args.sketch.open_engine(&env, search)?;
     let cancel = CancellationToken::new();
@@ -86,7 +104,7 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         let _ = printer.await;
         report
     })?;
-    let questions = if args.ask && report.success() {
+    let questions = if ask && report.success() {
         let open = rt.block_on(engine.questions(None))?;
         engine.save()?;
         open
@@ -101,7 +119,7 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
             "success": report.success(),
             "report": report,
         });
-        if args.ask {
+        if ask {
             doc["questions"] = serde_json::to_value(&questions)?;
         }
         super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;

@@ -87,6 +87,7 @@ impl ModelFlags {
             max_tokens: self.max_tokens,
             reasoning_effort: self.reasoning_effort.clone(),
             search_budget: self.search_budget,
+            ask: None,
         }
     }
 }
@@ -94,10 +95,15 @@ impl ModelFlags {
 /// Resolves the model configuration from flags, the process environment, `anpl.toml` in the
 /// current directory and the user config file.
 pub fn load_config(flags: &ModelFlags) -> anyhow::Result<ResolvedConfig> {
+    load_config_from(&flags.to_config_flags())
+}
+
+/// As [`load_config`], for a command with settings of its own besides the model flags.
+pub fn load_config_from(flags: &ConfigFlags) -> anyhow::Result<ResolvedConfig> {
     let env: HashMap<String, String> = std::env::vars().collect();
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let paths = ConfigPaths::standard(&cwd, &env);
-    Ok(resolve(&flags.to_config_flags(), &env, &paths)?)
+    Ok(resolve(flags, &env, &paths)?)
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +188,7 @@ pub fn render_text(config: &ResolvedConfig, env: &HashMap<String, String>) -> St
                 _ => shown(&config.search_budget),
             },
         ),
+        ("ask", shown(&config.ask)),
     ] {
         rows.push(row(name, v, s));
     }

@@ -9,12 +9,12 @@
 //! unknown top-level *setting* is an error (it is almost always a typo).
 //! The file format is documented in docs/models.md.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use thiserror::Error;
 use toml::Spanned;
 
@@ -25,6 +25,9 @@ use crate::llm::rules;
 use crate::llm::secret::Secret;
 use crate::llm::spec::{ModelSpec, SpecError};
 use crate::llm::LlmError;
+
+mod file;
+use file::{json_fields, read_layer, FileConfig, FileProvider, Layer};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,6 +77,8 @@ pub struct ConfigFlags {
     pub max_tokens: Option<u32>,
     pub reasoning_effort: Option<String>,
     pub search_budget: Option<u32>,
+    /// `--ask` / `--no-ask` of `anpl compile`.
+    pub ask: Option<bool>,
 }
 
 /// The config files to read, most important first. Missing files are skipped.
@@ -146,6 +151,8 @@ pub struct ResolvedConfig {
     /// Program checks one compile may spend on combinations of candidates; 0 means the
     /// default, which grows with the holes and candidates searched.
     pub search_budget: Setting<u32>,
+    /// Whether `anpl compile` stops with the open questions listed (exit 3) when any remain.
+    pub ask: Setting<bool>,
     /// The config files that existed and were read.
     pub files_read: Vec<PathBuf>,
     /// The whole provider table: built-in rows with file overrides, then file-defined rows.
@@ -244,183 +251,6 @@ impl ResolvedConfig {
             Err(LlmError::NotRemote(_)) | Ok(_) => Vec::new(),
             Err(e) => vec![e.to_string()],
         }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct FileConfig {
-    model: Option<Spanned<String>>,
-    request_timeout: Option<Spanned<f64>>,
-    max_retries: Option<Spanned<u32>>,
-    jobs: Option<Spanned<u32>>,
-    samples: Option<Spanned<u32>>,
-    temperature: Option<Spanned<f32>>,
-    repair_rounds: Option<Spanned<u32>>,
-    max_tokens: Option<Spanned<u32>>,
-    reasoning_effort: Option<Spanned<String>>,
-    search_budget: Option<Spanned<u32>>,
-    #[serde(default)]
-    providers: BTreeMap<String, FileProvider>,
-    #[serde(default)]
-    models: BTreeMap<String, FileModel>,
-}
-
-/// `[models."PROVIDER:MODEL"]`: settings of one model.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileModel {
-    /// Fields added to every request body for this model.
-    extra: Option<toml::Table>,
-    price: Option<Price>,
-}
-
-const TOP_LEVEL_SETTINGS: &[&str] = &[
-    "model",
-    "request_timeout",
-    "max_retries",
-    "jobs",
-    "samples",
-    "temperature",
-    "repair_rounds",
-    "max_tokens",
-    "reasoning_effort",
-    "search_budget",
-    "providers",
-    "models",
-];
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileProvider {
-    format: Option<Spanned<String>>,
-    base_url: Option<Spanned<String>>,
-    api_key: Option<String>,
-    api_key_env: Option<String>,
-    supports_n: Option<bool>,
-    max_tokens_field: Option<String>,
-    stream: Option<bool>,
-    prompt_cache: Option<bool>,
-    extra: Option<toml::Table>,
-}
-
-/// One config file, read and parsed, with what is needed to point at its lines.
-struct Layer {
-    path: PathBuf,
-    text: String,
-    source: Source,
-    file: FileConfig,
-}
-
-impl Layer {
-    fn at(&self, span: std::ops::Range<usize>) -> String {
-        let (line, col) = line_col(&self.text, span.start);
-        format!("{}:{line}:{col}", self.path.display())
-    }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
-fn read_layer(path: &Path, source: Source) -> Result<Option<Layer>, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(ConfigError::Read {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })
-        }
-    };
-    let parse_error = |e: toml::de::Error| {
-        let (line, col) = e.span().map_or((1, 1), |s| line_col(&text, s.start));
-        ConfigError::Parse {
-            path: path.display().to_string(),
-            line,
-            col,
-            message: crate::llm::error::one_line(e.message()),
-        }
-    };
-    let table: toml::Table = toml::from_str(&text).map_err(parse_error)?;
-    for (key, value) in &table {
-        if !value.is_table() && !TOP_LEVEL_SETTINGS.contains(&key.as_str()) {
-            let (line, col) = find_key(&text, key);
-            // The last two are tables, not settings.
-            let known = &TOP_LEVEL_SETTINGS[..TOP_LEVEL_SETTINGS.len() - 2];
-            // `timeout` was the request limit here while `--timeout` limited checks.
-            let message = if key == "timeout" {
-                "`timeout` is now `request_timeout` (seconds one model request may take); \
-                 the limit on one check of a program is the --check-timeout flag"
-                    .to_string()
-            } else {
-                format!(
-                    "unknown setting `{key}`{} (known: {})",
-                    crate::suggest::did_you_mean(key, known.iter().copied()),
-                    known.join(", ")
-                )
-            };
-            return Err(ConfigError::Parse {
-                path: path.display().to_string(),
-                line,
-                col,
-                message,
-            });
-        }
-    }
-    let file: FileConfig = toml::from_str(&text).map_err(parse_error)?;
-    for name in file.models.keys() {
-        if name
-            .parse::<ModelSpec>()
-            .ok()
-            .and_then(|m| m.remote().cloned())
-            .is_none()
-        {
-            let (line, col) = find_text(&text, name);
-            return Err(ConfigError::Parse {
-                path: path.display().to_string(),
-                line,
-                col,
-                message: format!(
-                    "[models.\"{name}\"]: name the model as PROVIDER:MODEL, e.g. [models.\"openai:gpt-4o-mini\"]"
-                ),
-            });
-        }
-    }
-    Ok(Some(Layer {
-        path: path.to_path_buf(),
-        text,
-        source,
-        file,
-    }))
-}
-
-/// Where a top-level `key = ...` line starts; TOML tables carry no spans once parsed.
-fn find_key(text: &str, key: &str) -> (usize, usize) {
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key) {
-            if rest.trim_start().starts_with('=') {
-                return (i + 1, line.len() - trimmed.len() + 1);
-            }
-        }
-    }
-    (1, 1)
-}
-
-/// Where `needle` first occurs, for errors about table names TOML keeps no spans for.
-fn find_text(text: &str, needle: &str) -> (usize, usize) {
-    text.find(needle).map_or((1, 1), |at| line_col(text, at))
-}
-
-/// A TOML table as the JSON fields it stands for.
-fn json_fields(table: &toml::Table) -> serde_json::Map<String, serde_json::Value> {
-    match serde_json::to_value(table) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
     }
 }
 
@@ -609,6 +439,15 @@ pub fn resolve(
         |_| Ok(()),
     )?;
 
+    let ask = pick(
+        flags.ask,
+        "--ask",
+        &layers,
+        |f| f.ask.as_ref(),
+        false,
+        |_| Ok(()),
+    )?;
+
     Ok(ResolvedConfig {
         model,
         provider,
@@ -625,6 +464,7 @@ pub fn resolve(
         price,
         model_extra,
         search_budget,
+        ask,
         files_read: layers.iter().map(|l| l.path.clone()).collect(),
         providers: table,
     })
