@@ -32,6 +32,7 @@ const HARNESS: &str = concat!(
     include_str!("harness/40_confine.py"),
     include_str!("harness/50_worker.py"),
     include_str!("harness/60_supervise.py"),
+    include_str!("harness/65_warm.py"),
     include_str!("harness/70_main.py"),
 );
 

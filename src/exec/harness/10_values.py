@@ -29,10 +29,14 @@ def _to_source(value, np):
 def value_source(value, limit):
     """{"src": text, "truncated": bool}; never raises, whatever the value's __repr__ does."""
     try:
-        text = repr(value)
         np = _numpy()
-        if np is not None and "array(" in text or len(text) > 1000 and np is not None:
+        if np is not None and type(value) is np.ndarray:
+            # numpy's own printing would be thrown away for the source form: skip it
             text = _to_source(value, np)
+        else:
+            text = repr(value)
+            if np is not None and "array(" in text or len(text) > 1000 and np is not None:
+                text = _to_source(value, np)
         if not isinstance(text, str):
             text = "<repr returned %s>" % type(text).__name__
     except BaseException as exc:  # a hostile or broken __repr__ must not take the harness down

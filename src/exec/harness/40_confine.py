@@ -121,11 +121,22 @@ def landlock_enforce(ruleset):
         raise OSError(ctypes.get_errno(), "landlock_restrict_self")
 
 
+_CAPSET_ARGS = {}
+
+
+def _capset_args(mask):
+    """capset's arguments for `mask`, built once (the worker builds them for its children)."""
+    if mask not in _CAPSET_ARGS:
+        header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+        data = (_CapData * 2)(_CapData(mask, mask, 0), _CapData(0, 0, 0))
+        _CAPSET_ARGS[mask] = (ctypes.byref(header), data, header)
+    return _CAPSET_ARGS[mask]
+
+
 def _capset(mask):
     """Leave exactly the capabilities in `mask` (permitted and effective), none inheritable."""
-    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
-    data = (_CapData * 2)(_CapData(mask, mask, 0), _CapData(0, 0, 0))
-    if _libc().capset(ctypes.byref(header), data) != 0:
+    header, data, _keep = _capset_args(mask)
+    if _libc().capset(header, data) != 0:
         raise OSError(ctypes.get_errno(), "capset")
 
 
@@ -206,6 +217,44 @@ def _remount_read_only(path):
     _mount(None, path, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | flags, None)
 
 
+# What a check starts with: the default disposition of every signal the worker or Python
+# changes, and Ctrl-C as KeyboardInterrupt.
+_CHECK_SIGNALS = [
+    (signal.SIGTERM, signal.SIG_DFL),
+    (signal.SIGCHLD, signal.SIG_DFL),
+    (signal.SIGPIPE, signal.SIG_DFL),
+    (signal.SIGALRM, signal.SIG_DFL),
+    (signal.SIGINT, signal.default_int_handler),
+]
+# Prepared once in the worker by `prepare_children` and inherited by every check child.
+_CHILD = {}
+
+
+def child_streams():
+    """A check's sys.stdin, sys.stdout and sys.stderr, on descriptors 0, 1 and 2."""
+    return (
+        open(0, "r", closefd=False),
+        open(1, "w", buffering=1, closefd=False, errors="backslashreplace"),
+        open(2, "w", buffering=1, closefd=False, errors="backslashreplace"),
+    )
+
+
+def prepare_children(layers):
+    """Work every check child would repeat, done once in the worker: the text streams over
+    descriptors 0-2 (the worker never uses these objects; in a child the descriptors are the
+    check's), the signal changes actually needed (only those not already in place), the
+    scratch directory as HOME and TMPDIR (the worker reads neither from here on), and the
+    capability sets a child drops to."""
+    _CHILD["streams"] = child_streams()
+    _CHILD["signals"] = [(sig, want) for sig, want in _CHECK_SIGNALS if signal.getsignal(sig) is not want]
+    os.environ["HOME"] = os.environ["TMPDIR"] = layers["work_dir"]
+    tempfile.tempdir = None
+    _CHILD["home"] = layers["work_dir"]
+    if _LINUX:
+        _capset_args(layers.get("keep_caps", 0))
+        _capset_args(0)
+
+
 def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers):
     """Runs in the forked child: confine, then run the check. Never returns."""
     report_fd = result_fd
@@ -235,16 +284,14 @@ def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers
                 stream.flush()
             except BaseException:
                 pass
-        sys.stdin = open(0, "r", closefd=False)
-        sys.stdout = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")
-        sys.stderr = open(2, "w", buffering=1, closefd=False, errors="backslashreplace")
+        sys.stdin, sys.stdout, sys.stderr = _CHILD.get("streams") or child_streams()
         os.chdir(layers.get("cwd") or check_dir)
-        os.environ["HOME"] = check_dir
-        os.environ["TMPDIR"] = check_dir
-        tempfile.tempdir = None
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGALRM):
-            signal.signal(sig, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if _CHILD.get("home") != check_dir:
+            os.environ["HOME"] = check_dir
+            os.environ["TMPDIR"] = check_dir
+            tempfile.tempdir = None
+        for sig, handler in _CHILD.get("signals", _CHECK_SIGNALS):
+            signal.signal(sig, handler)
         limits = setup["limits"]
         cpu = limits["cpu_seconds"]
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))

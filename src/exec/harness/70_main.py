@@ -26,6 +26,9 @@ def main():
         missing = getattr(exc, "name", None) if isinstance(exc, ImportError) else None
         send({"prelude_error": {"error": error_record(exc, 4000), "module": missing}})
         return
+    warm_up(setup["limits"])
+    prepare_children(layers)
+    gc.collect()
     gc.freeze()  # keep the collector from touching (and so copying) the worker's pages in every child
     hidden = ("work_dir", "landlock_ruleset", "cwd", "keep_caps", "covered")
     access = [{"path": p, "mode": m, "why": w} for p, m, w, _user in rules]
