@@ -129,16 +129,21 @@ fn help_overlay() {
     let engine = fx.engine();
     let mut app = fx.app(&engine);
     app.update(key('?'));
-    insta::assert_snapshot!(screen(&mut app, 100, 46));
+    insta::assert_snapshot!(screen(&mut app, 100, 47));
     // On 80x24 it scrolls, saying how much is below.
     let small = rows(&screen(&mut app, 80, 24)).join("\n");
     assert!(small.contains("more) · Esc closes"), "{small}");
-    app.update(AppEvent::Input(Input::Key(KeyEvent::new(
-        KeyCode::PageDown,
-        KeyModifiers::NONE,
-    ))));
+    for _ in 0..2 {
+        app.update(AppEvent::Input(Input::Key(KeyEvent::new(
+            KeyCode::PageDown,
+            KeyModifiers::NONE,
+        ))));
+    }
+    // Scrolled to the end: the last line is in view, and nothing is said to be below.
     let scrolled = rows(&screen(&mut app, 80, 24)).join("\n");
     assert!(scrolled.contains("G / End"), "{scrolled}");
+    assert!(scrolled.contains("mouse: click"), "{scrolled}");
+    assert!(scrolled.contains("(0 more)"), "{scrolled}");
     app.apply(Action::Escape);
     assert_eq!(app.overlay, None);
 }

@@ -156,15 +156,26 @@ impl Drop for FakeModel {
     }
 }
 
-/// Start `anpl prog.py` in a 100×30 tmux pane; its shell writes the exit status to exit.txt.
+/// Start `anpl prog.py` against the fake model in a 100×30 tmux pane.
 fn open(name: &str, dir: &Path, model: &FakeModel) -> Tmux {
+    let flags = format!(
+        "--model openai-compatible:fake --base-url http://127.0.0.1:{}/v1",
+        model.port
+    );
+    let tmux = launch(name, dir, &flags);
+    tmux.wait_for("holes 0/3", Duration::from_secs(20));
+    tmux
+}
+
+/// Start `anpl prog.py FLAGS` in a 100×30 tmux pane; its shell writes the exit status to
+/// exit.txt.
+fn launch(name: &str, dir: &Path, flags: &str) -> Tmux {
     let tmux = Tmux::new(name);
     let command = format!(
-        "env -i HOME={home} PATH={path} TERM=xterm-256color {anpl} prog.py --model openai-compatible:fake --base-url http://127.0.0.1:{port}/v1; echo $? > exit.txt",
+        "env -i HOME={home} PATH={path} TERM=xterm-256color {anpl} prog.py {flags}; echo $? > exit.txt",
         home = dir.display(),
         path = std::env::var("PATH").unwrap_or_default(),
         anpl = env!("CARGO_BIN_EXE_anpl"),
-        port = model.port,
     );
     tmux.cmd(&[
         "new-session",
@@ -179,7 +190,6 @@ fn open(name: &str, dir: &Path, model: &FakeModel) -> Tmux {
         &dir.display().to_string(),
         &command,
     ]);
-    tmux.wait_for("holes 0/3", Duration::from_secs(20));
     tmux
 }
 
@@ -302,4 +312,43 @@ fn sigterm_restores_the_terminal_and_keeps_the_session() {
     );
     assert!(!tmux.screen().contains("holes 3/3"), "{}", tmux.screen());
     assert!(dir.path().join("sessions/prog.json").exists());
+}
+
+#[test]
+fn a_question_answered_in_a_real_terminal() {
+    if !have_tmux() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Two examples the offline synthesizer's fitting programs agree on, and disagree past.
+    std::fs::write(
+        dir.path().join("prog.py"),
+        "def middle(s: str) -> str:\n    \"\"\"The character at the centre of the text.\n\n    >>> middle('abc')\n    'b'\n    >>> middle('xyz')\n    'y'\n    \"\"\"\n",
+    )
+    .unwrap();
+    let tmux = launch("questions", dir.path(), "--model offline");
+    tmux.wait_for("holes 0/1", Duration::from_secs(20));
+    tmux.keys("c");
+    tmux.wait_for("1 open question: press Q", Duration::from_secs(30));
+    tmux.keys("Q");
+    let screen = tmux.wait_for("question 1 of 1 · middle", Duration::from_secs(5));
+    assert!(screen.contains("middle('bcab')"), "{screen}");
+    assert!(screen.contains("the one in use"), "{screen}");
+    tmux.keys("Enter");
+    tmux.wait_for("no open questions left", Duration::from_secs(20));
+    tmux.keys("q");
+    assert_eq!(
+        tmux.exit_status(dir.path(), Duration::from_secs(15)),
+        Some(0)
+    );
+    let session = std::fs::read_to_string(dir.path().join("sessions/prog.json")).unwrap();
+    let session: serde_json::Value = serde_json::from_str(&session).unwrap();
+    let stored = session["examples"].as_array().unwrap();
+    assert!(
+        stored
+            .iter()
+            .any(|e| e["call"] == "middle('bcab')" && e["expected"] == "'a'"),
+        "{stored:?}"
+    );
 }

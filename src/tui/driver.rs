@@ -1,9 +1,11 @@
 //! The driver carries out the app's [`Effect`]s. The engine lives in one background task
-//! that takes operations (compile, export, shutdown) one at a time, forwards their progress
-//! events in order, and sends a fresh [`Snapshot`] when each ends. Checks (run, trace, a
-//! hole's examples) need only the warm worker pool and the snapshot's implementations, so
-//! they run as their own tasks beside it; a newer check of the same kind aborts the older
-//! one (latest wins), and the app drops any result whose generation is stale.
+//! that takes operations (compile, export, repairs, questions, shutdown) one at a time,
+//! forwards their progress events in order, and sends a fresh [`Snapshot`] when each ends;
+//! a compile ends by listing the questions it left open (`tui::questions`). Checks (run,
+//! trace, a hole's examples) need only the warm worker pool and the snapshot's
+//! implementations, so they run as their own tasks beside it; a newer check of the same
+//! kind aborts the older one (latest wins), and the app drops any result whose generation
+//! is stale.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +15,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::event::{AppEvent, AppSender, CheckJob, Effect};
+use super::questions;
 use super::repair::{self, RepairOp, Review};
 use super::snapshot::Snapshot;
 use crate::engine::check::Checker;
@@ -272,7 +275,13 @@ async fn engine_task(
                 let result = if cancel.is_cancelled() {
                     Err("compile cancelled; holes already filled are kept".to_string())
                 } else {
-                    result
+                    // The app points to the questions the compile left open.
+                    let listed = questions::after_compile(&mut engine, generation, &sender).await;
+                    match (result, listed) {
+                        (result, Ok(())) => result,
+                        (Ok(text), Err(e)) => Ok(format!("{text}; questions not computed: {e}")),
+                        (Err(text), Err(e)) => Err(format!("{text}; questions not computed: {e}")),
+                    }
                 };
                 sender.send(AppEvent::Snapshot(Box::new(Snapshot::of(&engine))));
                 sender.send(AppEvent::OperationDone { generation, result });
@@ -557,6 +566,7 @@ async fn perform_repair(
             let status = engine.use_version(&hole, version).await.map_err(err)?;
             Ok(format!("{hole} uses version {version} ({status:?})").to_lowercase())
         }
+        RepairOp::Ask(op) => questions::perform(engine, generation, op, sender).await,
     }
 }
 

@@ -5,6 +5,7 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::questions::Asked;
 use super::repair::{EditPurpose, RepairOp, Review};
 use super::snapshot::Snapshot;
 use crate::engine::check::CheckReport;
@@ -36,6 +37,9 @@ pub enum AppEvent {
         generation: u64,
         review: Box<Review>,
     },
+    /// What a question operation (or the compile that lists them) changed in the open
+    /// questions; it comes before the snapshot that ends the operation.
+    Asked { generation: u64, asked: Asked },
     /// `$EDITOR` closed: the text it left, or why it failed.
     Edited {
         purpose: EditPurpose,

@@ -58,6 +58,8 @@ pub enum Action {
     Versions,
     /// Every operation recorded for undo.
     History,
+    /// The open questions: what should a call return, where the candidates disagree.
+    Questions,
 }
 
 impl Action {
@@ -100,6 +102,7 @@ impl Action {
             Action::Redo => "redo what undo undid",
             Action::Versions => "versions: d diffs with the one in use, o uses it",
             Action::History => "history of changes recorded for undo",
+            Action::Questions => "open questions: pick what a call returns (Enter), skip (Esc)",
         }
     }
 }
@@ -163,6 +166,7 @@ impl Default for KeyMap {
                 ctrl('r', Action::Redo),
                 key(Char('v'), Action::Versions),
                 key(Char('H'), Action::History),
+                key(Char('Q'), Action::Questions),
                 key(Tab, Action::NextPane),
                 key(KeyCode::BackTab, Action::PrevPane),
                 key(Char('j'), Action::Down),

@@ -13,6 +13,7 @@ pub mod driver;
 pub mod event;
 pub mod highlight;
 pub mod keymap;
+pub mod questions;
 pub mod repair;
 pub mod snapshot;
 pub mod terminal;

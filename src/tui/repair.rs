@@ -1,12 +1,14 @@
 //! The repair operations as the UI sees them: [`RepairOp`] is what the driver asks the
-//! engine to do (edit, examples, resynthesize, decompose, undo/redo, use a version), the
-//! in-TUI multi-line [`Editor`] that descriptions and sub-sketches are written in, and the
-//! [`Review`] a diff is shown in before it is accepted (a suggested decomposition) or just
-//! read (two versions of a hole). All of it is plain data updated by keys, so the app's
+//! engine to do (edit, examples, resynthesize, decompose, undo/redo, use a version; list,
+//! answer or skip questions), the in-TUI multi-line [`Editor`] that descriptions and
+//! sub-sketches are written in, and the [`Review`] a diff is shown in before it is accepted
+//! (a suggested decomposition) or just read (two versions of a hole). All of it is plain data updated by keys, so the app's
 //! tests drive it without a terminal.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use similar::TextDiff;
+
+use super::questions::AskOp;
 
 /// One engine operation that changes the sketch or the session (or, for `Diff` and
 /// `Suggest`, reads them for a review). The driver runs it in the engine task after
@@ -60,6 +62,8 @@ pub enum RepairOp {
         hole: String,
         version: usize,
     },
+    /// List, answer or skip questions (`tui::questions`).
+    Ask(AskOp),
 }
 
 impl RepairOp {
@@ -77,6 +81,7 @@ impl RepairOp {
             RepairOp::Redo => "redo".into(),
             RepairOp::Diff { hole, a, b } => format!("diff {hole} {a} {b}"),
             RepairOp::UseVersion { hole, version } => format!("use {hole} {version}"),
+            RepairOp::Ask(op) => op.label(),
         }
     }
 

@@ -212,6 +212,7 @@ impl App {
                 self.overlay = Some(Overlay::History);
                 Vec::new()
             }
+            Action::Questions => self.show_questions(),
         }
     }
 

@@ -243,14 +243,7 @@ impl App {
                     allow_failing,
                 }]
             }
-            Command::Questions(_) => {
-                // The screen has no question overlay yet; the other front ends have them.
-                self.say(
-                    "questions are listed and answered outside the screen for now: `anpl questions SKETCH`, or `questions` and `answer N VALUE` in `anpl repl SKETCH`".to_string(),
-                    Tone::Error,
-                );
-                Vec::new()
-            }
+            Command::Questions(asking) => self.asking_command(asking),
             Command::Help(_) => self.apply(Action::Help),
             Command::Quit => self.apply(Action::Quit),
         }

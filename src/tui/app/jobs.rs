@@ -96,6 +96,7 @@ impl App {
             self.program = None;
             self.hole_check = None;
             self.trace_outdated = self.trace.is_some();
+            self.questions_outdated();
         }
         let row = keep
             .as_deref()

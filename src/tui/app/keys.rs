@@ -85,6 +85,7 @@ impl App {
             }
             Some(Overlay::Versions) => return self.versions_key(key),
             Some(Overlay::Review) => return self.review_key(key),
+            Some(Overlay::Questions) => return self.questions_key(key),
             None => {}
         }
         match self.keymap.action(&key) {

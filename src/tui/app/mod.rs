@@ -8,13 +8,15 @@
 //!
 //! Split by concern: this file holds the state and `update`'s dispatch; `keys.rs` reads
 //! input, `actions.rs` carries out actions and starts background work, `commands.rs` runs
-//! the `:` line, `jobs.rs` takes background results in. A new overlay is a variant of
+//! the `:` line, `jobs.rs` takes background results in, `questions.rs` holds the question
+//! overlay's state and keys. A new overlay is a variant of
 //! [`Overlay`], a key handler in `keys.rs` and a drawing in `view`.
 
 mod actions;
 mod commands;
 mod jobs;
 mod keys;
+mod questions;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,7 @@ use super::repair::{Editor, Review};
 use super::snapshot::Snapshot;
 use super::theme::Theme;
 use crate::engine::check::{CheckReport, ExampleResult};
+pub use questions::Questions;
 
 /// The panes focus cycles through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +64,8 @@ pub enum Overlay {
     History,
     /// `App::review`: a diff to read or accept.
     Review,
+    /// `App::questions`: one open question, its answers to pick from.
+    Questions,
 }
 
 /// What a hole is doing in the running compile, between snapshots.
@@ -149,6 +154,8 @@ pub struct App {
     pub version_cursor: usize,
     /// How far the help overlay is scrolled (it is taller than small terminals).
     pub help_scroll: u16,
+    /// The open questions and the question overlay.
+    pub questions: Questions,
     pub quit: bool,
 }
 
@@ -193,6 +200,7 @@ impl App {
             review: None,
             version_cursor: 0,
             help_scroll: 0,
+            questions: Questions::default(),
             quit: false,
         }
     }
@@ -262,7 +270,7 @@ impl App {
                 if self.operation.as_ref().map(|o| o.generation) == Some(generation) {
                     self.operation = None;
                     self.in_flight.clear();
-                    match result {
+                    match self.questions_done(generation, result) {
                         Ok(text) => self.say(text, Tone::Success),
                         Err(text) => self.say(text, Tone::Error),
                     }
@@ -282,6 +290,10 @@ impl App {
                     self.review = Some(*review);
                     self.overlay = Some(Overlay::Review);
                 }
+                Vec::new()
+            }
+            AppEvent::Asked { generation, asked } => {
+                self.on_asked(generation, asked);
                 Vec::new()
             }
             AppEvent::Edited { purpose, result } => match result {

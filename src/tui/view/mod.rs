@@ -5,6 +5,7 @@ mod examples;
 mod grid;
 mod hole;
 mod overlay;
+mod questions;
 mod repair;
 mod status;
 mod trace;
@@ -93,6 +94,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Some(Overlay::Versions) => repair::versions(app, frame, area),
         Some(Overlay::History) => repair::history(app, frame, area),
         Some(Overlay::Review) => repair::review(app, frame, area),
+        Some(Overlay::Questions) => questions::draw(app, frame, area),
         None => {}
     }
     repair::editor(app, frame, area);

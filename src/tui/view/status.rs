@@ -1,5 +1,5 @@
-//! The status line (model, requests in flight, tokens and cost, session file, the running
-//! operation) and the bottom line (the `:` command being typed, or the last message, or
+//! The status line (the running operation, open questions, model, requests in flight,
+//! tokens and cost, session file) and the bottom line (the `:` command being typed, or the last message, or
 //! the main keys).
 
 use ratatui::layout::Rect;
@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::spinner;
 use crate::tui::app::{App, Tone};
+use crate::tui::keymap::Action;
 
 pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let usage = &app.snapshot.usage;
@@ -20,6 +21,16 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         Some(op) => format!(" {} {}… │", spinner(app.tick), op.label),
         None => String::new(),
     };
+    // Questions left open by the last compile are pointed to until answered or skipped.
+    let open = app.questions.list.len();
+    if open > 0 {
+        let key = app
+            .keymap
+            .key_for(&Action::Questions)
+            .unwrap_or_else(|| ":questions".to_string());
+        let what = if open == 1 { "question" } else { "questions" };
+        text.push_str(&format!(" {open} open {what}: {key} │"));
+    }
     text.push_str(&format!(
         " {} │ {} in flight │ {} + {} tokens",
         app.model, in_flight, tokens_in, tokens_out
