@@ -15,6 +15,8 @@
 mod config;
 mod error;
 mod escape;
+#[cfg(test)]
+mod harness_selftest;
 mod outcome;
 mod runner;
 mod sandbox;

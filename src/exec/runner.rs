@@ -23,7 +23,7 @@ use super::workspace::Workspace;
 /// The worker program, kept in parts by concern and joined in order into one script (a
 /// script run with `python -I` cannot import siblings, and one file keeps the worker
 /// importable with nothing but the standard library).
-const HARNESS: &str = concat!(
+pub(super) const HARNESS: &str = concat!(
     include_str!("harness/00_header.py"),
     include_str!("harness/10_values.py"),
     include_str!("harness/15_equality.py"),

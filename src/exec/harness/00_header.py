@@ -20,11 +20,12 @@ import functools
 import gc
 import inspect
 import json
+import math
 import os
 import random
 import resource
 import secrets
-import selectors
+import select
 import shutil
 import signal
 import sys

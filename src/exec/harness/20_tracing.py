@@ -15,10 +15,12 @@ class Tracer:
 
     def wrap(self, name, fn):
         tracer = self
-        try:
-            signature = inspect.signature(fn)
-        except (TypeError, ValueError):
-            signature = None
+        signature = _plain_parameters(fn)
+        if signature is None:
+            try:
+                signature = inspect.signature(fn)
+            except (TypeError, ValueError):
+                signature = None
 
         def traced(*args, **kwargs):
             event_id = tracer.next_id
@@ -69,7 +71,11 @@ class Tracer:
         return traced
 
     def arguments(self, signature, args, kwargs):
-        if signature is not None:
+        if isinstance(signature, _PlainParameters):
+            pairs = signature.bind(args, kwargs)
+            if pairs is not None:
+                return pairs
+        elif signature is not None:
             try:
                 bound = signature.bind(*args, **kwargs)
                 pairs = []
@@ -86,3 +92,72 @@ class Tracer:
         return value_source(value, self.value_limit)
 
 
+
+
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
+
+
+class _PlainParameters:
+    """The parameters of a plain Python function, read from its code object: binds a call's
+    arguments to names as `inspect.signature(fn).bind(...).arguments` does, for a fraction of
+    the cost (inspect's machinery is built anew in every check's process)."""
+
+    def __init__(self, code, defaults, kwdefaults):
+        n_pos = code.co_argcount
+        n_kw = code.co_kwonlyargcount
+        names = code.co_varnames
+        self.posonly = code.co_posonlyargcount
+        self.positional = names[:n_pos]
+        self.kwonly = names[n_pos : n_pos + n_kw]
+        at = n_pos + n_kw
+        self.varargs = None
+        if code.co_flags & _CO_VARARGS:
+            self.varargs = names[at]
+            at += 1
+        self.varkw = names[at] if code.co_flags & _CO_VARKEYWORDS else None
+        self.required_pos = n_pos - len(defaults or ())
+        self.kw_defaults = set(kwdefaults or ())
+
+    def bind(self, args, kwargs):
+        """(name, value) pairs in parameter order, or None where inspect would refuse the
+        call (the call then fails the same way when it runs)."""
+        positional = self.positional
+        n = len(args)
+        if n > len(positional) and self.varargs is None:
+            return None
+        bound = dict(zip(positional, args))
+        extra = {}
+        posonly = positional[: self.posonly]
+        for key, value in kwargs.items():
+            if key in posonly or (key not in positional and key not in self.kwonly):
+                # not a keyword parameter: it belongs to **kwargs, if there is one
+                if self.varkw is None:
+                    return None
+                extra[key] = value
+            elif key in bound:
+                return None  # given twice
+            else:
+                bound[key] = value
+        for i, name in enumerate(positional):
+            if name not in bound and i < self.required_pos:
+                return None
+        for name in self.kwonly:
+            if name not in bound and name not in self.kw_defaults:
+                return None
+        pairs = [(name, bound[name]) for name in positional if name in bound]
+        if self.varargs is not None and n > len(positional):
+            pairs.append((self.varargs, tuple(args[len(positional) :])))
+        pairs.extend((name, bound[name]) for name in self.kwonly if name in bound)
+        if extra:
+            pairs.append((self.varkw, extra))
+        return pairs
+
+
+def _plain_parameters(fn):
+    """A `_PlainParameters` for an undecorated Python function, else None (inspect decides)."""
+    if type(fn) is not types.FunctionType:
+        return None
+    d = fn.__dict__
+    if "__wrapped__" in d or "__signature__" in d or "__text_signature__" in d:
+        return None
+    return _PlainParameters(fn.__code__, fn.__defaults__, fn.__kwdefaults__)

@@ -78,11 +78,12 @@ def supervise(setup, check, layers, proto_fds):
                 state["phase"] += 1
                 deadline = time.monotonic() + timeout
 
-    sel = selectors.DefaultSelector()
+    # poll(2) directly: the selectors module's bookkeeping cost more than the check's I/O
+    poller = select.poll()
     for fd in (res_r, out_r, err_r):
-        sel.register(fd, selectors.EVENT_READ)
+        poller.register(fd, select.POLLIN)
     if pidfd is not None:
-        sel.register(pidfd, selectors.EVENT_READ)
+        poller.register(pidfd, select.POLLIN)
     reason = None
     status = None
     open_fds = {res_r, out_r, err_r}
@@ -92,15 +93,14 @@ def supervise(setup, check, layers, proto_fds):
             reason = "timeout"
             break
         wait = left if pidfd is not None else min(left, 0.005)
-        for key, _ in sel.select(wait):
-            fd = key.fd
+        for fd, _ in poller.poll(max(1, math.ceil(wait * 1000))):
             if fd == pidfd:
                 continue
             data = _read(fd)
             if data is None:
                 continue
             if not data:
-                sel.unregister(fd)
+                poller.unregister(fd)
                 open_fds.discard(fd)
                 continue
             if fd == res_r:
@@ -117,7 +117,6 @@ def supervise(setup, check, layers, proto_fds):
         if done_pid == pid:
             status = st
     elapsed = time.monotonic() - started
-    sel.close()
     # Whatever happened, nothing the check started may outlive it.
     if os.getpid() == 1:
         try:
