@@ -61,6 +61,28 @@ fn a_bad_flag_or_model_is_a_usage_error() {
     assert!(stderr.contains("OPENAI_API_KEY"), "{stderr}");
 }
 
+/// `anpl tui SKETCH` (a common guess) opens the UI as `anpl SKETCH` does: the same checks
+/// before the screen is taken, the same usage errors.
+#[test]
+fn anpl_tui_sketch_is_taken_as_anpl_sketch() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = anpl(dir.path(), &["tui", "nowhere.py"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("nowhere.py: cannot read the sketch"),
+        "{stderr}"
+    );
+    std::fs::write(
+        dir.path().join("prog.py"),
+        "def f(x):\n    \"\"\"Double x.\"\"\"\n",
+    )
+    .unwrap();
+    let out = anpl(dir.path(), &["tui", "prog.py", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--bogus'"));
+}
+
 #[test]
 fn subcommands_still_win_over_a_sketch_path() {
     let dir = tempfile::tempdir().unwrap();

@@ -87,8 +87,20 @@ pub fn open_args() -> Option<TuiArgs> {
     if first.starts_with('-') || is_subcommand {
         return None;
     }
+    // `anpl tui SKETCH` is how many users guess the UI opens: take it as `anpl SKETCH`,
+    // unless a file named like the word is what they meant.
+    if OPEN_WORDS.contains(&first) && !std::path::Path::new(first).exists() {
+        let rest = std::env::args_os()
+            .enumerate()
+            .filter(|(i, _)| *i != 1)
+            .map(|(_, a)| a);
+        return Some(OpenCli::parse_from(rest).args);
+    }
     Some(OpenCli::parse().args)
 }
+
+/// Words taken to mean "open the terminal UI" before a sketch.
+const OPEN_WORDS: &[&str] = &["tui", "ui", "open"];
 
 #[cfg(test)]
 mod tests {
