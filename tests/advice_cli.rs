@@ -538,3 +538,34 @@ fn readme_shared_flags_paragraph_was_wrong_about_commands() {
         }
     }
 }
+
+/// The export refusal inside the REPL named `anpl compile`, a shell command, to a user at
+/// the REPL's prompt; its advice is now the REPL's own commands, and following it works.
+#[test]
+fn repl_export_refusal_named_a_shell_command() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "s.py",
+        "def shout(s: str) -> str:\n    \"\"\"Upper-case the text.\n\n    >>> shout('a')\n    'A'\n    \"\"\"\n",
+    );
+    let out = anpl_with_stdin(
+        dir.path(),
+        &["repl", "s.py", "--model", "offline"],
+        Some("export -o out.py\n"),
+    );
+    let shown = text(&out);
+    assert!(shown.contains("run `compile` first"), "{shown}");
+    assert!(shown.contains("add --allow-partial to `export`"), "{shown}");
+    assert!(!shown.contains("anpl compile"), "{shown}");
+    // Following it: compile, then the same export succeeds.
+    let out = anpl_with_stdin(
+        dir.path(),
+        &["repl", "s.py", "--model", "offline"],
+        Some("compile\nexport -o out.py\n"),
+    );
+    assert!(dir.path().join("out.py").exists(), "{}", text(&out));
+    // The shell still gets the shell's command.
+    let out = anpl(dir.path(), &["export", "s.py", "-o", "other.py"]);
+    assert!(out.status.success(), "{}", text(&out));
+}

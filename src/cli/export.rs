@@ -42,6 +42,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         tests: args.tests.clone(),
         allow_partial: args.allow_partial,
         allow_failing: args.allow_failing,
+        front: crate::engine::FrontEnd::Cli,
     };
     let report = match runtime()?.block_on(engine.export_files(&options)) {
         Ok(report) => report,

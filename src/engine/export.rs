@@ -46,6 +46,8 @@ pub struct ExportOptions {
     pub allow_partial: bool,
     /// Export even when some of the tests would fail.
     pub allow_failing: bool,
+    /// Whose user reads the refusals (their advice names that front end's commands).
+    pub front: super::FrontEnd,
 }
 
 /// A test that fails when anpl runs it.
@@ -106,6 +108,16 @@ impl Engine {
     /// The program and a pytest file that loads it from `program_path` (relative to the
     /// tests file's folder, or absolute).
     pub fn export(&self, program_path: &str, allow_partial: bool) -> Result<Exported, EngineError> {
+        self.export_for(program_path, allow_partial, super::FrontEnd::Cli)
+    }
+
+    /// As [`Engine::export`], refusing with advice in `front`'s words.
+    pub fn export_for(
+        &self,
+        program_path: &str,
+        allow_partial: bool,
+        front: super::FrontEnd,
+    ) -> Result<Exported, EngineError> {
         let impls = self.implementations();
         let missing: Vec<&str> = self
             .sketch
@@ -116,9 +128,11 @@ impl Engine {
             .collect();
         if !missing.is_empty() && !allow_partial {
             return Err(EngineError::Other(format!(
-                "cannot export: {} unfilled ({}); run `anpl compile` first, or pass --allow-partial to export with those holes raising NotImplementedError",
+                "cannot export: {} unfilled ({}); {}, or {} to export with those holes raising NotImplementedError",
                 if missing.len() == 1 { "1 hole is" } else { "holes are" },
-                missing.join(", ")
+                missing.join(", "),
+                front.compile(),
+                front.export_flag("--allow-partial"),
             )));
         }
         let mode = RenderMode::Export { allow_partial };
@@ -159,7 +173,11 @@ impl Engine {
     /// the checker (refusing failing tests unless `allow_failing`), then write both files.
     pub async fn export_files(&self, options: &ExportOptions) -> Result<ExportReport, EngineError> {
         let paths = ExportPaths::resolve(&self.sketch_path, options)?;
-        let exported = self.export(&paths.program_from_tests, options.allow_partial)?;
+        let exported = self.export_for(
+            &paths.program_from_tests,
+            options.allow_partial,
+            options.front,
+        )?;
         let failing = self.failing_tests().await?;
         if !failing.is_empty() && !options.allow_failing {
             let mut message = format!(
@@ -174,9 +192,11 @@ impl Engine {
             if failing.len() > 10 {
                 message.push_str(&format!("  … and {} more\n", failing.len() - 10));
             }
-            message.push_str(
-                "fix them first (`anpl compile`, or `resynth HOLE` in `anpl repl`), or pass --allow-failing to export them as they are",
-            );
+            message.push_str(&format!(
+                "fix them first ({}), or {} to export them as they are",
+                options.front.repair(),
+                options.front.export_flag("--allow-failing"),
+            ));
             return Err(EngineError::FailingTests(message));
         }
         write(&options.output, &exported.program, "the program")?;

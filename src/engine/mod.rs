@@ -15,6 +15,7 @@ pub mod events;
 pub mod export;
 pub mod extras;
 pub mod fingerprint;
+mod front;
 pub mod guess;
 pub mod history;
 mod judge;
@@ -41,6 +42,7 @@ use crate::session::{
 use crate::sketch::{self, Example, ParseOptions, Sketch, SketchError};
 
 pub use events::{Event, Events};
+pub use front::FrontEnd;
 pub use observe::PromptPreview;
 pub use sample::Backend;
 

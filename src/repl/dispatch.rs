@@ -450,6 +450,7 @@ impl Repl {
                     tests,
                     allow_partial,
                     allow_failing,
+                    front: crate::engine::FrontEnd::Repl,
                 };
                 let report = self
                     .block(|engine, _, _, _| async move { engine.export_files(&options).await })

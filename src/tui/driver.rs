@@ -117,6 +117,7 @@ impl Driver {
                     tests: tests.map(Into::into),
                     allow_partial,
                     allow_failing,
+                    front: crate::engine::FrontEnd::Tui,
                 };
                 let _ = self.ops.send(EngineOp::Export {
                     generation,
