@@ -265,3 +265,19 @@ fn ask_set_in_anpl_toml_stops_compile_with_the_questions_unless_no_ask() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("anpl.toml:2:7"), "{}", text(&out));
 }
+
+/// An answer drops the candidates that disagree with it; `undo` brings back the example's
+/// absence and those candidates with it, so the same question is open again.
+#[test]
+fn undo_of_an_answer_brings_its_question_back() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let before = questions(dir.path());
+    let call = before[0]["call"].as_str().unwrap().to_string();
+    let expected = centre(&call);
+    let shown = repl(dir.path(), &format!("questions\nanswer 1 {expected}\nundo"));
+    assert!(shown.contains("dropped"), "{shown}");
+    assert_eq!(questions(dir.path()), before, "{shown}");
+}

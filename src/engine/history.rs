@@ -5,17 +5,20 @@
 //! so the entry on disk always describes what the session holds, even if the process is
 //! killed half way. Front ends wrap one command in one group, so `edit` followed by the
 //! compile it triggers is undone by one `undo`. A snapshot is small: the sketch text (only
-//! when the operation changed it), which version each hole uses, and the stored examples;
+//! when the operation changed it), which version each hole uses, the stored examples, and
+//! the candidates questions come from (again only when the operation changed them);
 //! implementation versions are append-only and never copied.
 //!
 //! Undo and redo write the sketch file back exactly, and refuse when the file on disk is no
 //! longer what the operation left, so edits made outside anpl are never overwritten.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::session::questions::HoleQuestions;
 use crate::session::{HistoryEntry, HoleState, HoleStatus, Snapshot};
 
 use super::ops::OpError;
@@ -29,6 +32,8 @@ pub struct Group {
     before: Snapshot,
     /// The sketch text before the operation, kept in the entry only if it changes.
     before_text: String,
+    /// The questions' candidates before the operation, kept likewise.
+    before_questions: BTreeMap<String, HoleQuestions>,
     /// Index of this group's entry in the history once something changed.
     entry: Option<usize>,
     depth: usize,
@@ -95,6 +100,7 @@ impl Engine {
                 })
                 .collect(),
             examples: self.session.examples.clone(),
+            questions: None,
         }
     }
 
@@ -110,6 +116,7 @@ impl Engine {
             hole: hole.map(str::to_string),
             before: self.snapshot(),
             before_text: self.known_text(),
+            before_questions: self.session.questions.clone(),
             entry: None,
             depth: 1,
         });
@@ -139,6 +146,10 @@ impl Engine {
             if changed_text {
                 before.sketch_text = Some(group.before_text.clone());
                 after.sketch_text = Some(self.known_text());
+            }
+            if group.before_questions != self.session.questions {
+                before.questions = Some(group.before_questions.clone());
+                after.questions = Some(self.session.questions.clone());
             }
             let entry = HistoryEntry {
                 operation: group.operation.clone(),
@@ -280,6 +291,9 @@ impl Engine {
             }
         }
         self.session.examples = snapshot.examples.clone();
+        if let Some(questions) = &snapshot.questions {
+            self.session.questions = questions.clone();
+        }
         self.reconcile();
         Ok(())
     }

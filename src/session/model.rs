@@ -354,6 +354,10 @@ pub struct Snapshot {
     pub holes: BTreeMap<String, HoleState>,
     #[serde(default)]
     pub examples: Vec<StoredExample>,
+    /// The candidates and skipped questions per hole, kept only when the operation changed
+    /// them (an answer drops candidates, a compile finds new ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub questions: Option<BTreeMap<String, super::questions::HoleQuestions>>,
 }
 
 /// The parts of a `HoleRecord` an operation can change, apart from its append-only lists.
