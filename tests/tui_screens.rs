@@ -3,7 +3,7 @@
 //! the real compile against the local fake model server, examples run in real Python.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_support;
+mod support;
 
 use anpl::engine::{Event, Events};
 use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
@@ -12,8 +12,11 @@ use anpl::tui::keymap::Action;
 use anpl::tui::repair::{unified_diff, RepairOp, Review};
 use anpl::tui::App;
 use crossterm::event::{Event as Input, KeyCode, KeyEvent, KeyModifiers};
+use support::engine::{backend_with, Fixture};
+use support::model::code;
+use support::sketches::{RECOLOR, RECOLOR_WRONG, WORD_FREQ};
+use support::tui::{rows, screen, word_freq_table};
 use tokio_util::sync::CancellationToken;
-use tui_support::*;
 
 fn key(c: char) -> AppEvent {
     AppEvent::Input(Input::Key(KeyEvent::new(
@@ -90,10 +93,7 @@ fn compiling() {
 async fn failing_hole_with_grid_diff() {
     let fx = Fixture::new(RECOLOR);
     let table = FakeTable {
-        rules: vec![FakeRule::new(
-            "Recolour every blue",
-            code_answer(RECOLOR_WRONG),
-        )],
+        rules: vec![FakeRule::new("Recolour every blue", code(RECOLOR_WRONG))],
         ..FakeTable::default()
     };
     let engine = compiled(&fx, table).await;
@@ -292,7 +292,12 @@ async fn compiled(fx: &Fixture, table: FakeTable) -> anpl::engine::Engine {
     let mut engine = fx.engine();
     let cancel = CancellationToken::new();
     engine
-        .compile(&backend(&server, &cancel), None, &Events::none(), &cancel)
+        .compile(
+            &backend_with(&server, &cancel),
+            None,
+            &Events::none(),
+            &cancel,
+        )
         .await
         .unwrap();
     engine
@@ -302,19 +307,10 @@ fn spread_table() -> FakeTable {
     FakeTable {
         rules: vec![FakeRule::new(
             "Return the text as it is",
-            code_answer("def spread(s):\n    return s"),
+            code("def spread(s):\n    return s"),
         )],
         ..FakeTable::default()
     }
-}
-
-fn word_freq_table() -> FakeTable {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/tui_support/word_freq_model.json");
-    let mut table: FakeTable =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    table.delay_ms = 0;
-    table
 }
 
 /// Run the check an effect asks for, as the driver would, and hand the result back.
@@ -422,7 +418,7 @@ async fn example_marks_are_not_stale_after_a_compile() {
     // again, and the new marks come from that check.
     let engine = {
         drop(engine);
-        compiled(&fx, word_freq_table()).await
+        compiled(&fx, word_freq_table(0)).await
     };
     let effects = app.update(AppEvent::Snapshot(Box::new(anpl::tui::Snapshot::of(
         &engine,
