@@ -224,21 +224,20 @@ async fn cancel_stops_a_stream_at_once_and_keeps_nothing() {
 
 #[tokio::test]
 async fn a_stream_broken_off_half_way_is_asked_again_and_nothing_of_it_kept() {
-    for (provider, model) in FORMATS {
-        let srv = start(table()).await;
-        srv.push_fault(Fault::StreamCut(5));
-        let c = client(endpoint(provider, model, &srv));
-        let r = ok(&c, &request(512), &Progress::none()).await;
-        assert_eq!(r.texts(), vec![ANSWER.to_string()], "{provider}");
-        assert_eq!(srv.request_count(), 2, "{provider}");
-    }
+    answered_whole_after(|| Fault::StreamCut(5)).await;
 }
 
 #[tokio::test]
 async fn an_overloaded_error_inside_the_stream_is_retried() {
+    answered_whole_after(|| Fault::StreamError(4)).await;
+}
+
+/// In each format, a first request that meets `fault` is asked again, and the answer is the
+/// second one whole.
+async fn answered_whole_after(fault: fn() -> Fault) {
     for (provider, model) in FORMATS {
         let srv = start(table()).await;
-        srv.push_fault(Fault::StreamError(4));
+        srv.push_fault(fault());
         let c = client(endpoint(provider, model, &srv));
         let r = ok(&c, &request(512), &Progress::none()).await;
         assert_eq!(r.texts(), vec![ANSWER.to_string()], "{provider}");

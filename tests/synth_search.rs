@@ -65,6 +65,13 @@ fn scramble() -> SynthTask {
     )
 }
 
+/// The code of the program found for `t`, whose expression must be `expected`.
+fn found(t: &SynthTask, expected: &str) -> String {
+    let sol = solve(t).map_err(|e| e.to_string());
+    assert_eq!(sol.as_ref().map(|s| s.expression.as_str()), Ok(expected));
+    sol.map(|s| s.code).unwrap_or_default()
+}
+
 fn expression(t: &SynthTask) -> String {
     match solve(t) {
         Ok(s) => s.expression,
@@ -123,12 +130,7 @@ fn list_holes_with_comprehensions() {
             ("odds([5, 6, 9])", "[5, 9]"),
         ],
     );
-    let sol = solve(&t).map_err(|e| e.to_string());
-    assert_eq!(
-        sol.as_ref().map(|s| s.expression.as_str()),
-        Ok("[x for x in xs if x % 2 == 1]")
-    );
-    let code = sol.map(|s| s.code).unwrap_or_default();
+    let code = found(&t, "[x for x in xs if x % 2 == 1]");
     assert_eq!(
         code,
         "def odds(xs: list[int]) -> list[int]:\n    return [x for x in xs if x % 2 == 1]\n"
@@ -161,9 +163,7 @@ fn arithmetic_mirrors_python() {
         "Half of n, rounded down.",
         &[("half(7)", "3"), ("half(-7)", "-4"), ("half(10)", "5")],
     );
-    let sol = solve(&t).map_err(|e| e.to_string());
-    assert_eq!(sol.as_ref().map(|s| s.expression.as_str()), Ok("n // 2"));
-    let code = sol.map(|s| s.code).unwrap_or_default();
+    let code = found(&t, "n // 2");
     assert_eq!(
         passes_in_python(&code, &[("half(-1)", "-1"), ("half(0)", "0")]),
         None

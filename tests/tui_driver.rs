@@ -19,7 +19,7 @@ use pretty_assertions::assert_eq;
 use support::engine::Fixture;
 use support::model::code;
 use support::sketches::{RECOLOR, RECOLOR_WRONG, WORD_FREQ};
-use support::tui::{factory, rows, screen, word_freq_table};
+use support::tui::{factory, rows, screen, word_freq_app, word_freq_table};
 use tokio::sync::mpsc;
 
 /// Feed the app every event until `done` says so, performing its effects; fails after 30 s.
@@ -207,9 +207,7 @@ async fn the_newest_hole_check_wins_and_a_run_draws_grids_in_the_trace() {
 
 #[test]
 fn quitting_while_busy_asks_first() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (fx, engine, mut app) = word_freq_app();
     assert_eq!(app.apply(Action::CompileAll).len(), 1);
     assert_eq!(app.apply(Action::Quit), vec![]);
     assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
@@ -232,9 +230,7 @@ fn quitting_while_busy_asks_first() {
 
 #[test]
 fn a_click_selects_the_hole_under_it() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     app.width = 100;
     app.height = 30;
     // Row 0 of the tree pane is its border; row 4 is the fourth tree row.

@@ -141,12 +141,14 @@ impl Drop for Tmux {
     }
 }
 
-/// Start `anpl prog.py` against the fake model in a 100×30 tmux pane.
-fn open(name: &str, dir: &Path, model: &FakeModel) -> Tmux {
+/// Start `anpl prog.py` (`WORD_FREQ`) in a 100×30 tmux pane against a fake model answering
+/// its three holes; the model lives as long as the value returned with the pane.
+fn open(name: &str, dir: &Path) -> (Tmux, FakeModel) {
+    let model = FakeModel::start(&repo_file(WORD_FREQ_TABLE));
     let flags = format!("--model openai-compatible:fake --base-url {}", model.base());
     let tmux = launch(name, dir, &flags);
     tmux.wait_for("holes 0/3", Duration::from_secs(20));
-    tmux
+    (tmux, model)
 }
 
 /// Start `anpl prog.py FLAGS` in a 100×30 tmux pane; its shell writes the exit status to
@@ -180,8 +182,7 @@ fn compile_trace_and_quit_in_a_real_terminal() {
     let Some(dir) = sketch_dir(WORD_FREQ) else {
         return;
     };
-    let model = FakeModel::start(&repo_file(WORD_FREQ_TABLE));
-    let tmux = open("compile", dir.path(), &model);
+    let (tmux, _model) = open("compile", dir.path());
 
     tmux.keys("c");
     let screen = tmux.wait_for("compiled: 3 of 3 hole(s) filled", Duration::from_secs(30));
@@ -273,8 +274,7 @@ fn sigterm_restores_the_terminal_and_keeps_the_session() {
     let Some(dir) = sketch_dir(WORD_FREQ) else {
         return;
     };
-    let model = FakeModel::start(&repo_file(WORD_FREQ_TABLE));
-    let tmux = open("sigterm", dir.path(), &model);
+    let (tmux, _model) = open("sigterm", dir.path());
     tmux.keys("c");
     tmux.wait_for("compiled: 3 of 3", Duration::from_secs(30));
     let pid = tmux.anpl_pid();

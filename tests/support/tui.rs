@@ -13,7 +13,7 @@ use ratatui::Terminal;
 use super::bin::repo_file;
 use super::engine::{model_backend, Fixture};
 use super::model::FAKE;
-use super::sketches::WORD_FREQ_TABLE;
+use super::sketches::{WORD_FREQ, WORD_FREQ_TABLE};
 
 impl Fixture {
     /// The app showing `engine`, named for the fake model.
@@ -24,6 +24,14 @@ impl Fixture {
             Some(self.dir.path().to_path_buf()),
         )
     }
+}
+
+/// `WORD_FREQ` in a fixture, an engine on it (`quick` search) and the app showing it.
+pub fn word_freq_app() -> (Fixture, Engine, App) {
+    let fx = Fixture::new(WORD_FREQ);
+    let engine = fx.engine();
+    let app = fx.app(&engine);
+    (fx, engine, app)
 }
 
 /// Backends for the driver: the fake model at `base` (an OpenAI base URL).
