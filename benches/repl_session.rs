@@ -10,46 +10,20 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
+use anpl::llm::fake_server::{FakeServer, FakeTable};
 
-const WORDS: &str = r#"def count_words(text: str) -> dict:
-    """Count how often each word occurs, ignoring case."""
+// The session and the sketch the tests check (tests/repl_stories.rs), so the time is of a
+// session known to work.
+#[allow(dead_code)]
+#[path = "../tests/support/sketches.rs"]
+mod sketches;
 
-
-def main(text: str) -> list:
-    """The most frequent words.
-
-    >>> main("b a B")
-    ['b', 'a']
-    """
-    counts = count_words(text)
-    return "the words sorted by count, most frequent first, ties by first appearance"(counts)
-"#;
-
-const TWENTY: &str = "holes\ncompile\nrun\ntrace\nexample pin count #0 {'b': 2, 'a': 1}\nresynth count\nrun\nshow count\nhistory\ndiff count 1 2\n\
-use count 1\nuse count 2\nedit 2 the words by falling count, ties by first appearance\nundo\nredo\nundo\nexample add main main('x') => ['x']\nrun\nexample rm main 2\nrun\n";
-
-fn code(body: &str) -> String {
-    format!("```python\n{body}\n```\n")
-}
+use sketches::{words_rules, TWENTY, WORDS};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rt = tokio::runtime::Runtime::new()?;
     let server = rt.block_on(FakeServer::start(FakeTable {
-        rules: vec![
-            FakeRule::new(
-                "Count how often each word",
-                code("def count_words(text):\n    out = {}\n    for w in text.split():\n        out[w] = out.get(w, 0) + 1\n    return out"),
-            ),
-            FakeRule::new(
-                ">>> count_words('b a B')",
-                code("def count_words(text):\n    out = {}\n    for w in text.lower().split():\n        out[w] = out.get(w, 0) + 1\n    return out"),
-            ),
-            FakeRule::new(
-                "the words",
-                code("def f(counts):\n    return sorted(counts, key=lambda w: -counts[w])"),
-            ),
-        ],
+        rules: words_rules(),
         delay_ms: 0,
         ..FakeTable::default()
     }))?;

@@ -7,43 +7,17 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
-/// `anpl ARGS` in `dir` with an environment of its own: no model configured, no user config.
-fn anpl(dir: &Path, args: &[&str]) -> Output {
-    anpl_with_stdin(dir, args, None)
-}
+use std::path::Path;
+use std::process::Output;
+
+use support::bin::{anpl_bare, bare, output_with, text};
+
+// anpl runs with an environment of its own (`bare`): no model configured, no user config.
 
 fn anpl_with_stdin(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("anpl starts");
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(stdin.unwrap_or("").as_bytes())
-            .expect("stdin");
-    }
-    child.wait_with_output().expect("anpl runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    output_with(bare(dir).args(args), stdin.unwrap_or(""))
 }
 
 fn write(dir: &Path, name: &str, content: &str) {
@@ -57,7 +31,7 @@ const SORTS: &str = "def main(xs: list[int]) -> list[int]:\n    \"\"\"Sort.\n\n 
 fn inline_hole_was_told_to_add_a_doctest_it_cannot_have() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "s.py", SORTS);
-    let out = anpl(dir.path(), &["compile", "s.py"]);
+    let out = anpl_bare(dir.path(), &["compile", "s.py"]);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(!all.contains("add a doctest"), "{all}");
@@ -86,7 +60,7 @@ fn inline_hole_was_told_to_add_a_doctest_it_cannot_have() {
         "more.json",
         r#"{"examples": [{"function": "sort_the_numbers_ascending", "inputs": [[3, 1, 2]], "output": [1, 2, 3]}]}"#,
     );
-    let out = anpl(
+    let out = anpl_bare(
         other.path(),
         &["compile", "s.py", "--examples", "more.json"],
     );
@@ -98,7 +72,7 @@ fn offline_give_up_named_only_a_model() {
     let dir = tempfile::tempdir().unwrap();
     let sketch = "def digest(text: str) -> str:\n    \"\"\"The SHA-256 hex digest of the UTF-8 text.\n\n    >>> digest('a')\n    'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb'\n    >>> digest('b')\n    '3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d'\n    \"\"\"\n";
     write(dir.path(), "d.py", sketch);
-    let out = anpl(dir.path(), &["compile", "d.py", "--synth-budget", "0.3"]);
+    let out = anpl_bare(dir.path(), &["compile", "d.py", "--synth-budget", "0.3"]);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(all.contains("Ways forward:"), "{all}");
@@ -119,7 +93,7 @@ fn offline_give_up_named_only_a_model() {
     for cmd in [&["compile", "d.py"][..], &["repl", "d.py"], &["d.py"]] {
         let mut args = cmd.to_vec();
         args.extend(["--synth-budget", "10", "--help"]);
-        let out = anpl(dir.path(), &args);
+        let out = anpl_bare(dir.path(), &args);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
     }
 }
@@ -132,7 +106,7 @@ fn def_with_only_dots_and_no_docstring_got_no_hint() {
         "s.py",
         "def double(x: int) -> int: ...\n\ndef main(xs):\n    \"\"\"Double all.\n\n    >>> main([1])\n    [2]\n    \"\"\"\n    return [double(x) for x in xs]\n",
     );
-    let out = anpl(dir.path(), &["check", "s.py"]);
+    let out = anpl_bare(dir.path(), &["check", "s.py"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
@@ -141,7 +115,7 @@ fn def_with_only_dots_and_no_docstring_got_no_hint() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 holes"));
     for cmd in ["holes", "compile", "repl", "run"] {
-        let out = anpl(dir.path(), &[cmd, "s.py"]);
+        let out = anpl_bare(dir.path(), &[cmd, "s.py"]);
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("note: `double` has no docstring"),
             "{cmd}: {}",
@@ -155,7 +129,7 @@ fn def_with_only_dots_and_no_docstring_got_no_hint() {
         "s.py",
         "def double(x: int) -> int:\n    \"\"\"Twice x.\"\"\"\n\ndef main(xs):\n    \"\"\"Double all.\n\n    >>> main([1])\n    [2]\n    \"\"\"\n    return [double(x) for x in xs]\n",
     );
-    let out = anpl(dir.path(), &["check", "s.py"]);
+    let out = anpl_bare(dir.path(), &["check", "s.py"]);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("1 hole"),
         "{}",
@@ -183,7 +157,7 @@ fn decompose_suggest_without_a_model_said_pass_model() {
         "{all}"
     );
     // The flag is there, as the advice says.
-    let out = anpl(
+    let out = anpl_bare(
         dir.path(),
         &["repl", "s.py", "--model", "openai:gpt-4o-mini", "--help"],
     );
@@ -195,14 +169,14 @@ fn timeout_flag_meant_two_things() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "s.py", SORTS);
     for cmd in ["run", "compile", "repl"] {
-        let out = anpl(dir.path(), &[cmd, "s.py", "--timeout", "5"]);
+        let out = anpl_bare(dir.path(), &[cmd, "s.py", "--timeout", "5"]);
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         assert_eq!(out.status.code(), Some(2), "{cmd}: {err}");
         assert!(err.contains("--check-timeout SECS"), "{cmd}: {err}");
         assert!(err.contains("--request-timeout SECS"), "{cmd}: {err}");
     }
     write(dir.path(), "anpl.toml", "timeout = 5\n");
-    let out = anpl(dir.path(), &["models"]);
+    let out = anpl_bare(dir.path(), &["models"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -210,7 +184,7 @@ fn timeout_flag_meant_two_things() {
         "{err}"
     );
     write(dir.path(), "anpl.toml", "request_timeout = 5\n");
-    let out = anpl(dir.path(), &["models"]);
+    let out = anpl_bare(dir.path(), &["models"]);
     let all = text(&out);
     assert!(all.contains("request_timeout 5s"), "{all}");
 }
@@ -220,7 +194,7 @@ fn check_timeout_of_infinity_panicked() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "s.py", SORTS);
     for value in ["inf", "0", "-1", "NaN"] {
-        let out = anpl(
+        let out = anpl_bare(
             dir.path(),
             &["run", "s.py", &format!("--check-timeout={value}")],
         );
@@ -242,7 +216,7 @@ fn slow_program_is_told_about_check_timeout() {
         "slow.py",
         "import time\n\ndef main(x):\n    \"\"\"Wait.\n\n    >>> main(1)\n    1\n    \"\"\"\n    time.sleep(30)\n    return x\n",
     );
-    let out = anpl(dir.path(), &["run", "slow.py", "--check-timeout", "0.5"]);
+    let out = anpl_bare(dir.path(), &["run", "slow.py", "--check-timeout", "0.5"]);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(
@@ -256,15 +230,7 @@ fn slow_program_is_told_about_check_timeout() {
 #[cfg(feature = "fake-server")]
 #[test]
 fn slow_model_was_told_to_raise_the_sandbox_timeout() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
+    use support::fake_model::FakeModel;
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "s.py", SORTS);
     write(
@@ -272,20 +238,11 @@ fn slow_model_was_told_to_raise_the_sandbox_timeout() {
         "table.json",
         r#"{"default": "def f(xs):\n    return sorted(xs)"}"#,
     );
-    let mut server = Kill(
-        Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
-            .arg(dir.path().join("table.json"))
-            .args(["--delay-ms", "5000"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the fake model starts"),
-    );
-    let mut port = String::new();
-    BufReader::new(server.0.stdout.take().expect("stdout"))
-        .read_line(&mut port)
-        .unwrap();
-    let url = format!("http://127.0.0.1:{}/v1", port.trim());
-    let out = anpl(
+    let mut slow = FakeModel::command(&dir.path().join("table.json"));
+    slow.args(["--delay-ms", "5000"]);
+    let server = FakeModel::spawn(slow);
+    let url = server.base();
+    let out = anpl_bare(
         dir.path(),
         &[
             "compile",
@@ -312,15 +269,15 @@ fn slow_model_was_told_to_raise_the_sandbox_timeout() {
 fn model_ofline_suggested_a_provider() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "s.py", SORTS);
-    let out = anpl(dir.path(), &["compile", "s.py", "--model", "ofline"]);
+    let out = anpl_bare(dir.path(), &["compile", "s.py", "--model", "ofline"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("did you mean `offline`?"), "{err}");
     assert!(!err.contains("openai:ofline"), "{err}");
-    let out = anpl(dir.path(), &["models", "--model", "opneai:gpt-4o-mini"]);
+    let out = anpl_bare(dir.path(), &["models", "--model", "opneai:gpt-4o-mini"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(err.contains("did you mean `openai:gpt-4o-mini`?"), "{err}");
-    let out = anpl(
+    let out = anpl_bare(
         dir.path(),
         &["models", "--model", "claude:claude-sonnet-4-5"],
     );
@@ -330,7 +287,7 @@ fn model_ofline_suggested_a_provider() {
         "{err}"
     );
     // The suggestions work as given.
-    let out = anpl(dir.path(), &["models", "--model", "offline"]);
+    let out = anpl_bare(dir.path(), &["models", "--model", "offline"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
@@ -338,7 +295,7 @@ fn model_ofline_suggested_a_provider() {
 fn examples_file_errors_blamed_the_sketch() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "s.py", SORTS);
-    let out = anpl(dir.path(), &["run", "s.py", "--examples", "missing.json"]);
+    let out = anpl_bare(dir.path(), &["run", "s.py", "--examples", "missing.json"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         err.contains("missing.json: cannot read the examples file"),
@@ -346,7 +303,7 @@ fn examples_file_errors_blamed_the_sketch() {
     );
     assert!(!err.contains("sketch"), "{err}");
     std::fs::create_dir(dir.path().join("adir")).unwrap();
-    let out = anpl(dir.path(), &["check", "s.py", "--examples", "adir"]);
+    let out = anpl_bare(dir.path(), &["check", "s.py", "--examples", "adir"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("adir: cannot read the examples file"), "{err}");
@@ -363,7 +320,7 @@ fn examples_file_unknown_keys_were_ignored() {
         "{\"examples\": [\n  {\"fn\": \"sort_the_numbers_ascending\", \"inputs\": [[2, 1]], \"output\": [1, 2]},\n  {\"function\": \"main\", \"input\": [[2, 1]], \"output\": [1, 2]}\n]}\n",
     );
     for cmd in ["check", "run"] {
-        let out = anpl(dir.path(), &[cmd, "s.py", "--examples", "e.json"]);
+        let out = anpl_bare(dir.path(), &[cmd, "s.py", "--examples", "e.json"]);
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         assert_ne!(out.status.code(), Some(0), "{cmd}: {err}");
         assert!(
@@ -388,7 +345,7 @@ fn examples_file_unknown_function_and_parameter_had_no_position() {
         "e.json",
         "{\"examples\": [\n  {\"function\": \"mian\", \"inputs\": [[1]], \"output\": [1]},\n  {\"inputs\": {\"x\": [1]}, \"output\": [1]},\n  {\"inputs\": [3, 1], \"output\": [1, 3]}\n]}\n",
     );
-    let out = anpl(dir.path(), &["check", "s.py", "--examples", "e.json"]);
+    let out = anpl_bare(dir.path(), &["check", "s.py", "--examples", "e.json"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(1), "{err}");
     for want in [
@@ -410,7 +367,7 @@ fn check_could_not_validate_an_examples_file() {
         "task.json",
         r#"{"train": [{"input": [3, 1], "output": [1, 3]}], "test": [{"input": [2, 1]}]}"#,
     );
-    let out = anpl(dir.path(), &["check", "s.py", "--examples", "task.json"]);
+    let out = anpl_bare(dir.path(), &["check", "s.py", "--examples", "task.json"]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
@@ -423,7 +380,7 @@ fn check_could_not_validate_an_examples_file() {
         !dir.path().join("sessions").exists(),
         "check wrote a session"
     );
-    let out = anpl(
+    let out = anpl_bare(
         dir.path(),
         &["check", "s.py", "--examples", "task.json", "--json"],
     );
@@ -437,8 +394,7 @@ fn check_could_not_validate_an_examples_file() {
 
 /// Rows of the README's shared-flags table: the flags and the commands said to take them.
 fn readme_rows() -> Vec<(Vec<String>, Vec<String>)> {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(support::bin::repo_file("README.md")).unwrap();
     let start = readme
         .find("<!-- shared-flags")
         .expect("the table's start marker");
@@ -496,7 +452,7 @@ fn readme_shared_flags_paragraph_was_wrong_about_commands() {
                 "anpl SKETCH" => vec!["s.py", "--help"],
                 other => vec![other, "--help"],
             };
-            let out = anpl(dir.path(), &args);
+            let out = anpl_bare(dir.path(), &args);
             assert_eq!(out.status.code(), Some(0), "{c}: {}", text(&out));
             // The flag each option line starts with (`-o, --output <FILE>` gives `--output`),
             // not flags named in descriptions.

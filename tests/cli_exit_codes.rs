@@ -5,40 +5,22 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable, Fault};
-
-fn anpl(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_anpl"));
-    cmd.current_dir(dir)
-        .env_remove("ANPL_MODEL")
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use support::bin::{anpl, command, output, text};
 
 // Regression: `check` and `holes` exited 1 on a syntax error, but `compile`, `run` and every
 // other command that opens a sketch exited 2, the code for usage and I/O errors.
 #[test]
 fn syntax_error_exited_2_outside_check() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("bad.py"),
+    let dir = support::bin::dir_with(&[(
+        "bad.py",
         "def main(x):\n    \"\"\"\n    >>> main(1)\n    1\n    \"\"\"\n    return (x\n",
-    )
-    .unwrap();
+    )]);
     let commands: &[&[&str]] = &[
         &["check", "bad.py"],
         &["holes", "bad.py"],
@@ -50,7 +32,7 @@ fn syntax_error_exited_2_outside_check() {
         &["bad.py"],
     ];
     for args in commands {
-        let out = anpl(dir.path()).args(*args).output().unwrap();
+        let out = anpl(dir.path(), args);
         let t = text(&out);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {t}");
         assert!(t.contains("bad.py:6:"), "{args:?}: {t}");
@@ -78,7 +60,7 @@ fn usage_and_io_errors_exit_2() {
         (&[], "Usage"),
     ];
     for (args, want) in cases {
-        let out = anpl(dir.path()).args(*args).output().unwrap();
+        let out = anpl(dir.path(), args);
         let t = text(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {t}");
         assert!(t.contains(want), "{args:?}: {t}");
@@ -133,12 +115,12 @@ async fn sigint_during_compile_was_not_exit_130() {
     // The first request is answered at once, the second only after ten minutes.
     server.push_fault(Fault::Delay(Duration::ZERO));
     server.push_fault(Fault::Delay(Duration::from_secs(600)));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("prog.py"), TWO_HOLES).unwrap();
-    let mut child = anpl(dir.path())
+    let dir = support::bin::dir_with(&[("prog.py", TWO_HOLES)]);
+    let mut child = command(dir.path())
         .args(["compile", "prog.py", "--jobs", "1", "--max-retries", "0"])
         .args(["--model", "openai-compatible:slow", "--base-url"])
         .arg(server.openai_base())
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -183,12 +165,12 @@ async fn sigint_during_compile_was_not_exit_130() {
 
     // What was saved is used: the next compile asks only for the second hole.
     let before = server.request_count();
-    let out = anpl(dir.path())
-        .args(["compile", "prog.py", "--jobs", "1", "--max-retries", "0"])
-        .args(["--model", "openai-compatible:slow", "--base-url"])
-        .arg(server.openai_base())
-        .output()
-        .unwrap();
+    let out = output(
+        command(dir.path())
+            .args(["compile", "prog.py", "--jobs", "1", "--max-retries", "0"])
+            .args(["--model", "openai-compatible:slow", "--base-url"])
+            .arg(server.openai_base()),
+    );
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     let asked: Vec<String> = server.requests()[before..]

@@ -5,26 +5,15 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use support::bin::{command_home, output, text};
 
 fn anpl(cwd: &Path, home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("ANPL_MODEL")
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .output()
-        .expect("anpl runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    output(command_home(cwd, home).args(args))
 }
 
 /// A one-hole sketch the offline synthesizer fills at once: `factor * x`.
@@ -195,14 +184,8 @@ fn lock_file_left_behind_after_a_clean_exit() {
         let out = anpl(&p.root, &p.home, args);
         assert!(out.status.success(), "{args:?}: {}", text(&out));
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(["repl", "b/prog.py"])
-        .current_dir(&p.root)
-        .env("HOME", &p.home)
-        .env_remove("ANPL_MODEL")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    // No input: the REPL ends at once.
+    let out = anpl(&p.root, &p.home, &["repl", "b/prog.py"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(p.root.join("sessions/b/prog.json").is_file());
     // A command that saves nothing leaves no empty folder either.

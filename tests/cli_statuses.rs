@@ -9,15 +9,12 @@
 // Helpers outside #[test] functions fail loudly too: a broken fixture is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod support;
 
-use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
-
-fn code(body: &str) -> String {
-    format!("Here you go:\n\n```python\n{body}\n```\n")
-}
+use anpl::llm::fake_server::FakeRule;
+use support::model::code;
+use support::project::{Project, Run};
+use support::pytest::pytest;
 
 const SHOUT: &str = r#"def shout(s: str) -> str:
     """Upper-case the text and add an exclamation mark.
@@ -61,116 +58,19 @@ fn shout_rules() -> Vec<FakeRule> {
     ]
 }
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    server: FakeServer,
+/// The flags every command that may ask the model takes here, besides the model's own.
+const ONE_SAMPLE: [&str; 4] = ["--samples", "1", "--repair-rounds", "0"];
+
+/// `anpl compile prog.py` with the fake model, plus `extra` flags.
+async fn run_compile(p: &Project, extra: &[&str]) -> Run {
+    let args = [&["compile", "prog.py"], &ONE_SAMPLE[..], extra].concat();
+    p.run_model(&args, "").await
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
-impl Fixture {
-    async fn new(sketch: &str, rules: Vec<FakeRule>) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("prog.py"), sketch).unwrap();
-        let server = FakeServer::start(FakeTable {
-            rules,
-            ..FakeTable::default()
-        })
-        .await
-        .unwrap();
-        Fixture { dir, server }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_anpl"));
-        cmd.current_dir(self.dir.path())
-            .args(args)
-            .env_remove("ANPL_MODEL")
-            .env_remove("EDITOR")
-            .env_remove("VISUAL")
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
-    }
-
-    /// The model flags every command that may ask the model takes.
-    fn model_args(&self) -> Vec<String> {
-        [
-            "--model",
-            "openai-compatible:fake",
-            "--base-url",
-            &self.server.openai_base(),
-            "--max-retries",
-            "0",
-            "--samples",
-            "1",
-            "--repair-rounds",
-            "0",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
-    }
-
-    async fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let mut child = self.command(args).spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        let output = tokio::task::spawn_blocking(move || child.wait_with_output())
-            .await
-            .unwrap()
-            .unwrap();
-        let run = Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
-        assert!(
-            !run.stderr.contains("panicked"),
-            "anpl panicked:\n{}",
-            run.all()
-        );
-        run
-    }
-
-    /// `anpl compile prog.py` with the fake model, plus `extra` flags.
-    async fn compile(&self, extra: &[&str]) -> Run {
-        let mut args: Vec<String> = vec!["compile".into(), "prog.py".into()];
-        args.extend(self.model_args());
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        self.run(&args, "").await
-    }
-
-    /// A script piped into `anpl repl prog.py` with the fake model, plus `extra` flags.
-    async fn repl(&self, script: &str, extra: &[&str]) -> Run {
-        let mut args: Vec<String> = vec!["repl".into(), "prog.py".into()];
-        args.extend(self.model_args());
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        self.run(&args, script).await
-    }
+/// A script piped into `anpl repl prog.py` with the fake model, plus `extra` flags.
+async fn run_repl(p: &Project, script: &str, extra: &[&str]) -> Run {
+    let args = [&["repl", "prog.py"], &ONE_SAMPLE[..], extra].concat();
+    p.run_model(&args, script).await
 }
 
 /// The line of `holes` (REPL) for a hole: `[n] id status description`.
@@ -180,46 +80,36 @@ fn hole_line<'a>(out: &'a str, hole: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no line for {hole} in:\n{out}"))
 }
 
-fn pytest(dir: &Path, file: &str) -> (bool, String) {
-    let out = Command::new("python3")
-        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", file])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+/// The REPL's `holes` shows `hole` with `status` (a word of its line, as ` failing `).
+fn assert_hole(repl: &Run, hole: &str, status: &str) {
+    assert!(
+        hole_line(&repl.stdout, hole).contains(status),
+        "{hole} is not {}:\n{}",
+        status.trim(),
+        repl.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hole_is_not_shown_passing_after_example_add_makes_it_fail() {
-    let fx = Fixture::new(SHOUT, shout_rules()).await;
-    let first = fx.compile(&[]).await;
+    let fx = Project::new(SHOUT, shout_rules()).await;
+    let first = run_compile(&fx, &[]).await;
     assert_eq!(first.code, 0, "{}", first.all());
     assert!(first.stdout.contains("ok   shout"), "{}", first.stdout);
 
-    let repl = fx
-        .repl(
-            "example add shout shout('a') => 'B!'\nholes\nshow shout\nquit\n",
-            &["--strict"],
-        )
-        .await;
+    let repl = run_repl(
+        &fx,
+        "example add shout shout('a') => 'B!'\nholes\nshow shout\nquit\n",
+        &["--strict"],
+    )
+    .await;
     assert_eq!(repl.code, 0, "{}", repl.all());
     assert!(
         repl.stdout.contains("shout is now failing (was passing)"),
         "{}",
         repl.stdout
     );
-    assert!(
-        hole_line(&repl.stdout, "shout").contains(" failing "),
-        "{}",
-        repl.stdout
-    );
+    assert_hole(&repl, "shout", " failing ");
     assert!(
         repl.stdout
             .contains("shout(s: str) -> str · named · failing"),
@@ -228,7 +118,7 @@ async fn a_hole_is_not_shown_passing_after_example_add_makes_it_fail() {
     );
 
     // compile tries again (the model gives the same answer), says failing, and exits 1.
-    let again = fx.compile(&[]).await;
+    let again = run_compile(&fx, &[]).await;
     assert_eq!(again.code, 1, "{}", again.all());
     assert!(
         again
@@ -282,15 +172,15 @@ async fn a_hole_is_not_shown_passing_after_example_add_makes_it_fail() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hole_is_not_shown_passing_after_example_pin_makes_it_fail() {
-    let fx = Fixture::new(SHOUT, shout_rules()).await;
-    assert_eq!(fx.compile(&[]).await.code, 0);
+    let fx = Project::new(SHOUT, shout_rules()).await;
+    assert_eq!(run_compile(&fx, &[]).await.code, 0);
     // Call #1 of the trace is twice([3]); pin it with a value the code does not return.
-    let repl = fx
-        .repl(
-            "trace\nexample pin twice #1 [7]\nholes\nquit\n",
-            &["--strict"],
-        )
-        .await;
+    let repl = run_repl(
+        &fx,
+        "trace\nexample pin twice #1 [7]\nholes\nquit\n",
+        &["--strict"],
+    )
+    .await;
     assert_eq!(repl.code, 0, "{}", repl.all());
     assert!(repl.stdout.contains("#1 twice(xs=[3])"), "{}", repl.stdout);
     assert!(
@@ -298,12 +188,8 @@ async fn a_hole_is_not_shown_passing_after_example_pin_makes_it_fail() {
         "{}",
         repl.stdout
     );
-    assert!(
-        hole_line(&repl.stdout, "twice").contains(" failing "),
-        "{}",
-        repl.stdout
-    );
-    let again = fx.compile(&["--json"]).await;
+    assert_hole(&repl, "twice", " failing ");
+    let again = run_compile(&fx, &["--json"]).await;
     assert_eq!(again.code, 1, "{}", again.all());
     let doc: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
     assert_eq!(doc["success"], false);
@@ -318,50 +204,41 @@ async fn a_hole_is_not_shown_passing_after_example_pin_makes_it_fail() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_examples_file_the_saved_code_fails_makes_the_hole_failing() {
-    let fx = Fixture::new(SHOUT, shout_rules()).await;
-    assert_eq!(fx.compile(&[]).await.code, 0);
+    let fx = Project::new(SHOUT, shout_rules()).await;
+    assert_eq!(run_compile(&fx, &[]).await.code, 0);
     std::fs::write(
         fx.path("more.json"),
         r#"{"examples": [{"function": "shout", "inputs": {"s": "a"}, "output": "B!"}]}"#,
     )
     .unwrap();
-    let repl = fx
-        .repl("holes\nquit\n", &["--examples", "more.json", "--strict"])
-        .await;
+    let repl = run_repl(
+        &fx,
+        "holes\nquit\n",
+        &["--examples", "more.json", "--strict"],
+    )
+    .await;
     assert_eq!(repl.code, 0, "{}", repl.all());
-    assert!(
-        hole_line(&repl.stdout, "shout").contains(" failing "),
-        "{}",
-        repl.stdout
-    );
-    let compile = fx.compile(&["--examples", "more.json"]).await;
+    assert_hole(&repl, "shout", " failing ");
+    let compile = run_compile(&fx, &["--examples", "more.json"]).await;
     assert_eq!(compile.code, 1, "{}", compile.all());
     assert!(compile.stdout.contains("FAIL shout"), "{}", compile.stdout);
     // Without the file the same session is passing again: nothing was lost.
-    let plain = fx.compile(&[]).await;
+    let plain = run_compile(&fx, &[]).await;
     assert_eq!(plain.code, 0, "{}", plain.all());
     assert!(plain.stdout.contains("ok   shout"), "{}", plain.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_doctest_edited_in_the_sketch_is_checked_before_the_status_is_shown() {
-    let fx = Fixture::new(SHOUT, shout_rules()).await;
-    assert_eq!(fx.compile(&[]).await.code, 0);
+    let fx = Project::new(SHOUT, shout_rules()).await;
+    assert_eq!(run_compile(&fx, &[]).await.code, 0);
     let edited = SHOUT.replace("'GO TEAM!'", "'GO TEAM?'");
     std::fs::write(fx.path("prog.py"), &edited).unwrap();
-    let repl = fx.repl("holes\nquit\n", &["--strict"]).await;
+    let repl = run_repl(&fx, "holes\nquit\n", &["--strict"]).await;
     assert_eq!(repl.code, 0, "{}", repl.all());
-    assert!(
-        hole_line(&repl.stdout, "shout").contains(" failing "),
-        "{}",
-        repl.stdout
-    );
-    assert!(
-        hole_line(&repl.stdout, "twice").contains(" passing "),
-        "{}",
-        repl.stdout
-    );
-    let compile = fx.compile(&[]).await;
+    assert_hole(&repl, "shout", " failing ");
+    assert_hole(&repl, "twice", " passing ");
+    let compile = run_compile(&fx, &[]).await;
     assert_eq!(compile.code, 1, "{}", compile.all());
 }
 
@@ -407,15 +284,15 @@ async fn a_hole_is_checked_again_when_a_hole_it_calls_changes() {
             code("def inc(x):\n    return x + 1"),
         ),
     ];
-    let fx = Fixture::new(INC, rules).await;
-    let first = fx.compile(&[]).await;
+    let fx = Project::new(INC, rules).await;
+    let first = run_compile(&fx, &[]).await;
     assert_eq!(first.code, 0, "{}", first.all());
-    let repl = fx
-        .repl(
-            "example add inc inc(2) => 4\nresynth inc\nholes\nquit\n",
-            &["--strict"],
-        )
-        .await;
+    let repl = run_repl(
+        &fx,
+        "example add inc inc(2) => 4\nresynth inc\nholes\nquit\n",
+        &["--strict"],
+    )
+    .await;
     assert_eq!(repl.code, 0, "{}", repl.all());
     assert!(
         repl.stdout.contains("inc: new implementation"),
@@ -428,11 +305,7 @@ async fn a_hole_is_checked_again_when_a_hole_it_calls_changes() {
         "{}",
         repl.stdout
     );
-    assert!(
-        hole_line(&repl.stdout, "inc_twice").contains(" failing "),
-        "{}",
-        repl.stdout
-    );
+    assert_hole(&repl, "inc_twice", " failing ");
 }
 
 const PALINDROMES: &str = r#"def is_palindrome(word: str) -> bool:
@@ -462,8 +335,8 @@ async fn a_hole_checked_only_by_the_program_is_program_checked_not_unchecked() {
             code("def the_first_hundred_words(words):\n    return sorted(words[:100])"),
         ),
     ];
-    let fx = Fixture::new(PALINDROMES, rules).await;
-    let compile = fx.compile(&[]).await;
+    let fx = Project::new(PALINDROMES, rules).await;
+    let compile = run_compile(&fx, &[]).await;
     assert_eq!(compile.code, 0, "{}", compile.all());
     let line = |hole: &str| {
         compile
@@ -488,18 +361,10 @@ async fn a_hole_checked_only_by_the_program_is_program_checked_not_unchecked() {
     assert!(other.starts_with("? "), "{}", compile.stdout);
     assert!(other.contains(" unchecked "), "{}", compile.stdout);
 
-    let repl = fx.repl("holes\nquit\n", &["--strict"]).await;
-    assert!(
-        hole_line(&repl.stdout, "is_palindrome").contains(" program-checked "),
-        "{}",
-        repl.stdout
-    );
-    assert!(
-        hole_line(&repl.stdout, "the_first_hundred_words").contains(" unchecked "),
-        "{}",
-        repl.stdout
-    );
-    let json = fx.compile(&["--json"]).await;
+    let repl = run_repl(&fx, "holes\nquit\n", &["--strict"]).await;
+    assert_hole(&repl, "is_palindrome", " program-checked ");
+    assert_hole(&repl, "the_first_hundred_words", " unchecked ");
+    let json = run_compile(&fx, &["--json"]).await;
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let status = |hole: &str| {
         doc["report"]["holes"]
@@ -525,8 +390,8 @@ const DOUBLE: &str = r#"def double(x: int) -> int:
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compile_shows_the_code_it_accepted_and_a_single_example_makes_a_guess() {
     let long = "def double(x):\n    a = x\n    b = x\n    c = a + b\n    d = c\n    return d";
-    let fx = Fixture::new(DOUBLE, vec![FakeRule::new("Double the number", code(long))]).await;
-    let compile = fx.compile(&[]).await;
+    let fx = Project::new(DOUBLE, vec![FakeRule::new("Double the number", code(long))]).await;
+    let compile = run_compile(&fx, &[]).await;
     assert_eq!(compile.code, 0, "{}", compile.all());
     let out = &compile.stdout;
     assert!(
@@ -544,7 +409,7 @@ async fn compile_shows_the_code_it_accepted_and_a_single_example_makes_a_guess()
     assert!(out.contains("guess: filled from a single example"), "{out}");
     assert!(!out.contains(" passing "), "{out}");
 
-    let quiet = fx.compile(&["--quiet"]).await;
+    let quiet = run_compile(&fx, &["--quiet"]).await;
     assert_eq!(quiet.code, 0, "{}", quiet.all());
     assert!(!quiet.stdout.contains("| a = x"), "{}", quiet.stdout);
     assert!(
@@ -553,7 +418,7 @@ async fn compile_shows_the_code_it_accepted_and_a_single_example_makes_a_guess()
         quiet.stdout
     );
 
-    let json = fx.compile(&["--json"]).await;
+    let json = run_compile(&fx, &["--json"]).await;
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let hole = &doc["report"]["holes"][0];
     assert_eq!(hole["status"], "guess", "{hole}");
@@ -564,20 +429,16 @@ async fn compile_shows_the_code_it_accepted_and_a_single_example_makes_a_guess()
         "{hole}"
     );
 
-    let repl = fx.repl("holes\nquit\n", &["--strict"]).await;
-    assert!(
-        hole_line(&repl.stdout, "double").contains(" guess "),
-        "{}",
-        repl.stdout
-    );
+    let repl = run_repl(&fx, "holes\nquit\n", &["--strict"]).await;
+    assert_hole(&repl, "double", " guess ");
 
     // A second example confirms it: no longer a guess.
-    let repl = fx
-        .repl(
-            "example add double double(5) => 10\nholes\nquit\n",
-            &["--strict"],
-        )
-        .await;
+    let repl = run_repl(
+        &fx,
+        "example add double double(5) => 10\nholes\nquit\n",
+        &["--strict"],
+    )
+    .await;
     assert!(
         repl.stdout.contains("double is now passing (was guess)"),
         "{}",
@@ -597,7 +458,7 @@ const ZEROS: &str = r#"def zeros(xs: list[int]) -> int:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_that_ignores_the_description_is_a_guess_even_when_its_examples_pass() {
-    let fx = Fixture::new(
+    let fx = Project::new(
         ZEROS,
         vec![FakeRule::new(
             "How many zeros",
@@ -605,7 +466,7 @@ async fn code_that_ignores_the_description_is_a_guess_even_when_its_examples_pas
         )],
     )
     .await;
-    let compile = fx.compile(&[]).await;
+    let compile = run_compile(&fx, &[]).await;
     assert_eq!(compile.code, 0, "{}", compile.all());
     assert!(compile.stdout.contains("ok?  zeros"), "{}", compile.stdout);
     assert!(
@@ -624,7 +485,7 @@ async fn code_that_ignores_the_description_is_a_guess_even_when_its_examples_pas
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_passing_status_saved_by_an_older_anpl_is_checked_again() {
-    let fx = Fixture::new(SHOUT, shout_rules()).await;
+    let fx = Project::new(SHOUT, shout_rules()).await;
     // A version 1 session that calls a wrong implementation passing.
     let session = serde_json::json!({
         "version": 1,
@@ -640,15 +501,9 @@ async fn a_passing_status_saved_by_an_older_anpl_is_checked_again() {
         }
     });
     std::fs::write(fx.path("old.json"), session.to_string()).unwrap();
-    let repl = fx
-        .repl("holes\nquit\n", &["--session", "old.json", "--strict"])
-        .await;
+    let repl = run_repl(&fx, "holes\nquit\n", &["--session", "old.json", "--strict"]).await;
     assert_eq!(repl.code, 0, "{}", repl.all());
-    assert!(
-        hole_line(&repl.stdout, "shout").contains(" failing "),
-        "{}",
-        repl.stdout
-    );
+    assert_hole(&repl, "shout", " failing ");
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fx.path("old.json")).unwrap()).unwrap();
     assert_eq!(saved["version"], 2);

@@ -6,17 +6,20 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// `anpl check bad.py` on `source`, with `path` as PATH if given.
 fn check(dir: &Path, source: &str, path: Option<&str>) -> Output {
     std::fs::write(dir.join("bad.py"), source).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_anpl"));
-    cmd.args(["check", "bad.py"]).current_dir(dir);
+    let mut cmd = support::bin::command(dir);
+    cmd.args(["check", "bad.py"]);
     if let Some(path) = path {
         cmd.env("PATH", path);
     }
-    cmd.output().unwrap()
+    support::bin::output(&mut cmd)
 }
 
 /// What `python3` says about `source`: `bad.py:LINE:COL: Kind: message`.

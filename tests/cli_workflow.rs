@@ -4,30 +4,15 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn anpl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ANPL_MODEL")
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .output()
-        .expect("anpl runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use support::bin::{anpl, repo_file, text};
+use support::pytest::pytest;
 
 fn quickstart(dir: &Path) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart.py");
+    let src = repo_file("examples/quickstart.py");
     let dest = dir.join("quickstart.py");
     std::fs::copy(src, &dest).unwrap();
     dest
@@ -61,19 +46,8 @@ fn offline_compile_fills_the_quickstart_and_the_export_passes_pytest() {
     assert!(export.status.success(), "{}", text(&export));
     let program = std::fs::read_to_string(dir.path().join("done.py")).unwrap();
     assert!(!program.contains("anpl"));
-    let pytest = Command::new("python3")
-        .args([
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "test_done.py",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(pytest.status.success(), "{}", text(&pytest));
+    let (passed, out) = pytest(dir.path(), "test_done.py");
+    assert!(passed, "{out}");
 }
 
 #[test]

@@ -4,18 +4,15 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod support;
 
-use anpl::engine::{Backend, Engine, EngineOptions, Events, SearchSettings};
-use anpl::exec::ExecConfig;
-use anpl::llm::config::{resolve, ConfigFlags, ConfigPaths};
-use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
-use anpl::llm::Client;
+use anpl::engine::{Backend, Engine};
+use anpl::llm::fake_server::FakeServer;
 use anpl::session::HoleStatus;
 use pretty_assertions::assert_eq;
-use tokio_util::sync::CancellationToken;
+use support::engine::{backend, compile, search, Fixture};
+use support::model::{rule, serve};
+use support::pytest::pytest;
 
 const SKETCH: &str = r#"def double(x: int) -> int:
     """Double the number.
@@ -42,86 +39,17 @@ def main(x: int, s: str) -> str:
     return shout(s) + str(double(x))
 "#;
 
-fn code(body: &str) -> String {
-    format!("Here it is:\n\n```python\n{body}\n```\n")
-}
+/// A right answer for each of `SKETCH`'s holes.
+const DOUBLE: &str = "def double(x):\n    return x * 2";
+const SHOUT: &str = "def shout(s):\n    return s.upper() + '!'";
 
-fn table(rules: Vec<FakeRule>) -> FakeTable {
-    FakeTable {
-        rules,
-        ..FakeTable::default()
-    }
-}
-
-fn rule(contains: &str, answers: &[&str]) -> FakeRule {
-    FakeRule {
-        contains: contains.to_string(),
-        answer: None,
-        answers: answers.iter().map(|a| code(a)).collect(),
-        weighted: Vec::new(),
-    }
-}
-
-struct Fixture {
-    dir: tempfile::TempDir,
-    sketch: PathBuf,
-}
-
-impl Fixture {
-    fn new(source: &str) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let sketch = dir.path().join("prog.py");
-        std::fs::write(&sketch, source).unwrap();
-        Fixture { dir, sketch }
-    }
-
-    fn options(&self, search: SearchSettings) -> EngineOptions {
-        EngineOptions {
-            sketch: self.sketch.clone(),
-            session: Some(self.dir.path().join("sessions/prog.json")),
-            entry: None,
-            examples_file: None,
-            exec: ExecConfig {
-                workers: 2,
-                ..ExecConfig::new("python3".into(), std::env::vars_os().collect())
-            },
-            search,
-        }
-    }
-}
-
-fn backend(server: &FakeServer) -> Backend {
-    let flags = ConfigFlags {
-        model: Some("openai-compatible:fake".to_string()),
-        base_url: Some(server.openai_base()),
-        max_retries: Some(0),
-        ..ConfigFlags::default()
-    };
-    let paths = ConfigPaths {
-        project: Path::new("/nonexistent/anpl.toml").to_path_buf(),
-        user: None,
-    };
-    let config = resolve(&flags, &HashMap::new(), &paths).unwrap();
-    let client = Client::from_config(&config, CancellationToken::new()).unwrap();
-    Backend::Model {
-        name: "openai-compatible:fake".to_string(),
-        client: Arc::new(client),
-    }
-}
-
-fn settings(samples: u32, repair_rounds: u32) -> SearchSettings {
-    SearchSettings {
-        samples,
-        repair_rounds,
-        ..SearchSettings::default()
-    }
-}
-
-async fn compile(engine: &mut Engine, backend: &Backend) -> anpl::engine::compile::CompileReport {
-    engine
-        .compile(backend, None, &Events::none(), &CancellationToken::new())
-        .await
-        .unwrap()
+/// A model answering `SKETCH`'s holes: `double`'s answers in turn, and `shout`'s.
+async fn sketch_model(double: &[&str], shout: &[&str]) -> FakeServer {
+    serve(vec![
+        rule("Double the number", double),
+        rule("Upper-case the text", shout),
+    ])
+    .await
 }
 
 fn statuses(engine: &Engine) -> Vec<(String, HoleStatus)> {
@@ -135,20 +63,9 @@ fn statuses(engine: &Engine) -> Vec<(String, HoleStatus)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_first_answer_is_replaced_by_a_passing_sample() {
-    let server = FakeServer::start(table(vec![
-        rule("Double the number", &["def double(x):\n    return x * 2"]),
-        rule(
-            "Upper-case the text",
-            &[
-                "def shout(s):\n    return s.upper()",
-                "def shout(s):\n    return s.upper() + '!'",
-            ],
-        ),
-    ]))
-    .await
-    .unwrap();
+    let server = sketch_model(&[DOUBLE], &["def shout(s):\n    return s.upper()", SHOUT]).await;
     let fx = Fixture::new(SKETCH);
-    let mut engine = Engine::open(fx.options(settings(3, 0))).unwrap();
+    let mut engine = fx.open(search(3, 0));
     let report = compile(&mut engine, &backend(&server)).await;
     assert!(report.success(), "{report:#?}");
     // Each hole has a single example: they pass it, and are marked guesses to review.
@@ -175,29 +92,22 @@ async fn failing_first_answer_is_replaced_by_a_passing_sample() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unchanged_recompile_makes_no_request_and_an_edit_recompiles_one_hole() {
-    let server = FakeServer::start(table(vec![
-        rule("Double the number", &["def double(x):\n    return x * 2"]),
-        rule(
-            "Upper-case the text",
-            &["def shout(s):\n    return s.upper() + '!'"],
-        ),
-        rule(
-            "Capitalise the text",
-            &["def shout(s):\n    return s.upper() + '!'"],
-        ),
-    ]))
-    .await
-    .unwrap();
+    let server = serve(vec![
+        rule("Double the number", &[DOUBLE]),
+        rule("Upper-case the text", &[SHOUT]),
+        rule("Capitalise the text", &[SHOUT]),
+    ])
+    .await;
     let fx = Fixture::new(SKETCH);
     let backend = backend(&server);
     {
-        let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+        let mut engine = fx.open(search(0, 0));
         assert!(compile(&mut engine, &backend).await.success());
     }
     let after_first = server.request_count();
     assert_eq!(after_first, 2);
     {
-        let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+        let mut engine = fx.open(search(0, 0));
         let report = compile(&mut engine, &backend).await;
         assert!(report.success());
         assert_eq!(report.usage.requests, 0);
@@ -214,7 +124,7 @@ async fn unchanged_recompile_makes_no_request_and_an_edit_recompiles_one_hole() 
 
     let edited = SKETCH.replace("Upper-case the text", "Capitalise the text");
     std::fs::write(&fx.sketch, edited).unwrap();
-    let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+    let mut engine = fx.open(search(0, 0));
     assert_eq!(engine.stale_holes(), &["shout".to_string()]);
     let report = compile(&mut engine, &backend).await;
     assert!(report.success(), "{report:#?}");
@@ -227,23 +137,9 @@ async fn unchanged_recompile_makes_no_request_and_an_edit_recompiles_one_hole() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repair_round_shows_the_model_its_failing_example() {
-    let server = FakeServer::start(table(vec![
-        rule(
-            "Double the number",
-            &[
-                "def double(x):\n    return x + 3",
-                "def double(x):\n    return x * 2",
-            ],
-        ),
-        rule(
-            "Upper-case the text",
-            &["def shout(s):\n    return s.upper() + '!'"],
-        ),
-    ]))
-    .await
-    .unwrap();
+    let server = sketch_model(&["def double(x):\n    return x + 3", DOUBLE], &[SHOUT]).await;
     let fx = Fixture::new(SKETCH);
-    let mut engine = Engine::open(fx.options(settings(0, 1))).unwrap();
+    let mut engine = fx.open(search(0, 1));
     let report = compile(&mut engine, &backend(&server)).await;
     assert!(report.success(), "{report:#?}");
     let repair = server
@@ -263,17 +159,9 @@ async fn a_repair_round_shows_the_model_its_failing_example() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hole_that_never_passes_is_reported_failing_not_accepted() {
-    let server = FakeServer::start(table(vec![
-        rule("Double the number", &["def double(x):\n    return x + 1"]),
-        rule(
-            "Upper-case the text",
-            &["def shout(s):\n    return s.upper() + '!'"],
-        ),
-    ]))
-    .await
-    .unwrap();
+    let server = sketch_model(&["def double(x):\n    return x + 1"], &[SHOUT]).await;
     let fx = Fixture::new(SKETCH);
-    let mut engine = Engine::open(fx.options(settings(2, 1))).unwrap();
+    let mut engine = fx.open(search(2, 1));
     let report = compile(&mut engine, &backend(&server)).await;
     assert!(!report.success());
     assert_eq!(engine.status("double"), HoleStatus::Failing);
@@ -302,14 +190,13 @@ const INLINE: &str = r#"def main(text: str) -> str:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inline_hole_answer_with_another_name_is_renamed_and_exports_cleanly() {
-    let server = FakeServer::start(table(vec![rule(
+    let server = serve(vec![rule(
         "reverse the text",
         &["def rev(t):\n    return t[::-1]"],
-    )]))
-    .await
-    .unwrap();
+    )])
+    .await;
     let fx = Fixture::new(INLINE);
-    let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+    let mut engine = fx.open(search(0, 0));
     let report = compile(&mut engine, &backend(&server)).await;
     assert!(report.success(), "{report:#?}");
     let exported = engine.export("prog_out.py", false).unwrap();
@@ -317,24 +204,8 @@ async fn inline_hole_answer_with_another_name_is_renamed_and_exports_cleanly() {
     std::fs::write(&out, &exported.program).unwrap();
     std::fs::write(fx.dir.path().join("test_prog_out.py"), &exported.tests).unwrap();
     assert!(!exported.program.contains("anpl"), "{}", exported.program);
-    let status = std::process::Command::new("python3")
-        .args([
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "test_prog_out.py",
-        ])
-        .current_dir(fx.dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&status.stdout),
-        String::from_utf8_lossy(&status.stderr)
-    );
+    let (passed, out) = pytest(fx.dir.path(), "test_prog_out.py");
+    assert!(passed, "{out}");
 }
 
 const NO_HOLE_EXAMPLES: &str = r#"def main(xs: list) -> int:
@@ -348,17 +219,16 @@ const NO_HOLE_EXAMPLES: &str = r#"def main(xs: list) -> int:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn program_examples_choose_among_candidates_of_unchecked_holes() {
-    let server = FakeServer::start(table(vec![rule(
+    let server = serve(vec![rule(
         "square each number",
         &[
             "def sq(xs):\n    return [x * 2 for x in xs]",
             "def sq(xs):\n    return [x * x for x in xs]",
         ],
-    )]))
-    .await
-    .unwrap();
+    )])
+    .await;
     let fx = Fixture::new(NO_HOLE_EXAMPLES);
-    let mut engine = Engine::open(fx.options(settings(2, 0))).unwrap();
+    let mut engine = fx.open(search(2, 0));
     let report = compile(&mut engine, &backend(&server)).await;
     assert!(report.success(), "{report:#?}");
     assert_eq!(report.program.as_ref().map(|p| p.passed()), Some(true));
@@ -367,7 +237,7 @@ async fn program_examples_choose_among_candidates_of_unchecked_holes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_refuses_while_a_hole_is_unfilled() {
     let fx = Fixture::new(SKETCH);
-    let engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+    let engine = fx.open(search(0, 0));
     let err = engine
         .export("prog_out.py", false)
         .err()
@@ -402,7 +272,7 @@ def main(s: str) -> str:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_first_fills_what_it_can_and_the_model_the_rest() {
-    let server = FakeServer::start(table(vec![
+    let server = serve(vec![
         rule(
             "greet the person by name",
             &["def greet(name):\n    return 'hello ' + name"],
@@ -411,17 +281,16 @@ async fn offline_first_fills_what_it_can_and_the_model_the_rest() {
             "Upper-case the text",
             &["def shout(s):\n    return 'never asked'"],
         ),
-    ]))
-    .await
-    .unwrap();
+    ])
+    .await;
     let fx = Fixture::new(MIXED);
     let Backend::Model { name, client } = backend(&server) else {
         unreachable!()
     };
     let both = Backend::OfflineThenModel { name, client };
-    let mut search = settings(0, 0);
-    search.synth_budget = std::time::Duration::from_secs(30);
-    let mut engine = Engine::open(fx.options(search)).unwrap();
+    let mut synth_first = search(0, 0);
+    synth_first.synth_budget = std::time::Duration::from_secs(30);
+    let mut engine = fx.open(synth_first);
     let report = compile(&mut engine, &both).await;
     assert!(report.success(), "{report:#?}");
     let by: Vec<(String, Option<String>)> = report
@@ -446,18 +315,10 @@ async fn offline_first_fills_what_it_can_and_the_model_the_rest() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replay_answers_from_the_session_without_the_network() {
-    let server = FakeServer::start(table(vec![
-        rule("Double the number", &["def double(x):\n    return x * 2"]),
-        rule(
-            "Upper-case the text",
-            &["def shout(s):\n    return s.upper() + '!'"],
-        ),
-    ]))
-    .await
-    .unwrap();
+    let server = sketch_model(&[DOUBLE], &[SHOUT]).await;
     let fx = Fixture::new(SKETCH);
     {
-        let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+        let mut engine = fx.open(search(0, 0));
         assert!(compile(&mut engine, &backend(&server)).await.success());
     }
     server.stop();
@@ -470,32 +331,18 @@ async fn replay_answers_from_the_session_without_the_network() {
     let replay = Backend::Replay {
         name: "openai-compatible:fake".to_string(),
     };
-    let mut engine = Engine::open(fx.options(settings(0, 0))).unwrap();
+    let mut engine = fx.open(search(0, 0));
     let report = compile(&mut engine, &replay).await;
     assert!(report.success(), "{report:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_example_that_the_saved_code_fails_gets_the_hole_filled_again() {
-    let server = FakeServer::start(table(vec![
-        rule(
-            "Double the number",
-            &[
-                "def double(x):\n    return x + 2",
-                "def double(x):\n    return x * 2",
-            ],
-        ),
-        rule(
-            "Upper-case the text",
-            &["def shout(s):\n    return s.upper() + '!'"],
-        ),
-    ]))
-    .await
-    .unwrap();
+    let server = sketch_model(&["def double(x):\n    return x + 2", DOUBLE], &[SHOUT]).await;
     let fx = Fixture::new(SKETCH);
     let backend = backend(&server);
     {
-        let mut engine = Engine::open(fx.options(settings(2, 0))).unwrap();
+        let mut engine = fx.open(search(2, 0));
         assert!(compile(&mut engine, &backend).await.success());
         // x + 2 passes double(2) == 4: the examples did not pin the hole down.
         assert!(engine
@@ -510,7 +357,7 @@ async fn a_new_example_that_the_saved_code_fails_gets_the_hole_filled_again() {
     );
     assert_ne!(more, SKETCH);
     std::fs::write(&fx.sketch, more).unwrap();
-    let mut engine = Engine::open(fx.options(settings(2, 0))).unwrap();
+    let mut engine = fx.open(search(2, 0));
     let report = compile(&mut engine, &backend).await;
     assert!(report.success(), "{report:#?}");
     assert!(engine

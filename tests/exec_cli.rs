@@ -8,39 +8,13 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
-fn binary(var: &str, built: &str) -> PathBuf {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(built))
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_server(table: &Path) -> (Server, u16) {
-    let mut child = Command::new(binary(
-        "ANPL_TEST_FAKE_MODEL",
-        env!("CARGO_BIN_EXE_anpl-fake-model"),
-    ))
-    .arg(table)
-    .stdout(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    (Server(child), line.trim().parse().unwrap())
-}
+use support::bin::{command_home, output, text};
+use support::fake_model::FakeModel;
 
 struct Layout {
     _dir: tempfile::TempDir,
@@ -75,23 +49,17 @@ fn layout() -> Layout {
     }
 }
 
+/// `anpl ARGS` in the project, as the user `l.home` belongs to.
 fn anpl(l: &Layout, args: &[&str]) -> Output {
-    Command::new(binary("ANPL_TEST_BIN", env!("CARGO_BIN_EXE_anpl")))
-        .args(args)
-        .current_dir(&l.project)
-        .env("HOME", &l.home)
-        .env("XDG_CONFIG_HOME", l.home.join(".config"))
-        .env_remove("ANPL_MODEL")
-        .env_remove("VIRTUAL_ENV")
-        .output()
-        .unwrap()
+    anpl_in(l, &l.project, args)
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
+fn anpl_in(l: &Layout, cwd: &Path, args: &[&str]) -> Output {
+    output(
+        command_home(cwd, &l.home)
+            .args(args)
+            .env("XDG_CONFIG_HOME", l.home.join(".config"))
+            .env_remove("VIRTUAL_ENV"),
     )
 }
 
@@ -100,8 +68,8 @@ fn text(o: &Output) -> String {
 #[test]
 fn data_file_outside_the_project_is_an_environment_problem_not_a_repair() {
     let l = layout();
-    let (_server, port) = start_server(&l.home.join("answers.json"));
-    let base = format!("http://127.0.0.1:{port}/v1");
+    let server = FakeModel::start(&l.home.join("answers.json"));
+    let base = server.base();
     let compile = |extra: &[&str]| {
         let mut args = vec![
             "compile",
@@ -190,12 +158,7 @@ fn doctor_for_a_sketch_in_the_home_folder_says_what_it_reads() {
     let l = layout();
     std::fs::write(l.home.join("task.py"), "import helpers\n").unwrap();
     std::fs::write(l.home.join("helpers.py"), "").unwrap();
-    let out = Command::new(binary("ANPL_TEST_BIN", env!("CARGO_BIN_EXE_anpl")))
-        .args(["doctor", "task.py"])
-        .current_dir(&l.home)
-        .env("HOME", &l.home)
-        .output()
-        .unwrap();
+    let out = anpl_in(&l, &l.home, &["doctor", "task.py"]);
     let all = text(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("directly in your home folder"), "{all}");

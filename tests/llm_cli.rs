@@ -4,32 +4,23 @@
 
 #![cfg(feature = "fake-server")]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use anpl::llm::provider::Endpoint;
 use anpl::llm::providers;
 use anpl::llm::{ChatRequest, Client, HttpSettings, Message};
 use pretty_assertions::assert_eq;
+use support::fake_model::FakeModel;
 use tokio_util::sync::CancellationToken;
 
 const KEY: &str = "sk-cli-KEY-0123456789abcdefWXYZ";
 
+/// `anpl ARGS` in `dir` with PATH, HOME and `env` as its whole environment.
 fn anpl(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_anpl"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    match cmd.output() {
-        Ok(o) => o,
-        Err(e) => panic!("anpl did not start: {e}"),
-    }
+    support::bin::output(support::bin::bare(dir).args(args).envs(env.iter().copied()))
 }
 
 fn tempdir() -> tempfile::TempDir {
@@ -125,16 +116,6 @@ fn models_exit_codes_for_problems_and_broken_config() {
     );
 }
 
-/// Kills the child when the test ends, however it ends.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 async fn the_fake_model_binary_serves_a_table_file() {
     let dir = tempdir();
@@ -144,24 +125,9 @@ async fn the_fake_model_binary_serves_a_table_file() {
     if let Err(e) = std::fs::write(&table, text) {
         panic!("{e}");
     }
-    let child = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
-        .arg(&table)
-        .arg("--log")
-        .arg(&log)
-        .stdout(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => Child(c),
-        Err(e) => panic!("anpl-fake-model did not start: {e}"),
-    };
-    let mut port = String::new();
-    if let Some(out) = child.0.stdout.take() {
-        let _ = BufReader::new(out).read_line(&mut port);
-    }
-    let port: u16 = match port.trim().parse() {
-        Ok(p) => p,
-        Err(e) => panic!("no port printed ({port:?}): {e}"),
-    };
+    // It prints the port it listens on (`spawn` fails the test when it does not).
+    let model = FakeModel::logged(&table, &log);
+    let port = model.port();
     let info = match providers::builtin()
         .into_iter()
         .find(|p| p.name == "openai-compatible")
@@ -209,9 +175,7 @@ fn the_fake_model_binary_reports_a_bad_table_with_its_position() {
     if let Err(e) = std::fs::write(&table, "{\"rules\": [\n  {\"contains\": 1}\n]}") {
         panic!("{e}");
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
-        .arg(&table)
-        .output();
+    let out = FakeModel::command(&table).output();
     let out = match out {
         Ok(o) => o,
         Err(e) => panic!("{e}"),

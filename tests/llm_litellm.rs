@@ -11,6 +11,8 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -31,7 +33,7 @@ fn litellm() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("ANPL_LITELLM") {
         return Some(PathBuf::from(p));
     }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/litellm-venv/bin/litellm");
+    let local = support::bin::repo_file("target/litellm-venv/bin/litellm");
     local.exists().then_some(local)
 }
 
@@ -135,17 +137,6 @@ fn request(n: u32) -> ChatRequest {
     }
 }
 
-fn anpl(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn litellm_proxy_in_both_formats_streaming_and_not() {
     let Some(exe) = litellm() else {
@@ -192,7 +183,7 @@ fn litellm_proxy_in_both_formats_streaming_and_not() {
     // The binary, as a user runs it, in both formats.
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/only_hole.py"),
+        support::bin::repo_file("examples/only_hole.py"),
         dir.path().join("only_hole.py"),
     )
     .unwrap();
@@ -216,7 +207,7 @@ fn litellm_proxy_in_both_formats_streaming_and_not() {
     ] {
         let mut all = vec!["compile", "only_hole.py", "--json", "--session", "s.json"];
         all.extend(args.iter().copied());
-        let out = anpl(dir.path(), &all);
+        let out = support::bin::anpl_bare(dir.path(), &all);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(
             out.status.code(),

@@ -4,9 +4,11 @@
 
 #![cfg(feature = "fake-server")]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable, Fault};
+use anpl::llm::fake_server::{FakeRule, FakeTable, Fault};
 use anpl::llm::provider::Endpoint;
 use anpl::llm::providers;
 use anpl::llm::{
@@ -15,6 +17,7 @@ use anpl::llm::{
 };
 use pretty_assertions::assert_eq;
 use serde_json::json;
+use support::model::start;
 use tokio_util::sync::CancellationToken;
 
 const KEY: &str = "sk-test-SECRET-0123456789-abcdef";
@@ -78,13 +81,6 @@ fn request(n: u32) -> ChatRequest {
     }
 }
 
-async fn server(table: FakeTable) -> FakeServer {
-    match FakeServer::start(table).await {
-        Ok(s) => s,
-        Err(e) => panic!("fake server: {e}"),
-    }
-}
-
 async fn complete_err(c: &Client, req: &ChatRequest) -> LlmError {
     match c.complete(req).await {
         Ok(r) => panic!("expected an error, got {r:?}"),
@@ -100,7 +96,7 @@ fn assert_no_key(e: &LlmError) {
 
 #[tokio::test]
 async fn openai_success_sends_the_documented_request() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
     let r = match c.complete(&request(1)).await {
         Ok(r) => r,
@@ -146,7 +142,7 @@ async fn openai_n_samples_come_from_one_request() {
         answers: vec!["a".into(), "b".into(), "c".into()],
         weighted: Vec::new(),
     }];
-    let srv = server(t).await;
+    let srv = start(t).await;
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
     let r = c.complete(&request(3)).await;
     assert_eq!(
@@ -163,7 +159,7 @@ async fn a_server_returning_fewer_choices_is_topped_up_in_parallel() {
     let mut t = table();
     t.supports_n = false;
     t.delay_ms = 300;
-    let srv = server(t).await;
+    let srv = start(t).await;
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
     let started = Instant::now();
     let r = c.complete(&request(4)).await;
@@ -179,7 +175,7 @@ async fn ollama_asks_for_samples_in_parallel_without_n() {
     let mut t = table();
     t.supports_n = false;
     t.delay_ms = 300;
-    let srv = server(t).await;
+    let srv = start(t).await;
     let c = client(endpoint("ollama", srv.openai_base(), None), settings());
     let started = Instant::now();
     let r = c.complete(&request(5)).await;
@@ -197,7 +193,7 @@ async fn ollama_asks_for_samples_in_parallel_without_n() {
 
 #[tokio::test]
 async fn anthropic_wire_format_and_parallel_samples() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     let c = client(endpoint("anthropic", srv.url(), Some(KEY)), settings());
     let mut req = request(2);
     req.temperature = 1.5;
@@ -225,7 +221,7 @@ async fn anthropic_wire_format_and_parallel_samples() {
 
 #[tokio::test]
 async fn retries_429_honouring_retry_after() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     srv.push_fault(Fault::Status {
         status: 429,
         headers: vec![("retry-after".into(), "1".into())],
@@ -244,7 +240,7 @@ async fn retries_429_honouring_retry_after() {
 
 #[tokio::test]
 async fn retries_500_and_a_connection_reset() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     srv.push_fault(Fault::openai_error(500, "server_error", "boom"));
     srv.push_fault(Fault::Reset);
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
@@ -255,7 +251,7 @@ async fn retries_500_and_a_connection_reset() {
 
 #[tokio::test]
 async fn gives_up_after_the_retry_budget_with_a_clear_error() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     for _ in 0..4 {
         srv.push_fault(Fault::openai_error(503, "overloaded", "try later"));
     }
@@ -280,7 +276,7 @@ async fn gives_up_after_the_retry_budget_with_a_clear_error() {
 
 #[tokio::test]
 async fn malformed_json_and_empty_choices_are_reported_not_retried() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     srv.push_fault(Fault::Malformed);
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
     let e = complete_err(&c, &request(1)).await;
@@ -313,7 +309,7 @@ async fn a_truncated_code_block_arrives_and_extraction_rejects_it() {
         "double",
         "```python\ndef double(x):\n    return [2 *",
     )];
-    let srv = server(t).await;
+    let srv = start(t).await;
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
     let texts = c.complete(&request(1)).await.map(|r| r.texts());
     let text = match texts.as_deref() {
@@ -334,7 +330,7 @@ async fn a_truncated_code_block_arrives_and_extraction_rejects_it() {
 
 #[tokio::test]
 async fn a_response_slower_than_the_timeout_times_out() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     srv.push_fault(Fault::Delay(Duration::from_secs(3)));
     let mut s = settings();
     s.timeout = Duration::from_millis(300);
@@ -351,7 +347,7 @@ async fn a_response_slower_than_the_timeout_times_out() {
 async fn bad_key_names_the_environment_variable_and_is_not_retried() {
     let mut t = table();
     t.api_key = Some("the-right-key".into());
-    let srv = server(t).await;
+    let srv = start(t).await;
     let c = client(endpoint("openai", srv.openai_base(), Some(KEY)), settings());
     let e = complete_err(&c, &request(1)).await;
     assert!(
@@ -370,7 +366,7 @@ async fn bad_key_names_the_environment_variable_and_is_not_retried() {
 
 #[tokio::test]
 async fn unknown_model_and_context_length_errors() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     srv.push_fault(Fault::openai_error(
         404,
         "model_not_found",
@@ -440,47 +436,38 @@ async fn an_unreachable_server_says_so() {
 
 #[tokio::test]
 async fn cancellation_stops_in_flight_requests_and_retries() {
-    let srv = server(table()).await;
-    srv.push_fault(Fault::Delay(Duration::from_secs(10)));
-    let token = CancellationToken::new();
-    let c = match Client::new(
-        endpoint("openai", srv.openai_base(), Some(KEY)),
-        settings(),
-        token.clone(),
-    ) {
-        Ok(c) => c,
-        Err(e) => panic!("{e}"),
+    let srv = start(table()).await;
+    // A client whose requests are cancelled `ms` after it is made.
+    let cancelled_after = |ms: u64| {
+        let token = CancellationToken::new();
+        let cancel = token.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            cancel.cancel();
+        });
+        match Client::new(
+            endpoint("openai", srv.openai_base(), Some(KEY)),
+            settings(),
+            token,
+        ) {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        }
     };
-    let cancel = token.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        cancel.cancel();
-    });
+    srv.push_fault(Fault::Delay(Duration::from_secs(10)));
+    let c = cancelled_after(100);
     let started = Instant::now();
     let e = complete_err(&c, &request(3)).await;
     assert_eq!(e, LlmError::Cancelled);
     assert!(started.elapsed() < Duration::from_secs(2));
 
     // Cancelled during a long Retry-After wait.
-    let token = CancellationToken::new();
-    let c = match Client::new(
-        endpoint("openai", srv.openai_base(), Some(KEY)),
-        settings(),
-        token.clone(),
-    ) {
-        Ok(c) => c,
-        Err(e) => panic!("{e}"),
-    };
     srv.push_fault(Fault::Status {
         status: 429,
         headers: vec![("retry-after".into(), "4".into())],
         body: "{}".into(),
     });
-    let cancel = token.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        cancel.cancel();
-    });
+    let c = cancelled_after(200);
     let started = Instant::now();
     assert_eq!(complete_err(&c, &request(1)).await, LlmError::Cancelled);
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -488,7 +475,7 @@ async fn cancellation_stops_in_flight_requests_and_retries() {
 
 #[tokio::test]
 async fn a_key_echoed_by_the_server_is_masked_and_debug_never_shows_it() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     srv.push_fault(Fault::openai_error(
         400,
         "invalid_request",
@@ -507,7 +494,7 @@ async fn a_key_echoed_by_the_server_is_masked_and_debug_never_shows_it() {
 async fn partial_samples_survive_a_failed_parallel_request() {
     let mut t = table();
     t.supports_n = false;
-    let srv = server(t).await;
+    let srv = start(t).await;
     srv.push_fault(Fault::openai_error(400, "bad", "rejected one"));
     let c = client(endpoint("ollama", srv.openai_base(), None), settings());
     let r = c.complete(&request(3)).await;
@@ -517,7 +504,7 @@ async fn partial_samples_survive_a_failed_parallel_request() {
 #[tokio::test]
 async fn openrouter_reported_cost_is_summed() {
     // The fake server does not report cost; check the parser through a canned answer.
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     srv.push_fault(Fault::Status {
         status: 200,
         headers: vec![],

@@ -7,6 +7,8 @@
 
 #![cfg(feature = "fake-server")]
 
+mod support;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,6 +22,7 @@ use anpl::llm::{
 };
 use pretty_assertions::assert_eq;
 use serde_json::json;
+use support::model::start;
 use tokio_util::sync::CancellationToken;
 
 const ANSWER: &str = "Here is the function:\n\n```python\ndef double(x):\n    return 2 * x\n```\n\nIt multiplies by two.";
@@ -87,13 +90,6 @@ fn request(max_tokens: u32) -> ChatRequest {
     }
 }
 
-async fn server(table: FakeTable) -> FakeServer {
-    match FakeServer::start(table).await {
-        Ok(s) => s,
-        Err(e) => panic!("fake server: {e}"),
-    }
-}
-
 fn counter() -> (Progress, Arc<AtomicU64>) {
     let seen = Arc::new(AtomicU64::new(0));
     let s = seen.clone();
@@ -120,7 +116,7 @@ const FORMATS: [(&str, &str); 2] = [
 #[tokio::test]
 async fn streamed_answers_arrive_in_pieces_and_come_out_whole_in_both_formats() {
     for (provider, model) in FORMATS {
-        let srv = server(table()).await;
+        let srv = start(table()).await;
         let c = client(endpoint(provider, model, &srv));
         let (progress, seen) = counter();
         let r = ok(&c, &request(512), &progress).await;
@@ -148,7 +144,7 @@ async fn streamed_answers_arrive_in_pieces_and_come_out_whole_in_both_formats() 
 #[tokio::test]
 async fn a_server_that_does_not_stream_still_works() {
     for (provider, model) in FORMATS {
-        let srv = server(FakeTable {
+        let srv = start(FakeTable {
             stream: false,
             ..table()
         })
@@ -167,7 +163,7 @@ async fn a_server_that_does_not_stream_still_works() {
 
 #[tokio::test]
 async fn a_server_refusing_to_stream_gets_plain_requests_from_then_on() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     srv.push_fault(Fault::openai_error(
         400,
         "invalid_request_error",
@@ -188,7 +184,7 @@ async fn a_server_refusing_to_stream_gets_plain_requests_from_then_on() {
 #[tokio::test]
 async fn cancel_stops_a_stream_at_once_and_keeps_nothing() {
     for (provider, model) in FORMATS {
-        let srv = server(FakeTable {
+        let srv = start(FakeTable {
             chunk_delay_ms: 100,
             ..table()
         })
@@ -228,21 +224,20 @@ async fn cancel_stops_a_stream_at_once_and_keeps_nothing() {
 
 #[tokio::test]
 async fn a_stream_broken_off_half_way_is_asked_again_and_nothing_of_it_kept() {
-    for (provider, model) in FORMATS {
-        let srv = server(table()).await;
-        srv.push_fault(Fault::StreamCut(5));
-        let c = client(endpoint(provider, model, &srv));
-        let r = ok(&c, &request(512), &Progress::none()).await;
-        assert_eq!(r.texts(), vec![ANSWER.to_string()], "{provider}");
-        assert_eq!(srv.request_count(), 2, "{provider}");
-    }
+    answered_whole_after(|| Fault::StreamCut(5)).await;
 }
 
 #[tokio::test]
 async fn an_overloaded_error_inside_the_stream_is_retried() {
+    answered_whole_after(|| Fault::StreamError(4)).await;
+}
+
+/// In each format, a first request that meets `fault` is asked again, and the answer is the
+/// second one whole.
+async fn answered_whole_after(fault: fn() -> Fault) {
     for (provider, model) in FORMATS {
-        let srv = server(table()).await;
-        srv.push_fault(Fault::StreamError(4));
+        let srv = start(table()).await;
+        srv.push_fault(fault());
         let c = client(endpoint(provider, model, &srv));
         let r = ok(&c, &request(512), &Progress::none()).await;
         assert_eq!(r.texts(), vec![ANSWER.to_string()], "{provider}");
@@ -259,7 +254,7 @@ async fn reasoning_fields_and_thinking_blocks_are_never_the_answer() {
             ("ollama", "qwen3:8b", "reasoning"),
             ("anthropic", "claude-sonnet-4-5", ""),
         ] {
-            let srv = server(FakeTable {
+            let srv = start(FakeTable {
                 stream,
                 reasoning: Some(thinking.to_string()),
                 reasoning_field: field.to_string(),
@@ -291,7 +286,7 @@ async fn a_cut_off_answer_is_asked_again_with_twice_the_budget() {
     );
     for (provider, model) in FORMATS {
         for stream in [true, false] {
-            let srv = server(FakeTable {
+            let srv = start(FakeTable {
                 rules: vec![FakeRule::new("double", long.clone())],
                 stream,
                 ..FakeTable::default()
@@ -326,7 +321,7 @@ async fn a_cut_off_answer_is_asked_again_with_twice_the_budget() {
 #[tokio::test]
 async fn an_answer_still_cut_off_after_the_retry_comes_back_marked() {
     for (provider, model) in FORMATS {
-        let srv = server(table()).await;
+        let srv = start(table()).await;
         let c = client(endpoint(provider, model, &srv));
         let r = ok(&c, &request(5), &Progress::none()).await;
         assert!(r.answers[0].truncated, "{provider}");
@@ -336,7 +331,7 @@ async fn an_answer_still_cut_off_after_the_retry_comes_back_marked() {
 
 #[tokio::test]
 async fn openai_reasoning_models_get_no_temperature_and_their_reasoning_effort() {
-    let srv = server(FakeTable {
+    let srv = start(FakeTable {
         supports_n: true,
         ..table()
     })
@@ -380,7 +375,7 @@ fn cached_request(program: &str, hole: &str) -> ChatRequest {
 
 #[tokio::test]
 async fn anthropic_caches_the_repeated_program_and_counts_the_cached_tokens() {
-    let srv = server(FakeTable {
+    let srv = start(FakeTable {
         prompt_cache: true,
         cache_min_tokens: 100,
         ..table()
@@ -429,7 +424,7 @@ async fn anthropic_caches_the_repeated_program_and_counts_the_cached_tokens() {
 
 #[tokio::test]
 async fn a_prompt_cut_by_a_local_server_context_window_is_reported_with_the_fix() {
-    let srv = server(FakeTable {
+    let srv = start(FakeTable {
         context_window: Some(2048),
         ..table()
     })
@@ -459,7 +454,7 @@ async fn a_prompt_cut_by_a_local_server_context_window_is_reported_with_the_fix(
 
 #[tokio::test]
 async fn cost_is_priced_when_known_and_unknown_otherwise() {
-    let srv = server(table()).await;
+    let srv = start(table()).await;
     let mut ep = endpoint("openai-compatible", "my-model", &srv);
     let c = client(ep.clone());
     let r = ok(&c, &request(512), &Progress::none()).await;

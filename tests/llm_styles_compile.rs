@@ -7,17 +7,15 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod support;
 
 use anpl::engine::compile::CompileReport;
-use anpl::engine::{Backend, Engine, EngineOptions, Event, Events, SearchSettings};
-use anpl::exec::ExecConfig;
-use anpl::llm::config::{resolve, ConfigFlags, ConfigPaths};
+use anpl::engine::{Backend, Engine, Event, Events, SearchSettings};
 use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
-use anpl::llm::{Client, Secret};
+use anpl::llm::Secret;
 use anpl::session::HoleStatus;
+use support::bin::dir_with_examples;
+use support::engine::{model_backend, Fixture};
 use tokio_util::sync::CancellationToken;
 
 const OBJECTS_FN: &str = "def find_the_connected_objects_of(input_grid):\n    h, w = input_grid.shape\n    seen = set()\n    objects = []\n    for r in range(h):\n        for c in range(w):\n            if input_grid[r, c] == black or (r, c) in seen:\n                continue\n            seen.add((r, c))\n            stack, obj = [(r, c)], []\n            while stack:\n                y, x = stack.pop()\n                obj.append((y, x))\n                for dy, dx in ((1, 0), (-1, 0), (0, 1), (0, -1)):\n                    ny, nx = y + dy, x + dx\n                    if 0 <= ny < h and 0 <= nx < w and (ny, nx) not in seen and input_grid[ny, nx] == input_grid[y, x]:\n                        seen.add((ny, nx))\n                        stack.append((ny, nx))\n            objects.append(obj)\n    return objects";
@@ -66,76 +64,24 @@ fn styles() -> Vec<(&'static str, String, String)> {
     ]
 }
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    sketch: PathBuf,
-    examples: Option<PathBuf>,
-}
-
-impl Fixture {
-    fn arc() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-        for name in ["arc_recolor.py", "arc_recolor.json"] {
-            std::fs::copy(root.join(name), dir.path().join(name)).unwrap();
-        }
-        Fixture {
-            sketch: dir.path().join("arc_recolor.py"),
-            examples: Some(dir.path().join("arc_recolor.json")),
-            dir,
-        }
-    }
-
-    fn with_source(source: &str) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let sketch = dir.path().join("prog.py");
-        std::fs::write(&sketch, source).unwrap();
-        Fixture {
-            dir,
-            sketch,
-            examples: None,
-        }
-    }
-
-    fn engine(&self, search: SearchSettings) -> Engine {
-        Engine::open(EngineOptions {
-            sketch: self.sketch.clone(),
-            session: Some(self.dir.path().join("sessions/s.json")),
-            entry: None,
-            examples_file: self.examples.clone(),
-            exec: ExecConfig {
-                workers: 2,
-                ..ExecConfig::new("python3".into(), std::env::vars_os().collect())
-            },
-            search,
-        })
-        .unwrap()
+/// examples/arc_recolor.py with its ARC task as the examples file.
+fn arc() -> Fixture {
+    let dir = dir_with_examples(&["arc_recolor.py", "arc_recolor.json"]);
+    Fixture {
+        sketch: dir.path().join("arc_recolor.py"),
+        examples: Some(dir.path().join("arc_recolor.json")),
+        dir,
     }
 }
 
+/// `model` on `server`, in its wire format (an Anthropic model gets a key).
 fn backend(server: &FakeServer, model: &str) -> Backend {
-    let anthropic = model.starts_with("anthropic:");
-    let flags = ConfigFlags {
-        model: Some(model.to_string()),
-        base_url: Some(if anthropic {
-            server.url()
-        } else {
-            server.openai_base()
-        }),
-        api_key: anthropic.then(|| Secret::new("sk-ant-test")),
-        max_retries: Some(0),
-        ..ConfigFlags::default()
+    let (base, key) = if model.starts_with("anthropic:") {
+        (server.url(), Some(Secret::new("sk-ant-test")))
+    } else {
+        (server.openai_base(), None)
     };
-    let paths = ConfigPaths {
-        project: Path::new("/nonexistent/anpl.toml").to_path_buf(),
-        user: None,
-    };
-    let config = resolve(&flags, &HashMap::new(), &paths).unwrap();
-    let client = Client::from_config(&config, CancellationToken::new()).unwrap();
-    Backend::Model {
-        name: model.to_string(),
-        client: Arc::new(client),
-    }
+    model_backend(model, base, key, &CancellationToken::new()).unwrap()
 }
 
 fn search(samples: u32, repair_rounds: u32) -> SearchSettings {
@@ -176,8 +122,8 @@ async fn every_answer_style_compiles_the_arc_program_in_both_formats() {
         })
         .await
         .unwrap();
-        let fx = Fixture::arc();
-        let mut engine = fx.engine(search(0, 0));
+        let fx = arc();
+        let mut engine = fx.open(search(0, 0));
         let report = compile(&mut engine, &backend(&server, model), &Events::none()).await;
         assert!(
             report.success(),
@@ -225,8 +171,8 @@ async fn another_hole_s_implementation_in_an_answer_fills_that_hole_without_a_re
     })
     .await
     .unwrap();
-    let fx = Fixture::with_source(TWO_HOLES);
-    let mut engine = fx.engine(search(0, 0));
+    let fx = Fixture::new(TWO_HOLES);
+    let mut engine = fx.open(search(0, 0));
     let report = compile(
         &mut engine,
         &backend(&server, "openai-compatible:coder"),
@@ -279,8 +225,8 @@ async fn an_answer_cut_off_by_the_budget_is_never_used_nor_recorded() {
     })
     .await
     .unwrap();
-    let fx = Fixture::with_source(TWO_HOLES);
-    let mut engine = fx.engine(SearchSettings {
+    let fx = Fixture::new(TWO_HOLES);
+    let mut engine = fx.open(SearchSettings {
         max_tokens: 30,
         ..search(0, 0)
     });

@@ -7,9 +7,12 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use support::bin::{anpl_stdin, text};
 
 const SPREAD: &str = r#"def spread(s: str) -> str:
     """Return the text as it is.
@@ -31,35 +34,12 @@ def main(s: str) -> list:
 "#;
 
 fn anpl(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ANPL_MODEL")
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("anpl runs");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    anpl_stdin(dir, args, stdin.unwrap_or(""))
 }
 
 /// The sketch in a fresh directory with its holes filled offline.
 fn compiled() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("prog.py"), SPREAD).unwrap();
+    let dir = support::bin::dir_with(&[("prog.py", SPREAD)]);
     let out = anpl(
         dir.path(),
         &["compile", "prog.py", "--synth-budget", "20"],

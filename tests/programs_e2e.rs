@@ -11,40 +11,13 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_server(table: &Path, log: &Path) -> (Server, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
-        .arg(table)
-        .arg("--log")
-        .arg(log)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    (Server(child), line.trim().parse().unwrap())
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use support::bin::{anpl, repo_file, text};
+use support::fake_model::FakeModel;
 
 /// Checks the exported ARC program against every pair of its task under plain python3.
 const ARC_DRIVER: &str = r#"
@@ -74,22 +47,14 @@ fn run_program(dir: &Path) -> Result<(), String> {
     if arc {
         std::fs::copy(dir.join("task.json"), w.join("task.json")).unwrap();
     }
-    let log = w.join("requests.jsonl");
-    let (_server, port) = start_server(&dir.join("answers.json"), &log);
-    let base = format!("http://127.0.0.1:{port}/v1");
+    let server = FakeModel::logged(&dir.join("answers.json"), &w.join("requests.jsonl"));
+    let base = server.base();
     let anpl = |args: &[&str]| {
         let mut all: Vec<&str> = args.to_vec();
         if arc {
             all.extend(["--examples", "task.json"]);
         }
-        Command::new(env!("CARGO_BIN_EXE_anpl"))
-            .args(&all)
-            .current_dir(w)
-            .env("HOME", w)
-            .env("XDG_CONFIG_HOME", w.join("config"))
-            .env_remove("ANPL_MODEL")
-            .output()
-            .unwrap()
+        anpl(w, &all)
     };
     let compile = anpl(&[
         "compile",
@@ -107,10 +72,7 @@ fn run_program(dir: &Path) -> Result<(), String> {
     if doc["success"] != serde_json::json!(true) || !compile.status.success() {
         return Err(format!("{name}: compile failed:\n{}", text(&compile)));
     }
-    let sent = std::fs::read_to_string(&log)
-        .unwrap_or_default()
-        .lines()
-        .count() as u64;
+    let sent = server.requests().len() as u64;
     let reported = doc["report"]["usage"]["requests"]
         .as_u64()
         .unwrap_or(u64::MAX);
@@ -166,7 +128,7 @@ fn run_program(dir: &Path) -> Result<(), String> {
 }
 
 fn programs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/programs");
+    let root = repo_file("tests/data/programs");
     let mut out: Vec<PathBuf> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().path())

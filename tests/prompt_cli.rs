@@ -7,81 +7,35 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod support;
+
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::{json, Value};
+use support::fake_model::FakeModel;
 
-struct Server {
-    child: Child,
-    port: u16,
-    log: PathBuf,
+/// Every request body the model received so far.
+fn bodies(server: &FakeModel) -> Vec<Value> {
+    server
+        .requests()
+        .into_iter()
+        .map(|r| r["body"].clone())
+        .collect()
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// `rules`: (text the last user message contains, the code to answer with).
-    fn start(dir: &Path, rules: &[(&str, &str)]) -> Server {
-        let table = json!({
-            "rules": rules
-                .iter()
-                .map(|(contains, code)| json!({"contains": contains, "answer": format!("Here it is:\n\n```python\n{code}\n```\n")}))
-                .collect::<Vec<_>>(),
-        });
-        let table_path = dir.join("answers.json");
-        std::fs::write(&table_path, table.to_string()).unwrap();
-        let log = dir.join("requests.jsonl");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
-            .arg(&table_path)
-            .arg("--log")
-            .arg(&log)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        Server {
-            child,
-            port: line.trim().parse().unwrap(),
-            log,
-        }
-    }
-
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}/v1", self.port)
-    }
-
-    /// Every request body received so far.
-    fn requests(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str::<Value>(l).unwrap()["body"].clone())
-            .collect()
-    }
-
-    /// The requests whose last message asks for `hole` (in its final section: other holes
-    /// appear earlier, as stubs).
-    fn requests_for(&self, hole: &str) -> Vec<Value> {
-        let wanted = format!("def {hole}(");
-        self.requests()
-            .into_iter()
-            .filter(|b| {
-                let text = last_message(b);
-                let asked = text.rsplit("Implement this function").next().unwrap_or("");
-                asked.contains(&wanted)
-            })
-            .collect()
-    }
+/// The requests whose last message asks for `hole` (in its final section: other holes
+/// appear earlier, as stubs).
+fn requests_for(server: &FakeModel, hole: &str) -> Vec<Value> {
+    let wanted = format!("def {hole}(");
+    bodies(server)
+        .into_iter()
+        .filter(|b| {
+            let text = last_message(b);
+            let asked = text.rsplit("Implement this function").next().unwrap_or("");
+            asked.contains(&wanted)
+        })
+        .collect()
 }
 
 fn last_message(body: &Value) -> String {
@@ -99,22 +53,13 @@ struct Project {
 
 impl Project {
     fn new(files: &[(&str, &str)]) -> Project {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            std::fs::write(dir.path().join(name), text).unwrap();
+        Project {
+            dir: support::bin::dir_with(files),
         }
-        Project { dir }
     }
 
     fn anpl(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_anpl"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("HOME", self.dir.path())
-            .env_remove("ANPL_MODEL")
-            .env_remove("OPENAI_API_KEY")
-            .output()
-            .unwrap()
+        support::bin::anpl(self.dir.path(), args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -129,7 +74,7 @@ impl Project {
     }
 }
 
-fn model_args(server: &Server) -> Vec<String> {
+fn model_args(server: &FakeModel) -> Vec<String> {
     vec![
         "--model".into(),
         "openai-compatible:fake".into(),
@@ -150,7 +95,13 @@ fn with<'a>(base: &[&'a str], extra: &'a [String]) -> Vec<&'a str> {
 }
 
 /// `anpl prompt --json`'s preview of `hole`.
-fn preview(project: &Project, server: &Server, sketch: &str, hole: &str, extra: &[&str]) -> Value {
+fn preview(
+    project: &Project,
+    server: &FakeModel,
+    sketch: &str,
+    hole: &str,
+    extra: &[&str],
+) -> Value {
     let model = model_args(server);
     let mut args = with(&["prompt", sketch, hole, "--json"], &model);
     args.extend_from_slice(extra);
@@ -229,9 +180,9 @@ const WITHDRAW: &str = "def withdraw(self, amount):\n    if amount > self.balanc
 #[test]
 fn a_method_hole_is_sent_with_its_class_and_the_calls_it_receives() {
     let project = Project::new(&[("bank.py", BANK)]);
-    let server = Server::start(project.dir.path(), &[("Take amount out", WITHDRAW)]);
+    let server = FakeModel::answering(project.dir.path(), &[("Take amount out", WITHDRAW)]);
     let shown = preview(&project, &server, "bank.py", "withdraw", &[]);
-    assert_eq!(server.requests().len(), 0, "anpl prompt sends nothing");
+    assert_eq!(bodies(&server).len(), 0, "anpl prompt sends nothing");
 
     let class = section(&shown, "class").expect("the method's class");
     assert!(class.contains("class Account:"), "{class}");
@@ -267,7 +218,7 @@ fn a_method_hole_is_sent_with_its_class_and_the_calls_it_receives() {
 
     let model = model_args(&server);
     project.ok(&with(&["compile", "bank.py"], &model));
-    let sent = server.requests_for("withdraw");
+    let sent = requests_for(&server, "withdraw");
     assert_eq!(sent.len(), 1);
     assert_eq!(
         sent[0]["messages"],
@@ -347,7 +298,7 @@ def main(specs: list[list[int]]) -> int:
 #[test]
 fn a_hole_taking_a_dataclass_gets_its_definition_and_its_observed_values() {
     let project = Project::new(&[("shapes.py", SHAPES)]);
-    let server = Server::start(
+    let server = FakeModel::answering(
         project.dir.path(),
         &[(
             "number of cells",
@@ -357,7 +308,7 @@ fn a_hole_taking_a_dataclass_gets_its_definition_and_its_observed_values() {
     let model = model_args(&server);
     let out = project.ok(&with(&["compile", "shapes.py"], &model));
     assert!(out.contains("program examples: 1 of 1 pass"), "{out}");
-    let sent = server.requests_for("area");
+    let sent = requests_for(&server, "area");
     let text = last_message(&sent[0]);
     assert!(
         text.contains("@dataclass\nclass Rect:\n    origin: tuple[int, int]\n    size: Size"),
@@ -394,7 +345,7 @@ def main(n: int) -> int:
 #[test]
 fn decorators_are_shown_with_the_hole_and_kept_out_of_the_answer() {
     let project = Project::new(&[("stairs.py", DECORATED)]);
-    let server = Server::start(
+    let server = FakeModel::answering(
         project.dir.path(),
         &[(
             "ways to climb",
@@ -403,7 +354,7 @@ fn decorators_are_shown_with_the_hole_and_kept_out_of_the_answer() {
     );
     let model = model_args(&server);
     project.ok(&with(&["compile", "stairs.py"], &model));
-    let text = last_message(&server.requests_for("ways")[0]);
+    let text = last_message(&requests_for(&server, "ways")[0]);
     assert!(
         text.contains("```python\n@functools.lru_cache(maxsize=None)\ndef ways(n: int) -> int:"),
         "{text}"
@@ -429,7 +380,7 @@ fn arc_holes_see_the_grids_they_receive_and_the_programs_examples() {
             .to_string()
     };
     let (objects, largest) = (code(0), code(1));
-    let server = Server::start(
+    let server = FakeModel::answering(
         project.dir.path(),
         &[
             ("find the connected objects", &objects),
@@ -441,7 +392,7 @@ fn arc_holes_see_the_grids_they_receive_and_the_programs_examples() {
         &["compile", "arc.py", "--examples", "arc.json"],
         &model,
     ));
-    let first = last_message(&server.requests_for("find_the_connected_objects_of")[0]);
+    let first = last_message(&requests_for(&server, "find_the_connected_objects_of")[0]);
     // The grid the hole receives on each example, drawn as rows of digits.
     assert!(
         first.contains("input_grid: np.ndarray grid 4x4:\n    0100\n    0103\n    0003\n    0003"),
@@ -449,7 +400,7 @@ fn arc_holes_see_the_grids_they_receive_and_the_programs_examples() {
     );
     assert!(first.contains("(program example 2)"), "{first}");
     // The program's examples, for a hole with none of its own.
-    let second = last_message(&server.requests_for("find_the_largest_object")[0]);
+    let second = last_message(&requests_for(&server, "find_the_largest_object")[0]);
     assert!(
         second.contains("must do this; `find_the_largest_object` is one step of it"),
         "{second}"
@@ -487,7 +438,7 @@ const INLINE: &str = r#"def main(sorted_list: list[int], i: int) -> str:
 #[test]
 fn inline_holes_with_expression_arguments_get_usable_parameter_names() {
     let project = Project::new(&[("parity.py", INLINE)]);
-    let server = Server::start(
+    let server = FakeModel::answering(
         project.dir.path(),
         &[(
             "odd or even",
@@ -496,7 +447,7 @@ fn inline_holes_with_expression_arguments_get_usable_parameter_names() {
     );
     let model = model_args(&server);
     project.ok(&with(&["compile", "parity.py"], &model));
-    let text = last_message(&server.requests_for("say_whether_the_number_is")[0]);
+    let text = last_message(&requests_for(&server, "say_whether_the_number_is")[0]);
     assert!(
         text.contains("def say_whether_the_number_is(sorted_list_item):"),
         "{text}"
@@ -520,7 +471,7 @@ def main(s: str) -> str:
 #[test]
 fn a_repair_prompt_shows_the_failing_call_with_expected_and_actual_values() {
     let project = Project::new(&[("shout.py", REPAIR)]);
-    let server = Server::start(
+    let server = FakeModel::answering(
         project.dir.path(),
         &[("Upper-case the text", "def shout(s):\n    return s.upper()")],
     );
@@ -528,7 +479,7 @@ fn a_repair_prompt_shows_the_failing_call_with_expected_and_actual_values() {
     model[7] = "1".into(); // one repair round
     let out = project.anpl(&with(&["compile", "shout.py"], &model));
     assert!(!out.status.success(), "the answer never adds the mark");
-    let sent = server.requests_for("shout");
+    let sent = requests_for(&server, "shout");
     assert_eq!(
         sent.len(),
         3,
@@ -552,7 +503,7 @@ fn a_repair_prompt_shows_the_failing_call_with_expected_and_actual_values() {
 #[test]
 fn a_small_budget_drops_the_least_useful_sections_and_says_which() {
     let project = Project::new(&[("bank.py", BANK)]);
-    let server = Server::start(project.dir.path(), &[("Take amount out", WITHDRAW)]);
+    let server = FakeModel::answering(project.dir.path(), &[("Take amount out", WITHDRAW)]);
     let model = model_args(&server);
     let text = project.ok(&with(
         &["prompt", "bank.py", "withdraw", "--prompt-budget", "540"],
@@ -568,7 +519,7 @@ fn a_small_budget_drops_the_least_useful_sections_and_says_which() {
         &["compile", "bank.py", "--prompt-budget", "540"],
         &model,
     ));
-    let sent = last_message(&server.requests_for("withdraw")[0]);
+    let sent = last_message(&requests_for(&server, "withdraw")[0]);
     assert!(
         !sent.contains("MAX_BALANCE") && sent.contains("class Account:"),
         "{sent}"

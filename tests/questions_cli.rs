@@ -7,41 +7,14 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 
-const SKETCH: &str = r#"def middle(s: str) -> str:
-    """The character at the centre of the text.
-
-    >>> middle('abc')
-    'b'
-    >>> middle('xyz')
-    'y'
-    """
-
-
-def main(words: list[str]) -> str:
-    return ''.join(middle(w) for w in words)
-"#;
-
-fn anpl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env_remove("ANPL_MODEL")
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use support::bin::{anpl, anpl_stdin, dir_with, text};
+use support::fake_model::FakeModel;
+use support::sketches::MIDDLE;
 
 /// What the user answers: the real middle character of the call's argument, by Python.
 fn centre(call: &str) -> String {
@@ -53,23 +26,14 @@ fn centre(call: &str) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-/// `anpl repl mid.py --model offline` with `script` piped in.
+/// `anpl repl mid.py --model offline` with `script` (and a newline) piped in.
 fn repl(dir: &Path, script: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(["repl", "mid.py", "--model", "offline"])
-        .current_dir(dir)
-        .env("HOME", dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{script}").unwrap();
-    }
-    text(&child.wait_with_output().unwrap())
+    let out = anpl_stdin(
+        dir,
+        &["repl", "mid.py", "--model", "offline"],
+        &format!("{script}\n"),
+    );
+    text(&out)
 }
 
 fn questions(dir: &Path) -> serde_json::Value {
@@ -80,8 +44,7 @@ fn questions(dir: &Path) -> serde_json::Value {
 
 #[test]
 fn synthesizer_programs_that_disagree_are_asked_about_and_an_answer_settles_them() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    let dir = dir_with(&[("mid.py", MIDDLE)]);
     let out = anpl(
         dir.path(),
         &["compile", "mid.py", "--model", "offline", "--ask"],
@@ -131,19 +94,9 @@ fn synthesizer_programs_that_disagree_are_asked_about_and_an_answer_settles_them
     assert!(text(&check).contains("'cl'"), "{}", text(&check));
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn model_samples_that_disagree_are_asked_about() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    let dir = dir_with(&[("mid.py", MIDDLE)]);
     // The greedy answer indexes a constant; half of the samples read "centre" properly.
     let table = serde_json::json!({"rules": [{
         "contains": "centre of the text",
@@ -152,18 +105,8 @@ fn model_samples_that_disagree_are_asked_about() {
             "```python\ndef middle(s: str) -> str:\n    return s[len(s) // 2]\n```"
         ]
     }]});
-    let table_path = dir.path().join("answers.json");
-    std::fs::write(&table_path, table.to_string()).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
-        .arg(&table_path)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let _server = Server(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let base = format!("http://127.0.0.1:{}/v1", line.trim());
+    let server = FakeModel::serve(dir.path(), &table);
+    let base = server.base();
     let model = [
         "--model",
         "openai-compatible:fake",
@@ -202,8 +145,7 @@ fn model_samples_that_disagree_are_asked_about() {
 
 #[test]
 fn repl_lists_skips_and_answers_questions() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    let dir = dir_with(&[("mid.py", MIDDLE)]);
     let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
     assert!(out.status.success(), "{}", text(&out));
     // The first question is skipped; the next one must be another.
@@ -239,8 +181,7 @@ fn repl_lists_skips_and_answers_questions() {
 /// it, and `anpl models` shows where the setting came from.
 #[test]
 fn ask_set_in_anpl_toml_stops_compile_with_the_questions_unless_no_ask() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    let dir = dir_with(&[("mid.py", MIDDLE)]);
     std::fs::write(dir.path().join("anpl.toml"), "ask = true\n").unwrap();
     let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));

@@ -6,110 +6,20 @@
 // Helpers outside #[test] functions fail loudly too: a broken fixture is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod support;
 
 use anpl::engine::ops::TraceTarget;
-use anpl::engine::{Backend, Engine, EngineOptions, Events, SearchSettings};
-use anpl::exec::ExecConfig;
-use anpl::llm::config::{resolve, ConfigFlags, ConfigPaths};
-use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
-use anpl::llm::Client;
+use anpl::engine::{Engine, Events};
 use anpl::session::HoleStatus;
 use pretty_assertions::assert_eq;
+use support::engine::{backend, search, Fixture};
+use support::model::{rule, serve};
+use support::sketches::WORDS;
 use tokio_util::sync::CancellationToken;
 
-const WORDS: &str = r#"def count_words(text: str) -> dict:
-    """Count how often each word occurs, ignoring case."""
-
-
-def main(text: str) -> list:
-    """The most frequent words.
-
-    >>> main("b a B")
-    ['b', 'a']
-    """
-    counts = count_words(text)
-    return "the words sorted by count, most frequent first, ties by first appearance"(counts)
-"#;
-
-fn code(body: &str) -> String {
-    format!("Here it is:\n\n```python\n{body}\n```\n")
-}
-
-fn rule(contains: &str, answers: &[&str]) -> FakeRule {
-    FakeRule {
-        contains: contains.to_string(),
-        answer: None,
-        answers: answers.iter().map(|a| code(a)).collect(),
-        weighted: Vec::new(),
-    }
-}
-
-struct Fixture {
-    dir: tempfile::TempDir,
-    sketch: PathBuf,
-}
-
-impl Fixture {
-    fn new(source: &str) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let sketch = dir.path().join("prog.py");
-        std::fs::write(&sketch, source).unwrap();
-        Fixture { dir, sketch }
-    }
-
-    fn open(&self) -> Engine {
-        Engine::open(EngineOptions {
-            sketch: self.sketch.clone(),
-            session: Some(self.dir.path().join("sessions/prog.json")),
-            entry: None,
-            examples_file: None,
-            exec: ExecConfig {
-                workers: 2,
-                ..ExecConfig::new("python3".into(), std::env::vars_os().collect())
-            },
-            search: SearchSettings {
-                samples: 2,
-                repair_rounds: 1,
-                ..SearchSettings::default()
-            },
-        })
-        .unwrap()
-    }
-
-    fn text(&self) -> String {
-        std::fs::read_to_string(&self.sketch).unwrap()
-    }
-}
-
-fn backend(server: &FakeServer) -> Backend {
-    let flags = ConfigFlags {
-        model: Some("openai-compatible:fake".to_string()),
-        base_url: Some(server.openai_base()),
-        max_retries: Some(0),
-        ..ConfigFlags::default()
-    };
-    let paths = ConfigPaths {
-        project: Path::new("/nonexistent/anpl.toml").to_path_buf(),
-        user: None,
-    };
-    let config = resolve(&flags, &HashMap::new(), &paths).unwrap();
-    let client = Client::from_config(&config, CancellationToken::new()).unwrap();
-    Backend::Model {
-        name: "openai-compatible:fake".to_string(),
-        client: Arc::new(client),
-    }
-}
-
-async fn server(rules: Vec<FakeRule>) -> FakeServer {
-    FakeServer::start(FakeTable {
-        rules,
-        ..FakeTable::default()
-    })
-    .await
-    .unwrap()
+/// The engine on the fixture's sketch: two samples and a repair round.
+fn open(fx: &Fixture) -> Engine {
+    fx.open(search(2, 1))
 }
 
 const SORT_OK: &str =
@@ -118,7 +28,7 @@ const SORT_OK: &str =
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_hole_is_fixed_by_an_example_and_resynthesis() {
     let fx = Fixture::new(WORDS);
-    let srv = server(vec![
+    let srv = serve(vec![
         // Case-sensitive: wrong, and every sample the description alone gets is the same.
         rule(
             "Count how often each word",
@@ -133,7 +43,7 @@ async fn wrong_hole_is_fixed_by_an_example_and_resynthesis() {
     ])
     .await;
     let b = backend(&srv);
-    let mut engine = fx.open();
+    let mut engine = open(&fx);
     let cancel = CancellationToken::new();
     let report = engine
         .compile(&b, None, &Events::none(), &cancel)
@@ -214,7 +124,7 @@ async fn wrong_hole_is_fixed_by_an_example_and_resynthesis() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edit_rewrites_only_the_description_and_undo_restores_every_byte() {
     let fx = Fixture::new(WORDS);
-    let mut engine = fx.open();
+    let mut engine = open(&fx);
     let id = engine
         .edit_description(
             "count_words",
@@ -267,7 +177,7 @@ async fn edit_rewrites_only_the_description_and_undo_restores_every_byte() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reload_marks_only_changed_holes_stale() {
     let fx = Fixture::new(WORDS);
-    let srv = server(vec![
+    let srv = serve(vec![
         rule(
             "Count how often each word",
             &["def count_words(text):\n    out = {}\n    for w in text.lower().split():\n        out[w] = out.get(w, 0) + 1\n    return out"],
@@ -275,7 +185,7 @@ async fn reload_marks_only_changed_holes_stale() {
         rule("the words sorted by count", &[SORT_OK]),
     ])
     .await;
-    let mut engine = fx.open();
+    let mut engine = open(&fx);
     let report = engine
         .compile(
             &backend(&srv),
@@ -303,7 +213,7 @@ async fn reload_marks_only_changed_holes_stale() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inline_hole_decomposes_into_a_named_function_with_new_holes() {
     let fx = Fixture::new(WORDS);
-    let mut engine = fx.open();
+    let mut engine = open(&fx);
     let inline = engine.sketch.holes[1].id.clone();
     let body = "order = \"the words in order of first appearance\"(counts)\nreturn \"sort stably by count, largest first\"(order, counts)\n";
     let done = engine.decompose(&inline, body).unwrap();
@@ -340,7 +250,7 @@ async fn inline_hole_decomposes_into_a_named_function_with_new_holes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn named_hole_keeps_its_docstring_when_decomposed_and_bad_bodies_are_refused() {
     let fx = Fixture::new(WORDS);
-    let mut engine = fx.open();
+    let mut engine = open(&fx);
     let err = engine
         .decompose("count_words", "return (\n")
         .unwrap_err()
@@ -367,7 +277,7 @@ async fn named_hole_keeps_its_docstring_when_decomposed_and_bad_bodies_are_refus
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn examples_are_added_to_the_docstring_or_the_session_and_removed() {
     let fx = Fixture::new(WORDS);
-    let mut engine = fx.open();
+    let mut engine = open(&fx);
     let err = engine
         .add_example("count_words", "count_words('a'", "{'a': 1}", false)
         .unwrap_err()

@@ -7,124 +7,37 @@
 // Helpers outside #[test] functions fail loudly too: a broken fixture is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
+use anpl::llm::fake_server::FakeRule;
 use anpl::session::store::parse_session;
 use pretty_assertions::assert_eq;
+use support::model::code;
+use support::project::{Project, Run};
+use support::sketches::{words_rules, TWENTY, WORDS};
 
-const WORDS: &str = r#"def count_words(text: str) -> dict:
-    """Count how often each word occurs, ignoring case."""
-
-
-def main(text: str) -> list:
-    """The most frequent words.
-
-    >>> main("b a B")
-    ['b', 'a']
-    """
-    counts = count_words(text)
-    return "the words sorted by count, most frequent first, ties by first appearance"(counts)
-"#;
-
-fn code(body: &str) -> String {
-    format!("```python\n{body}\n```\n")
+/// `anpl repl prog.py` with the fake model, two workers, two samples and a repair round,
+/// plus `extra` flags.
+fn repl(p: &Project, extra: &[&str]) -> Command {
+    let flags = ["--workers", "2", "--samples", "2", "--repair-rounds", "1"];
+    let mut cmd = p.model_command(&[&["repl", "prog.py"], &flags[..], extra].concat());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
 }
 
-fn rules() -> Vec<FakeRule> {
-    vec![
-        FakeRule::new(
-            "Count how often each word",
-            code("def count_words(text):\n    out = {}\n    for w in text.split():\n        out[w] = out.get(w, 0) + 1\n    return out"),
-        ),
-        FakeRule::new(
-            ">>> count_words('b a B')",
-            code("def count_words(text):\n    out = {}\n    for w in text.lower().split():\n        out[w] = out.get(w, 0) + 1\n    return out"),
-        ),
-        FakeRule::new(
-            "the words sorted by count",
-            code("def f(counts):\n    return sorted(counts, key=lambda w: -counts[w])"),
-        ),
-    ]
-}
-
-struct Fixture {
-    dir: tempfile::TempDir,
-    server: FakeServer,
-}
-
-impl Fixture {
-    async fn new(sketch: &str, rules: Vec<FakeRule>) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("prog.py"), sketch).unwrap();
-        let server = FakeServer::start(FakeTable {
-            rules,
-            ..FakeTable::default()
-        })
+/// Run a script through `anpl repl`; returns (exit code, stdout).
+async fn run_script(p: &Project, script: &str, extra: &[&str]) -> (i32, String) {
+    let run: Run = support::bin::output_async(repl(p, extra), script.to_string())
         .await
-        .unwrap();
-        Fixture { dir, server }
-    }
-
-    fn sketch(&self) -> PathBuf {
-        self.dir.path().join("prog.py")
-    }
-
-    fn text(&self) -> String {
-        std::fs::read_to_string(self.sketch()).unwrap()
-    }
-
-    fn command(&self, extra: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_anpl"));
-        cmd.current_dir(self.dir.path())
-            .args(["repl", "prog.py", "--workers", "2"])
-            .args(["--model", "openai-compatible:fake", "--base-url"])
-            .arg(self.server.openai_base())
-            .args([
-                "--max-retries",
-                "0",
-                "--samples",
-                "2",
-                "--repair-rounds",
-                "1",
-            ])
-            .args(extra)
-            .env_remove("EDITOR")
-            .env_remove("VISUAL")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
-    }
-
-    /// Run a script through `anpl repl`; returns (exit code, stdout).
-    async fn script(&self, script: &str, extra: &[&str]) -> (i32, String) {
-        let mut child = self.command(extra).spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(script.as_bytes())
-            .unwrap();
-        let output = tokio::task::spawn_blocking(move || child.wait_with_output())
-            .await
-            .unwrap()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(
-            !stderr.contains("panicked"),
-            "anpl panicked:\n{stderr}\n{stdout}"
-        );
-        (output.status.code().unwrap_or(-1), stdout)
-    }
-
-    fn session(&self) -> PathBuf {
-        self.dir.path().join("sessions/prog.json")
-    }
+        .into();
+    (run.code, run.stdout)
 }
 
 fn assert_valid_session(path: &Path) {
@@ -136,13 +49,13 @@ fn assert_valid_session(path: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_hole_is_fixed_by_pinning_an_example_and_resynthesizing() {
-    let fx = Fixture::new(WORDS, rules()).await;
-    let (code, out) = fx
-        .script(
-            "compile\ntrace\nexample pin count #0 {'b': 2, 'a': 1}\nresynth 1\nrun\nquit\n",
-            &["--strict"],
-        )
-        .await;
+    let fx = Project::new(WORDS, words_rules()).await;
+    let (code, out) = run_script(
+        &fx,
+        "compile\ntrace\nexample pin count #0 {'b': 2, 'a': 1}\nresynth 1\nrun\nquit\n",
+        &["--strict"],
+    )
+    .await;
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("  #0 count_words(text='b a B')\n    -> {'b': 1, 'a': 1, 'B': 1}"),
@@ -169,7 +82,7 @@ async fn a_wrong_hole_is_fixed_by_pinning_an_example_and_resynthesizing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hole_too_hard_for_one_function_is_decomposed() {
-    let mut rules = rules();
+    let mut rules = words_rules();
     // The whole sort in one go comes back wrong (ascending)...
     rules[2] = FakeRule::new(
         "the words sorted by count",
@@ -184,10 +97,10 @@ async fn a_hole_too_hard_for_one_function_is_decomposed() {
         "the keys ordered by their value",
         code("def f(d):\n    return sorted(d, key=lambda k: d[k])"),
     ));
-    let fx = Fixture::new(WORDS, rules).await;
+    let fx = Project::new(WORDS, rules).await;
     let script = "compile\nexample add count count_words('b a B') => {'b': 2, 'a': 1}\nresynth count\nrun\n\
 decompose 2 <<END\n    negated = \"the counts negated\"(counts)\n    return \"the keys ordered by their value\"(negated)\nEND\nholes\nrun\nundo\nrun\nquit\n";
-    let (code, out) = fx.script(script, &[]).await;
+    let (code, out) = run_script(&fx, script, &[]).await;
     assert_eq!(code, 0, "{out}");
     let hole = "the_words_sorted_by_count";
     assert!(
@@ -221,13 +134,13 @@ decompose 2 <<END\n    negated = \"the counts negated\"(counts)\n    return \"th
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_is_undone_and_redone_byte_for_byte() {
-    let fx = Fixture::new(WORDS, rules()).await;
+    let fx = Project::new(WORDS, words_rules()).await;
     let edited = WORDS.replace(
         "Count how often each word occurs, ignoring case.",
         "Count how often each word occurs,\n    ignoring case and punctuation.",
     );
     let script = "edit count_words <<END\nCount how often each word occurs,\nignoring case and punctuation.\nEND\nundo\nredo\nhistory\nquit\n";
-    let (code, out) = fx.script(script, &["--strict"]).await;
+    let (code, out) = run_script(&fx, script, &["--strict"]).await;
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("count_words: description updated"), "{out}");
     // Each says what happened to the statuses it changed, right after it.
@@ -239,16 +152,16 @@ async fn an_edit_is_undone_and_redone_byte_for_byte() {
         "{out}"
     );
     assert_eq!(fx.text(), edited);
-    let (code, out) = fx.script("undo\n", &["--strict"]).await;
+    let (code, out) = run_script(&fx, "undo\n", &["--strict"]).await;
     assert_eq!(code, 0, "{out}");
     assert_eq!(fx.text(), WORDS);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn script_errors_name_their_line_and_strict_stops_at_the_first() {
-    let fx = Fixture::new(WORDS, rules()).await;
+    let fx = Project::new(WORDS, words_rules()).await;
     let script = "holes\nshow nothing_like_this\nexample add count count_words('a') =>\nuse count_words 3\nhelp example\n";
-    let (code, out) = fx.script(script, &[]).await;
+    let (code, out) = run_script(&fx, script, &[]).await;
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("error: line 2: no hole `nothing_like_this` (see `holes`)\n"),
@@ -266,11 +179,11 @@ async fn script_errors_name_their_line_and_strict_stops_at_the_first() {
         out.contains("example add NAME [CALL => EXPECTED]"),
         "the script went on: {out}"
     );
-    let (code, out) = fx.script(script, &["--strict"]).await;
+    let (code, out) = run_script(&fx, script, &["--strict"]).await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("error: line 2:"), "{out}");
     assert!(!out.contains("error: line 3:"), "--strict stops: {out}");
-    let (code, out) = fx.script("decompose count <<END\nreturn 1\n", &[]).await;
+    let (code, out) = run_script(&fx, "decompose count <<END\nreturn 1\n", &[]).await;
     assert_eq!(code, 1);
     assert!(
         out.contains("error: line 1: the input ended before the closing `END`"),
@@ -281,8 +194,8 @@ async fn script_errors_name_their_line_and_strict_stops_at_the_first() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sketch_edited_elsewhere_is_reconciled_before_the_next_command() {
-    let fx = Fixture::new(WORDS, rules()).await;
-    let mut child = fx.command(&[]).spawn().unwrap();
+    let fx = Project::new(WORDS, words_rules()).await;
+    let mut child = repl(&fx, &[]).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"compile\n").unwrap();
     stdin.flush().unwrap();
@@ -299,7 +212,7 @@ async fn a_sketch_edited_elsewhere_is_reconciled_before_the_next_command() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     std::fs::write(
-        fx.sketch(),
+        fx.path("prog.py"),
         WORDS.replace("ignoring case.", "ignoring case and digits."),
     )
     .unwrap();
@@ -327,16 +240,12 @@ async fn a_sketch_edited_elsewhere_is_reconciled_before_the_next_command() {
     );
 }
 
-/// The 20-operation session of the benchmark, also used for the kill test.
-pub const TWENTY: &str = "holes\ncompile\nrun\ntrace\nexample pin count #0 {'b': 2, 'a': 1}\nresynth count\nrun\nshow count\nhistory\ndiff count 1 2\n\
-use count 1\nuse count 2\nedit 2 the words by falling count, ties by first appearance\nundo\nredo\nundo\nexample add main main('x') => ['x']\nrun\nexample rm main 2\nrun\n";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_survives_kill_9_at_random_points() {
-    let fx = Fixture::new(WORDS, rules()).await;
+    let fx = Project::new(WORDS, words_rules()).await;
     // How long the whole script takes, to spread the kills over it.
     let started = Instant::now();
-    let (code, out) = fx.script(TWENTY, &["--strict"]).await;
+    let (code, out) = run_script(&fx, TWENTY, &["--strict"]).await;
     assert_eq!(code, 0, "{out}");
     let full = started.elapsed();
     let seed = std::process::id() as u64;
@@ -344,7 +253,7 @@ async fn the_session_survives_kill_9_at_random_points() {
         // A cheap deterministic spread of kill times over the run, different per process.
         let fraction =
             ((seed.wrapping_mul(2654435761).wrapping_add(round * 40503)) % 1000) as f64 / 1000.0;
-        let mut child = fx.command(&[]).spawn().unwrap();
+        let mut child = repl(&fx, &[]).spawn().unwrap();
         let mut stdin = child.stdin.take().unwrap();
         stdin.write_all(TWENTY.as_bytes()).unwrap();
         drop(stdin);
@@ -356,7 +265,7 @@ async fn the_session_survives_kill_9_at_random_points() {
             assert_valid_session(&fx.session());
         }
         // The next run opens the session (the lock died with the process) and works.
-        let (code, out) = fx.script("holes\nhistory\n", &["--strict"]).await;
+        let (code, out) = run_script(&fx, "holes\nhistory\n", &["--strict"]).await;
         assert_eq!(code, 0, "round {round}: {out}");
         // The sketch is always one of the two texts the script writes, never a mix.
         let text = fx.text();

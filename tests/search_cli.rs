@@ -6,10 +6,14 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
+use support::bin::{command, output, text};
+use support::model::rule;
 
 const PIPELINE: &str = r#"def double_all(values: list[int]) -> list[int]:
     """Multiply every value by two."""
@@ -34,10 +38,6 @@ def main(values: list[int]) -> int:
     return total(drop_negatives(double_all(values)))
 "#;
 
-fn answer(code: &str) -> String {
-    format!("Here is the function:\n\n```python\n{code}\n```\n")
-}
-
 const DOUBLE_WRONG: &str = "def double_all(values):\n    return [v + 2 for v in values]";
 const DOUBLE_WRONG_2: &str = "def double_all(values):\n    return values * 2";
 const DOUBLE_RIGHT: [&str; 3] = [
@@ -59,15 +59,6 @@ const TOTAL_RIGHT: [&str; 3] = [
     "def total(values):\n    out = 0\n    for v in values:\n        out += v\n    return out",
     "from functools import reduce\n\ndef total(values):\n    return reduce(lambda a, b: a + b, values, 0)",
 ];
-
-fn rule(contains: &str, codes: &[&str]) -> FakeRule {
-    FakeRule {
-        contains: contains.to_string(),
-        answer: None,
-        answers: codes.iter().map(|c| answer(c)).collect(),
-        weighted: Vec::new(),
-    }
-}
 
 /// Every hole's first answer wrong; most of the samples right, in different words.
 fn first_answers_wrong() -> Vec<FakeRule> {
@@ -116,8 +107,7 @@ struct Fixture {
 
 impl Fixture {
     fn new(sketch: &str, rules: Vec<FakeRule>) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("prog.py"), sketch).unwrap();
+        let dir = support::bin::dir_with(&[("prog.py", sketch)]);
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -136,38 +126,22 @@ impl Fixture {
     fn anpl(&self, args: &[&str]) -> Output {
         let base = self.server.openai_base();
         let _guard = self.rt.enter();
-        Command::new(env!("CARGO_BIN_EXE_anpl"))
-            .args(args)
-            .args(["--model", "openai:gpt-test", "--base-url", &base])
-            .current_dir(self.dir.path())
-            .env("HOME", self.dir.path())
-            .env("OPENAI_API_KEY", "sk-test")
-            .env_remove("ANPL_MODEL")
-            .output()
-            .unwrap()
+        output(
+            command(self.dir.path())
+                .args(args)
+                .args(["--model", "openai:gpt-test", "--base-url", &base])
+                .env("OPENAI_API_KEY", "sk-test"),
+        )
     }
 
     /// A command that takes no model flags.
     fn plain(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_anpl"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("HOME", self.dir.path())
-            .output()
-            .unwrap()
+        output(command(self.dir.path()).args(args))
     }
 
     fn path(&self) -> &Path {
         self.dir.path()
     }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 #[test]

@@ -1,23 +1,24 @@
 //! `anpl check` and `anpl holes` as a user runs them: exit codes, the tree, the JSON
 //! document, and diagnostics with positions.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
+use std::process::Output;
 
 use pretty_assertions::assert_eq;
+use support::bin::repo_file;
 
+/// `anpl ARGS` (paths absolute) from an empty directory that is also HOME.
 fn anpl(args: &[&str]) -> Output {
-    match Command::new(env!("CARGO_BIN_EXE_anpl")).args(args).output() {
-        Ok(o) => o,
+    let home = match tempfile::tempdir() {
+        Ok(d) => d,
         Err(e) => panic!("{e}"),
-    }
+    };
+    support::bin::output(support::bin::command(home.path()).args(args))
 }
 
 fn example(name: &str) -> String {
-    let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name);
-    p.display().to_string()
+    repo_file(&format!("examples/{name}")).display().to_string()
 }
 
 fn text(b: &[u8]) -> String {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anpl::synth::bench::{check_in_python, Pair};
 use anpl::synth::{
-    synthesize, synthesize_ranked, CancelFlag, SynthFailure, SynthLimits, SynthTask,
+    synthesize, synthesize_ranked, CancelFlag, Solution, SynthFailure, SynthLimits, SynthTask,
 };
 use pretty_assertions::assert_eq;
 
@@ -40,8 +40,40 @@ fn limits() -> SynthLimits {
     }
 }
 
+/// The best program for `t`, searched with the generous `limits`.
+fn solve(t: &SynthTask) -> Result<Solution, SynthFailure> {
+    synthesize(t, &limits(), &CancelFlag::new())
+}
+
+/// The `n` best programs for `t`, searched with the generous `limits`.
+fn solve_ranked(t: &SynthTask, n: usize) -> Result<Vec<Solution>, SynthFailure> {
+    synthesize_ranked(t, &limits(), &CancelFlag::new(), n)
+}
+
+/// A hash-like mapping no small expression reproduces.
+fn scramble() -> SynthTask {
+    task(
+        "scramble",
+        &[("n", "int")],
+        "int",
+        "",
+        &[
+            ("scramble(1)", "7342"),
+            ("scramble(2)", "-991"),
+            ("scramble(3)", "12"),
+        ],
+    )
+}
+
+/// The code of the program found for `t`, whose expression must be `expected`.
+fn found(t: &SynthTask, expected: &str) -> String {
+    let sol = solve(t).map_err(|e| e.to_string());
+    assert_eq!(sol.as_ref().map(|s| s.expression.as_str()), Ok(expected));
+    sol.map(|s| s.code).unwrap_or_default()
+}
+
 fn expression(t: &SynthTask) -> String {
-    match synthesize(t, &limits(), &CancelFlag::new()) {
+    match solve(t) {
         Ok(s) => s.expression,
         Err(e) => format!("failed: {e}"),
     }
@@ -98,12 +130,7 @@ fn list_holes_with_comprehensions() {
             ("odds([5, 6, 9])", "[5, 9]"),
         ],
     );
-    let sol = synthesize(&t, &limits(), &CancelFlag::new()).map_err(|e| e.to_string());
-    assert_eq!(
-        sol.as_ref().map(|s| s.expression.as_str()),
-        Ok("[x for x in xs if x % 2 == 1]")
-    );
-    let code = sol.map(|s| s.code).unwrap_or_default();
+    let code = found(&t, "[x for x in xs if x % 2 == 1]");
     assert_eq!(
         code,
         "def odds(xs: list[int]) -> list[int]:\n    return [x for x in xs if x % 2 == 1]\n"
@@ -136,9 +163,7 @@ fn arithmetic_mirrors_python() {
         "Half of n, rounded down.",
         &[("half(7)", "3"), ("half(-7)", "-4"), ("half(10)", "5")],
     );
-    let sol = synthesize(&t, &limits(), &CancelFlag::new()).map_err(|e| e.to_string());
-    assert_eq!(sol.as_ref().map(|s| s.expression.as_str()), Ok("n // 2"));
-    let code = sol.map(|s| s.code).unwrap_or_default();
+    let code = found(&t, "n // 2");
     assert_eq!(
         passes_in_python(&code, &[("half(-1)", "-1"), ("half(0)", "0")]),
         None
@@ -154,7 +179,7 @@ fn ranked_solutions_are_distinct_and_all_reproduce_the_examples() {
         "The largest number.",
         &[("biggest([3, 9, 2])", "9"), ("biggest([-4, -1])", "-1")],
     );
-    let sols = synthesize_ranked(&t, &limits(), &CancelFlag::new(), 4).map_err(|e| e.to_string());
+    let sols = solve_ranked(&t, 4).map_err(|e| e.to_string());
     let exprs: Vec<String> = sols
         .iter()
         .flatten()
@@ -188,10 +213,8 @@ fn output_is_deterministic() {
         "First letter, upper-case.",
         &[("initial('ada')", "'A'"), ("initial('bob')", "'B'")],
     );
-    let a = synthesize_ranked(&t, &limits(), &CancelFlag::new(), 3)
-        .map(|v| v.into_iter().map(|s| s.code).collect::<Vec<_>>());
-    let b = synthesize_ranked(&t, &limits(), &CancelFlag::new(), 3)
-        .map(|v| v.into_iter().map(|s| s.code).collect::<Vec<_>>());
+    let a = solve_ranked(&t, 3).map(|v| v.into_iter().map(|s| s.code).collect::<Vec<_>>());
+    let b = solve_ranked(&t, 3).map(|v| v.into_iter().map(|s| s.code).collect::<Vec<_>>());
     assert_eq!(a, b);
 }
 
@@ -199,7 +222,7 @@ fn output_is_deterministic() {
 fn declines_with_reasons() {
     let t = task("f", &[("xs", "list[int]")], "int", "", &[]);
     assert_eq!(
-        synthesize(&t, &limits(), &CancelFlag::new()).map_err(|e| e.to_string()),
+        solve(&t).map_err(|e| e.to_string()),
         Err("`f` has no examples; the synthesizer needs at least one".to_string())
     );
     let t = task(
@@ -210,30 +233,19 @@ fn declines_with_reasons() {
         &[("f(np.array([1, 2]))", "2")],
     );
     assert_eq!(
-        synthesize(&t, &limits(), &CancelFlag::new()).map_err(|e| e.to_string()),
+        solve(&t).map_err(|e| e.to_string()),
         Err("example 1 `f(np.array([1, 2]))`: column 3: `np.array(...)` is not a literal; only Python literals are supported".to_string())
     );
     let t = task("f", &[("x", "int")], "int", "", &[("f(1)", "[1, 'a'")]);
     assert!(matches!(
-        synthesize(&t, &limits(), &CancelFlag::new()),
+        solve(&t),
         Err(SynthFailure::BadExample { index: 1, .. })
     ));
 }
 
 #[test]
 fn exhausted_search_says_how_much_it_tried() {
-    // A hash-like mapping no small expression reproduces.
-    let t = task(
-        "scramble",
-        &[("n", "int")],
-        "int",
-        "",
-        &[
-            ("scramble(1)", "7342"),
-            ("scramble(2)", "-991"),
-            ("scramble(3)", "12"),
-        ],
-    );
+    let t = scramble();
     let small = SynthLimits {
         time_budget: Duration::from_millis(300),
         max_size: 4,
@@ -252,17 +264,7 @@ fn exhausted_search_says_how_much_it_tried() {
 
 #[test]
 fn cancellation_stops_the_search() {
-    let t = task(
-        "scramble",
-        &[("n", "int")],
-        "int",
-        "",
-        &[
-            ("scramble(1)", "7342"),
-            ("scramble(2)", "-991"),
-            ("scramble(3)", "12"),
-        ],
-    );
+    let t = scramble();
     let cancel = CancelFlag::new();
     cancel.cancel();
     match synthesize(&t, &limits(), &cancel) {

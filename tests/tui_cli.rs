@@ -3,24 +3,16 @@
 //! may use terminal crates.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
-fn anpl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .output()
-        .unwrap()
-}
+use std::path::Path;
+
+use support::bin::{anpl_bare, repo_file};
 
 #[test]
 fn anpl_alone_prints_help_naming_the_tui() {
     let dir = tempfile::tempdir().unwrap();
-    let out = anpl(dir.path(), &[]);
+    let out = anpl_bare(dir.path(), &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -32,7 +24,7 @@ fn anpl_alone_prints_help_naming_the_tui() {
 #[test]
 fn a_missing_sketch_is_reported_before_the_screen_is_taken() {
     let dir = tempfile::tempdir().unwrap();
-    let out = anpl(dir.path(), &["nowhere.py"]);
+    let out = anpl_bare(dir.path(), &["nowhere.py"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -45,17 +37,12 @@ fn a_missing_sketch_is_reported_before_the_screen_is_taken() {
 
 #[test]
 fn a_bad_flag_or_model_is_a_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
-        "def f(x):\n    \"\"\"Double x.\"\"\"\n",
-    )
-    .unwrap();
-    let out = anpl(dir.path(), &["prog.py", "--bogus"]);
+    let dir = support::bin::dir_with(&[("prog.py", "def f(x):\n    \"\"\"Double x.\"\"\"\n")]);
+    let out = anpl_bare(dir.path(), &["prog.py", "--bogus"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--bogus'"));
     // openai without a key: said at once, not at the first compile inside the UI.
-    let out = anpl(dir.path(), &["prog.py", "--model", "openai:gpt-4o-mini"]);
+    let out = anpl_bare(dir.path(), &["prog.py", "--model", "openai:gpt-4o-mini"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("OPENAI_API_KEY"), "{stderr}");
@@ -85,13 +72,8 @@ fn anpl_tui_sketch_is_taken_as_anpl_sketch() {
 
 #[test]
 fn subcommands_still_win_over_a_sketch_path() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
-        "def f(x):\n    \"\"\"Double x.\"\"\"\n",
-    )
-    .unwrap();
-    let out = anpl(dir.path(), &["check", "prog.py"]);
+    let dir = support::bin::dir_with(&[("prog.py", "def f(x):\n    \"\"\"Double x.\"\"\"\n")]);
+    let out = anpl_bare(dir.path(), &["check", "prog.py"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -113,7 +95,7 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn only_the_tui_module_uses_terminal_crates() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let src = repo_file("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     let offenders: Vec<String> = files

@@ -3,7 +3,7 @@
 //! whose trace draws grids, and the app's own rules for quitting and the mouse.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_support;
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,29 +16,11 @@ use anpl::tui::keymap::Action;
 use anpl::tui::{App, Driver};
 use crossterm::event::{Event as Input, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use pretty_assertions::assert_eq;
+use support::engine::Fixture;
+use support::model::code;
+use support::sketches::{RECOLOR, RECOLOR_WRONG, WORD_FREQ};
+use support::tui::{factory, rows, screen, word_freq_app, word_freq_table};
 use tokio::sync::mpsc;
-use tui_support::*;
-
-fn word_freq_table(delay_ms: u64) -> FakeTable {
-    FakeTable {
-        rules: vec![
-            FakeRule::new(
-                "Count how often each word occurs",
-                code_answer("import re\nfrom collections import Counter\n\ndef count_words(text):\n    return dict(Counter(re.findall(r\"[a-z']+\", text.lower())))"),
-            ),
-            FakeRule::new(
-                "the k most frequent words",
-                code_answer("def the_k_most_frequent_words(counts, arg2):\n    return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:arg2]]"),
-            ),
-            FakeRule::new(
-                "capitalize each word",
-                code_answer("def capitalize_each_word(top):\n    return [w.capitalize() for w in top]"),
-            ),
-        ],
-        delay_ms,
-        ..FakeTable::default()
-    }
-}
 
 /// Feed the app every event until `done` says so, performing its effects; fails after 30 s.
 async fn pump(
@@ -75,7 +57,7 @@ fn start(fx: &Fixture, server: &FakeServer) -> (App, Driver, mpsc::UnboundedRece
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compile_reports_progress_and_ends_with_a_snapshot() {
-    let server = FakeServer::start(word_freq_table(0)).await.unwrap();
+    let server = support::model::start(word_freq_table(0)).await;
     let fx = Fixture::new(WORD_FREQ);
     let (mut app, mut driver, mut rx) = start(&fx, &server);
     for effect in app.apply(Action::CompileAll) {
@@ -115,7 +97,7 @@ async fn compile_reports_progress_and_ends_with_a_snapshot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn escape_cancels_a_slow_compile() {
-    let server = FakeServer::start(word_freq_table(20_000)).await.unwrap();
+    let server = support::model::start(word_freq_table(20_000)).await;
     let fx = Fixture::new(WORD_FREQ);
     let (mut app, mut driver, mut rx) = start(&fx, &server);
     for effect in app.apply(Action::CompileAll) {
@@ -149,10 +131,7 @@ async fn escape_cancels_a_slow_compile() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_newest_hole_check_wins_and_a_run_draws_grids_in_the_trace() {
     let server = FakeServer::start(FakeTable {
-        rules: vec![FakeRule::new(
-            "Recolour every blue",
-            code_answer(RECOLOR_WRONG),
-        )],
+        rules: vec![FakeRule::new("Recolour every blue", code(RECOLOR_WRONG))],
         ..FakeTable::default()
     })
     .await
@@ -228,9 +207,7 @@ async fn the_newest_hole_check_wins_and_a_run_draws_grids_in_the_trace() {
 
 #[test]
 fn quitting_while_busy_asks_first() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (fx, engine, mut app) = word_freq_app();
     assert_eq!(app.apply(Action::CompileAll).len(), 1);
     assert_eq!(app.apply(Action::Quit), vec![]);
     assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
@@ -253,9 +230,7 @@ fn quitting_while_busy_asks_first() {
 
 #[test]
 fn a_click_selects_the_hole_under_it() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     app.width = 100;
     app.height = 30;
     // Row 0 of the tree pane is its border; row 4 is the fourth tree row.

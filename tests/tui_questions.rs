@@ -4,9 +4,8 @@
 //! real Python. The overlay is a snapshot at 80 columns; keys drive the rest.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_support;
+mod support;
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,22 +17,10 @@ use anpl::tui::repair::RepairOp;
 use anpl::tui::{App, BackendFactory, Driver, Snapshot};
 use crossterm::event::{Event as Input, KeyCode, KeyEvent, KeyModifiers};
 use pretty_assertions::assert_eq;
+use support::engine::Fixture;
+use support::sketches::MIDDLE;
+use support::tui::{rows, screen};
 use tokio::sync::mpsc;
-use tui_support::*;
-
-const MIDDLE: &str = r#"def middle(s: str) -> str:
-    """The character at the centre of the text.
-
-    >>> middle('abc')
-    'b'
-    >>> middle('xyz')
-    'y'
-    """
-
-
-def main(words: list[str]) -> str:
-    return ''.join(middle(w) for w in words)
-"#;
 
 /// Two holes whose fitting programs disagree: `last` on a capital letter, `middle` on a
 /// longer text.
@@ -124,14 +111,11 @@ impl Ui {
 }
 
 fn anpl_questions(fx: &Fixture) -> String {
-    let session = fx.dir.path().join("sessions/prog.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(["questions", "prog.py", "--session"])
-        .arg(&session)
-        .current_dir(fx.dir.path())
-        .env("HOME", fx.dir.path())
-        .output()
-        .unwrap();
+    let session = fx.session().display().to_string();
+    let out = support::bin::anpl(
+        fx.dir.path(),
+        &["questions", "prog.py", "--session", &session],
+    );
     assert!(out.status.success(), "{out:?}");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -3,7 +3,7 @@
 //! the real compile against the local fake model server, examples run in real Python.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_support;
+mod support;
 
 use anpl::engine::{Event, Events};
 use anpl::llm::fake_server::{FakeRule, FakeServer, FakeTable};
@@ -12,8 +12,11 @@ use anpl::tui::keymap::Action;
 use anpl::tui::repair::{unified_diff, RepairOp, Review};
 use anpl::tui::App;
 use crossterm::event::{Event as Input, KeyCode, KeyEvent, KeyModifiers};
+use support::engine::{backend_with, Fixture};
+use support::model::code;
+use support::sketches::{RECOLOR, RECOLOR_WRONG};
+use support::tui::{rows, screen, word_freq_app, word_freq_table};
 use tokio_util::sync::CancellationToken;
-use tui_support::*;
 
 fn key(c: char) -> AppEvent {
     AppEvent::Input(Input::Key(KeyEvent::new(
@@ -24,17 +27,13 @@ fn key(c: char) -> AppEvent {
 
 #[test]
 fn empty_session() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     insta::assert_snapshot!(screen(&mut app, 100, 30));
 }
 
 #[test]
 fn compiling() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     let effects = app.update(key('c'));
     assert_eq!(
         effects,
@@ -90,10 +89,7 @@ fn compiling() {
 async fn failing_hole_with_grid_diff() {
     let fx = Fixture::new(RECOLOR);
     let table = FakeTable {
-        rules: vec![FakeRule::new(
-            "Recolour every blue",
-            code_answer(RECOLOR_WRONG),
-        )],
+        rules: vec![FakeRule::new("Recolour every blue", code(RECOLOR_WRONG))],
         ..FakeTable::default()
     };
     let engine = compiled(&fx, table).await;
@@ -125,9 +121,7 @@ async fn failing_hole_with_grid_diff() {
 
 #[test]
 fn help_overlay() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     app.update(key('?'));
     insta::assert_snapshot!(screen(&mut app, 100, 47));
     // On 80x24 it scrolls, saying how much is below.
@@ -150,9 +144,7 @@ fn help_overlay() {
 
 #[test]
 fn tiny_terminal() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     insta::assert_snapshot!(screen(&mut app, 60, 20));
     // One column short of 80 is still too small; 80×24 shows the panes.
     let text = rows(&screen(&mut app, 79, 24)).join("\n");
@@ -178,9 +170,7 @@ fn typed(app: &mut App, text: &str) {
 
 #[test]
 fn description_editor() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     assert_eq!(app.selected_hole().as_deref(), Some("count_words"));
     assert_eq!(app.update(key('e')), vec![]);
     typed(&mut app, "\nIgnore punctuation.");
@@ -202,9 +192,7 @@ fn description_editor() {
 
 #[test]
 fn diff_view() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     app.update(key(':'));
     typed(&mut app, "diff count_words 1 2\n");
     let generation = app.generation;
@@ -230,9 +218,7 @@ fn diff_view() {
 
 #[test]
 fn a_suggestion_is_accepted_with_y() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     app.update(key('S'));
     let generation = app.generation;
     let body = "def count_words(text):\n    return tally(text.split())\n".to_string();
@@ -292,7 +278,12 @@ async fn compiled(fx: &Fixture, table: FakeTable) -> anpl::engine::Engine {
     let mut engine = fx.engine();
     let cancel = CancellationToken::new();
     engine
-        .compile(&backend(&server, &cancel), None, &Events::none(), &cancel)
+        .compile(
+            &backend_with(&server, &cancel),
+            None,
+            &Events::none(),
+            &cancel,
+        )
         .await
         .unwrap();
     engine
@@ -302,19 +293,10 @@ fn spread_table() -> FakeTable {
     FakeTable {
         rules: vec![FakeRule::new(
             "Return the text as it is",
-            code_answer("def spread(s):\n    return s"),
+            code("def spread(s):\n    return s"),
         )],
         ..FakeTable::default()
     }
-}
-
-fn word_freq_table() -> FakeTable {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/tui_support/word_freq_model.json");
-    let mut table: FakeTable =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    table.delay_ms = 0;
-    table
 }
 
 /// Run the check an effect asks for, as the driver would, and hand the result back.
@@ -406,9 +388,7 @@ async fn a_string_holding_brackets_is_shown_unchanged_in_the_examples_pane() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn example_marks_are_not_stale_after_a_compile() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (fx, engine, mut app) = word_freq_app();
     app.update(key('k'));
     assert_eq!(app.selected_name(), Some("main"));
     // Before any hole is filled the run fails.
@@ -422,7 +402,7 @@ async fn example_marks_are_not_stale_after_a_compile() {
     // again, and the new marks come from that check.
     let engine = {
         drop(engine);
-        compiled(&fx, word_freq_table()).await
+        compiled(&fx, word_freq_table(0)).await
     };
     let effects = app.update(AppEvent::Snapshot(Box::new(anpl::tui::Snapshot::of(
         &engine,
@@ -448,9 +428,7 @@ async fn example_marks_are_not_stale_after_a_compile() {
 
 #[test]
 fn code_scrolls_sideways_at_80_columns() {
-    let fx = Fixture::new(WORD_FREQ);
-    let engine = fx.engine();
-    let mut app = fx.app(&engine);
+    let (_fx, _engine, mut app) = word_freq_app();
     app.update(key('k'));
     let line = "    top = \"the k most frequent words, ties broken alphabetically\"(counts, 3)";
     // Down to the long line in the code pane.

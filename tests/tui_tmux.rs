@@ -4,20 +4,38 @@
 #![cfg(feature = "fake-server")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_support;
+mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tui_support::WORD_FREQ;
+use support::bin::repo_file;
+use support::fake_model::FakeModel;
+use support::sketches::{WORD_FREQ, WORD_FREQ_TABLE};
 
 fn have_tmux() -> bool {
     Command::new("tmux")
         .arg("-V")
         .output()
         .is_ok_and(|o| o.status.success())
+}
+
+/// A directory holding `source` as `prog.py`; `None`, with the reason printed, where tmux
+/// is not installed.
+fn sketch_dir(source: &str) -> Option<tempfile::TempDir> {
+    if !have_tmux() {
+        println!("skipped: tmux is not installed");
+        return None;
+    }
+    let dir = support::bin::dir_with(&[("prog.py", source)]);
+    Some(dir)
+}
+
+/// The session anpl saved for `prog.py` in `dir`.
+fn session(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("sessions/prog.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
 }
 
 /// One private tmux server (its own socket), killed when the test ends.
@@ -123,48 +141,14 @@ impl Drop for Tmux {
     }
 }
 
-struct FakeModel {
-    child: Child,
-    port: String,
-}
-
-impl FakeModel {
-    fn start(dir: &Path) -> FakeModel {
-        let table =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tui_support/word_freq_model.json");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
-            .arg(table)
-            .current_dir(dir)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut port = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut port)
-            .unwrap();
-        FakeModel {
-            child,
-            port: port.trim().to_string(),
-        }
-    }
-}
-
-impl Drop for FakeModel {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Start `anpl prog.py` against the fake model in a 100×30 tmux pane.
-fn open(name: &str, dir: &Path, model: &FakeModel) -> Tmux {
-    let flags = format!(
-        "--model openai-compatible:fake --base-url http://127.0.0.1:{}/v1",
-        model.port
-    );
+/// Start `anpl prog.py` (`WORD_FREQ`) in a 100×30 tmux pane against a fake model answering
+/// its three holes; the model lives as long as the value returned with the pane.
+fn open(name: &str, dir: &Path) -> (Tmux, FakeModel) {
+    let model = FakeModel::start(&repo_file(WORD_FREQ_TABLE));
+    let flags = format!("--model openai-compatible:fake --base-url {}", model.base());
     let tmux = launch(name, dir, &flags);
     tmux.wait_for("holes 0/3", Duration::from_secs(20));
-    tmux
+    (tmux, model)
 }
 
 /// Start `anpl prog.py FLAGS` in a 100×30 tmux pane; its shell writes the exit status to
@@ -175,7 +159,7 @@ fn launch(name: &str, dir: &Path, flags: &str) -> Tmux {
         "env -i HOME={home} PATH={path} TERM=xterm-256color {anpl} prog.py {flags}; echo $? > exit.txt",
         home = dir.display(),
         path = std::env::var("PATH").unwrap_or_default(),
-        anpl = env!("CARGO_BIN_EXE_anpl"),
+        anpl = support::bin::exe().display(),
     );
     tmux.cmd(&[
         "new-session",
@@ -195,14 +179,10 @@ fn launch(name: &str, dir: &Path, flags: &str) -> Tmux {
 
 #[test]
 fn compile_trace_and_quit_in_a_real_terminal() {
-    if !have_tmux() {
-        println!("skipped: tmux is not installed");
+    let Some(dir) = sketch_dir(WORD_FREQ) else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("prog.py"), WORD_FREQ).unwrap();
-    let model = FakeModel::start(dir.path());
-    let tmux = open("compile", dir.path(), &model);
+    };
+    let (tmux, _model) = open("compile", dir.path());
 
     tmux.keys("c");
     let screen = tmux.wait_for("compiled: 3 of 3 hole(s) filled", Duration::from_secs(30));
@@ -278,8 +258,7 @@ fn compile_trace_and_quit_in_a_real_terminal() {
     );
     // The alternate screen is gone: the shell's screen is back.
     assert!(!tmux.screen().contains("holes 3/3"), "{}", tmux.screen());
-    let session = std::fs::read_to_string(dir.path().join("sessions/prog.json")).unwrap();
-    let session: serde_json::Value = serde_json::from_str(&session).unwrap();
+    let session = session(dir.path());
     assert_eq!(session["holes"]["count_words"]["status"], "passing");
     let stored = session["examples"].as_array().unwrap();
     assert!(
@@ -292,14 +271,10 @@ fn compile_trace_and_quit_in_a_real_terminal() {
 
 #[test]
 fn sigterm_restores_the_terminal_and_keeps_the_session() {
-    if !have_tmux() {
-        println!("skipped: tmux is not installed");
+    let Some(dir) = sketch_dir(WORD_FREQ) else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("prog.py"), WORD_FREQ).unwrap();
-    let model = FakeModel::start(dir.path());
-    let tmux = open("sigterm", dir.path(), &model);
+    };
+    let (tmux, _model) = open("sigterm", dir.path());
     tmux.keys("c");
     tmux.wait_for("compiled: 3 of 3", Duration::from_secs(30));
     let pid = tmux.anpl_pid();
@@ -316,17 +291,12 @@ fn sigterm_restores_the_terminal_and_keeps_the_session() {
 
 #[test]
 fn a_question_answered_in_a_real_terminal() {
-    if !have_tmux() {
-        println!("skipped: tmux is not installed");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
     // Two examples the offline synthesizer's fitting programs agree on, and disagree past.
-    std::fs::write(
-        dir.path().join("prog.py"),
+    let Some(dir) = sketch_dir(
         "def middle(s: str) -> str:\n    \"\"\"The character at the centre of the text.\n\n    >>> middle('abc')\n    'b'\n    >>> middle('xyz')\n    'y'\n    \"\"\"\n",
-    )
-    .unwrap();
+    ) else {
+        return;
+    };
     let tmux = launch("questions", dir.path(), "--model offline");
     tmux.wait_for("holes 0/1", Duration::from_secs(20));
     tmux.keys("c");
@@ -342,8 +312,7 @@ fn a_question_answered_in_a_real_terminal() {
         tmux.exit_status(dir.path(), Duration::from_secs(15)),
         Some(0)
     );
-    let session = std::fs::read_to_string(dir.path().join("sessions/prog.json")).unwrap();
-    let session: serde_json::Value = serde_json::from_str(&session).unwrap();
+    let session = session(dir.path());
     let stored = session["examples"].as_array().unwrap();
     assert!(
         stored

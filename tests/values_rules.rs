@@ -6,8 +6,13 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use support::bin::anpl;
+use support::pytest::pytest_with;
 
 struct Case {
     actual: String,
@@ -17,9 +22,7 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let page =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/values.md"))
-            .unwrap();
+    let page = std::fs::read_to_string(support::bin::repo_file("docs/values.md")).unwrap();
     let table = page
         .split("### Cases")
         .nth(1)
@@ -50,17 +53,6 @@ fn cases() -> Vec<Case> {
         out.len()
     );
     out
-}
-
-fn anpl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ANPL_MODEL")
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .output()
-        .unwrap()
 }
 
 /// A program whose `main(i)` returns case i's actual value.
@@ -101,11 +93,7 @@ fn verdicts(out: &Output) -> Vec<bool> {
 
 /// Pass/fail of each exported test, by case index, from `pytest -rA` output.
 fn pytest_verdicts(dir: &Path, tests: &str, n: usize) -> Vec<Option<bool>> {
-    let out = Command::new("python3")
-        .args(["-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", tests])
-        .current_dir(dir)
-        .output()
-        .unwrap();
+    let out = pytest_with(dir, tests, &["-rA"]);
     let text = String::from_utf8_lossy(&out.stdout);
     (1..=n)
         .map(|i| {
@@ -129,8 +117,7 @@ fn pytest_verdicts(dir: &Path, tests: &str, n: usize) -> Vec<Option<bool>> {
 fn check(json: bool) {
     let all = cases();
     let chosen: Vec<&Case> = all.iter().filter(|c| c.json == json).collect();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("cases.py"), program(&chosen, !json)).unwrap();
+    let dir = support::bin::dir_with(&[("cases.py", &program(&chosen, !json))]);
     let mut args = vec!["run", "cases.py"];
     if json {
         let examples: Vec<String> = chosen

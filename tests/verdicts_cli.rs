@@ -6,110 +6,52 @@
 // Test helpers unwrap: a failure there is a failed test, reported with its cause.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
-struct Server(Child);
+use support::bin::{anpl, dir_with, text};
+use support::fake_model::FakeModel;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A fake model answering from `rules` (pairs of text to find and the code to answer),
-/// logging every request it answers to `dir/requests.jsonl`.
-fn server(dir: &Path, rules: &[(&str, &str)]) -> (Server, String) {
-    let rules: Vec<serde_json::Value> = rules
-        .iter()
-        .map(|(contains, answer)| {
-            let answer = if answer.contains("def ") {
-                format!("Here you go:\n\n```python\n{answer}\n```\n")
-            } else {
-                answer.to_string()
-            };
-            serde_json::json!({"contains": contains, "answer": answer})
-        })
-        .collect();
-    let table = dir.join("answers.json");
-    std::fs::write(&table, serde_json::json!({ "rules": rules }).to_string()).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
-        .arg(&table)
-        .arg("--log")
-        .arg(dir.join("requests.jsonl"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = format!("http://127.0.0.1:{}/v1", line.trim());
-    (Server(child), base)
-}
-
-fn anpl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_anpl"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env_remove("ANPL_MODEL")
-        .output()
-        .unwrap()
-}
-
-fn compile(dir: &Path, base: &str, extra: &[&str]) -> (Output, serde_json::Value) {
-    let mut args = vec![
+/// `anpl compile prog.py` against the fake model at `base`, plus `extra` flags.
+fn compile_out(dir: &Path, base: &str, extra: &[&str]) -> Output {
+    let model = [
         "compile",
         "prog.py",
         "--model",
         "openai-compatible:fake",
         "--base-url",
         base,
-        "--max-retries",
-        "0",
-        "--json",
     ];
-    args.extend(extra);
-    let out = anpl(dir, &args);
+    anpl(dir, &[&model[..], extra].concat())
+}
+
+/// `compile_out` without retries and with `--json`: the output and its JSON document.
+fn compile(dir: &Path, base: &str, extra: &[&str]) -> (Output, serde_json::Value) {
+    let out = compile_out(
+        dir,
+        base,
+        &[&["--max-retries", "0", "--json"], extra].concat(),
+    );
     let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!("no JSON ({e}): {}", text(&out));
     });
     (out, doc)
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn requests(dir: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(dir.join("requests.jsonl"))
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn unannotated_arc_main_receives_numpy_grids() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
-        "import numpy as np\n\ndef main(input):\n    h, w = input.shape\n    return np.where(input == 1, 2, input)\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("task.json"),
-        r#"{"train": [{"input": [[1, 0], [0, 1]], "output": [[2, 0], [0, 2]]}], "test": [{"input": [[1, 3]], "output": [[2, 3]]}]}"#,
-    )
-    .unwrap();
+    let dir = dir_with(&[
+        (
+            "prog.py",
+            "import numpy as np\n\ndef main(input):\n    h, w = input.shape\n    return np.where(input == 1, 2, input)\n",
+        ),
+        (
+            "task.json",
+            r#"{"train": [{"input": [[1, 0], [0, 1]], "output": [[2, 0], [0, 2]]}], "test": [{"input": [[1, 3]], "output": [[2, 3]]}]}"#,
+        ),
+    ]);
     let out = anpl(dir.path(), &["run", "prog.py", "--examples", "task.json"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("2 of 2 passed"), "{}", text(&out));
@@ -117,15 +59,15 @@ fn unannotated_arc_main_receives_numpy_grids() {
 
 #[test]
 fn a_type_chosen_by_the_grid_rule_is_named_in_the_failure_with_the_annotation_that_changes_it() {
-    let dir = tempfile::tempdir().unwrap();
     let listy =
         "import numpy as np\n\ndef main(input):\n    input.append([0, 0])\n    return input\n";
-    std::fs::write(dir.path().join("prog.py"), listy).unwrap();
-    std::fs::write(
-        dir.path().join("pair.json"),
-        r#"{"input": [[1, 1]], "output": [[1, 1], [0, 0]]}"#,
-    )
-    .unwrap();
+    let dir = dir_with(&[
+        ("prog.py", listy),
+        (
+            "pair.json",
+            r#"{"input": [[1, 1]], "output": [[1, 1], [0, 0]]}"#,
+        ),
+    ]);
     let out = anpl(dir.path(), &["run", "prog.py", "--examples", "pair.json"]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
@@ -143,12 +85,10 @@ fn a_type_chosen_by_the_grid_rule_is_named_in_the_failure_with_the_annotation_th
 
 #[test]
 fn a_timed_out_example_says_it_timed_out_instead_of_a_one_sided_diff() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
+    let dir = dir_with(&[(
+        "prog.py",
         "def main(n):\n    \"\"\"Loops on 2.\n\n    >>> main(1)\n    1\n    >>> main(2)\n    2\n    >>> main(3)\n    3\n    \"\"\"\n    while n == 2:\n        pass\n    return n\n",
-    )
-    .unwrap();
+    )]);
     let out = anpl(dir.path(), &["run", "prog.py", "--check-timeout", "1"]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
@@ -166,9 +106,8 @@ fn a_timed_out_example_says_it_timed_out_instead_of_a_one_sided_diff() {
 
 #[test]
 fn a_load_time_hole_is_filled_first_and_no_other_candidate_is_rejected_for_it() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
+    let dir = dir_with(&[(
+        "prog.py",
         r#"UNIT = "the unit suffix for prices, a string"()
 
 
@@ -189,9 +128,8 @@ def main(cents):
     """
     return price(cents)
 "#,
-    )
-    .unwrap();
-    let (_server, base) = server(
+    )]);
+    let server = FakeModel::answering(
         dir.path(),
         &[
             ("the unit suffix", "def unit():\n    return ' EUR'"),
@@ -202,17 +140,8 @@ def main(cents):
             ),
         ],
     );
-    let out = anpl(
-        dir.path(),
-        &[
-            "compile",
-            "prog.py",
-            "--model",
-            "openai-compatible:fake",
-            "--base-url",
-            &base,
-        ],
-    );
+    let base = server.base();
+    let out = compile_out(dir.path(), &base, &[]);
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     assert!(
@@ -221,16 +150,15 @@ def main(cents):
     );
     assert!(t.contains("3 request(s)"), "{t}");
     // One greedy answer per hole, nothing burnt on samples or repairs.
-    assert_eq!(requests(dir.path()).len(), 3, "{t}");
+    assert_eq!(server.requests().len(), 3, "{t}");
     let (_, doc) = compile(dir.path(), &base, &[]);
     assert_eq!(doc["success"], serde_json::json!(true), "{doc}");
 }
 
 #[test]
 fn a_candidate_that_needed_an_unfilled_hole_is_rechecked_and_never_called_wrong() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
+    let dir = dir_with(&[(
+        "prog.py",
         r#"def line_total(item):
     """Quantity times unit price.
 
@@ -255,9 +183,8 @@ def main(order):
     """
     return order_total(order)
 "#,
-    )
-    .unwrap();
-    let (_server, base) = server(
+    )]);
+    let server = FakeModel::answering(
         dir.path(),
         &[
             (
@@ -270,10 +197,11 @@ def main(order):
             ),
         ],
     );
+    let base = server.base();
     let (out, doc) = compile(dir.path(), &base, &[]);
     let t = text(&out);
     assert_eq!(doc["success"], serde_json::json!(true), "{t}");
-    let sent = requests(dir.path());
+    let sent = server.requests();
     assert!(
         sent.iter()
             .all(|r| !r.to_string().contains("That implementation is wrong")),
@@ -309,9 +237,8 @@ def main(order):
 
 #[test]
 fn a_compile_with_resumed_holes_and_combination_sampling_counts_every_request() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
+    let dir = dir_with(&[(
+        "prog.py",
         r#"def line_total(item):
     """Quantity times unit price.
 
@@ -336,8 +263,7 @@ def main(order):
     """
     return "apply the ten percent discount"(order_total(order))
 "#,
-    )
-    .unwrap();
+    )]);
     let table = serde_json::json!({"rules": [
         {"contains": "def line_total", "answer": "```python\ndef line_total(item):\n    return item['qty'] * item['price']\n```"},
         {"contains": "def order_total", "answer": "```python\ndef order_total(order):\n    return sum(line_total(i) for i in order)\n```"},
@@ -346,24 +272,12 @@ def main(order):
             "```python\ndef discount(total):\n    return total * 90 // 100\n```"
         ]}
     ]});
-    std::fs::write(dir.path().join("answers.json"), table.to_string()).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anpl-fake-model"))
-        .arg(dir.path().join("answers.json"))
-        .arg("--log")
-        .arg(dir.path().join("requests.jsonl"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _server = Server(child);
-    let base = format!("http://127.0.0.1:{}/v1", line.trim());
+    let server = FakeModel::serve(dir.path(), &table);
+    let base = server.base();
     let (out, doc) = compile(dir.path(), &base, &[]);
     let t = text(&out);
     assert_eq!(doc["success"], serde_json::json!(true), "{t}");
-    let sent = requests(dir.path()).len() as u64;
+    let sent = server.requests().len() as u64;
     assert!(sent >= 4, "the combination search drew no samples: {t}");
     assert_eq!(
         doc["report"]["usage"]["requests"].as_u64(),
@@ -390,32 +304,19 @@ def main(order):
 
 #[test]
 fn a_hole_whose_answers_are_all_rejected_says_how_many_and_why() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
+    let dir = dir_with(&[(
+        "prog.py",
         "def main(x):\n    return \"double the number\"(x)\n",
-    )
-    .unwrap();
-    let (_server, base) = server(
+    )]);
+    let server = FakeModel::answering(
         dir.path(),
         &[(
             "double the number",
             "I would rather not write code for that.",
         )],
     );
-    let out = anpl(
-        dir.path(),
-        &[
-            "compile",
-            "prog.py",
-            "--model",
-            "openai-compatible:fake",
-            "--base-url",
-            &base,
-            "--max-retries",
-            "0",
-        ],
-    );
+    let base = server.base();
+    let out = compile_out(dir.path(), &base, &["--max-retries", "0"]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     let line = t
@@ -430,12 +331,10 @@ fn a_hole_whose_answers_are_all_rejected_says_how_many_and_why() {
 
 #[test]
 fn inline_holes_sharing_a_description_with_different_uses_are_reported_with_both_places() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
+    let dir = dir_with(&[(
+        "prog.py",
         "def main(g, h):\n    a = \"the biggest object\"(g)\n    b = \"the biggest object\"(g, h)\n    return a, b\n",
-    )
-    .unwrap();
+    )]);
     let out = anpl(dir.path(), &["check", "prog.py"]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
@@ -459,12 +358,10 @@ fn inline_holes_sharing_a_description_with_different_uses_are_reported_with_both
 
 #[test]
 fn descriptions_in_any_script_give_readable_hole_identifiers() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("prog.py"),
+    let dir = dir_with(&[(
+        "prog.py",
         "def main(xs):\n    a = \"Grüße an alle Nutzer, höflich\"(xs)\n    return \"最大の物体を見つける。\"(a)\n",
-    )
-    .unwrap();
+    )]);
     let out = anpl(dir.path(), &["holes", "prog.py", "--json"]);
     let t = text(&out);
     assert!(out.status.success(), "{t}");
