@@ -522,6 +522,6 @@ fn repl_export_refusal_named_a_shell_command() {
     );
     assert!(dir.path().join("out.py").exists(), "{}", text(&out));
     // The shell still gets the shell's command.
-    let out = anpl(dir.path(), &["export", "s.py", "-o", "other.py"]);
+    let out = anpl_bare(dir.path(), &["export", "s.py", "-o", "other.py"]);
     assert!(out.status.success(), "{}", text(&out));
 }

@@ -212,7 +212,7 @@ fn ask_set_in_anpl_toml_stops_compile_with_the_questions_unless_no_ask() {
 #[test]
 fn undo_of_an_answer_brings_its_question_back() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mid.py"), SKETCH).unwrap();
+    std::fs::write(dir.path().join("mid.py"), MIDDLE).unwrap();
     let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
     assert!(out.status.success(), "{}", text(&out));
     let before = questions(dir.path());

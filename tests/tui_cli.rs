@@ -53,7 +53,7 @@ fn a_bad_flag_or_model_is_a_usage_error() {
 #[test]
 fn anpl_tui_sketch_is_taken_as_anpl_sketch() {
     let dir = tempfile::tempdir().unwrap();
-    let out = anpl(dir.path(), &["tui", "nowhere.py"]);
+    let out = anpl_bare(dir.path(), &["tui", "nowhere.py"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -65,7 +65,7 @@ fn anpl_tui_sketch_is_taken_as_anpl_sketch() {
         "def f(x):\n    \"\"\"Double x.\"\"\"\n",
     )
     .unwrap();
-    let out = anpl(dir.path(), &["tui", "prog.py", "--bogus"]);
+    let out = anpl_bare(dir.path(), &["tui", "prog.py", "--bogus"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--bogus'"));
 }
