@@ -122,7 +122,7 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         if ask {
             doc["questions"] = serde_json::to_value(&questions)?;
         }
-        super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
+        super::print_json(&doc)?;
     } else {
         // Replay can only repeat what was recorded: no new candidates from it either.
         let can_draw = backend.model_name().is_some() && !matches!(backend, Backend::Replay { .. });
