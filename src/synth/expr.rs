@@ -154,70 +154,54 @@ impl Arena {
         }
     }
 
-    /// Every operator used, for matching against the description's words.
-    pub fn ops(&self, id: NodeId, out: &mut Vec<Op>) {
-        match self.node(id) {
+    /// Every node of the expression, each before its children, children in order.
+    fn walk(&self, id: NodeId, visit: &mut impl FnMut(&Node)) {
+        let node = self.node(id);
+        visit(node);
+        match node {
             Node::Var(_) | Node::Const(_) => {}
             Node::Op(op, kids) => {
-                out.push(*op);
                 for k in &kids[..op.arity()] {
-                    self.ops(*k, out);
+                    self.walk(*k, visit);
                 }
             }
             Node::Compr {
                 src, elem, cond, ..
             } => {
-                self.ops(*src, out);
-                self.ops(*elem, out);
+                self.walk(*src, visit);
+                self.walk(*elem, visit);
                 if let Some(c) = cond {
-                    self.ops(*c, out);
+                    self.walk(*c, visit);
                 }
             }
         }
+    }
+
+    /// Every operator used, for matching against the description's words.
+    pub fn ops(&self, id: NodeId, out: &mut Vec<Op>) {
+        self.walk(id, &mut |node| {
+            if let Node::Op(op, _) = node {
+                out.push(*op);
+            }
+        });
     }
 
     /// Every variable used.
     pub fn vars(&self, id: NodeId, out: &mut Vec<usize>) {
-        match self.node(id) {
-            Node::Var(v) => out.push(*v),
-            Node::Const(_) => {}
-            Node::Op(op, kids) => {
-                for k in &kids[..op.arity()] {
-                    self.vars(*k, out);
-                }
+        self.walk(id, &mut |node| {
+            if let Node::Var(v) = node {
+                out.push(*v);
             }
-            Node::Compr {
-                src, elem, cond, ..
-            } => {
-                self.vars(*src, out);
-                self.vars(*elem, out);
-                if let Some(c) = cond {
-                    self.vars(*c, out);
-                }
-            }
-        }
+        });
     }
 
     /// Every constant used.
     pub fn consts(&self, id: NodeId, out: &mut Vec<Value>) {
-        match self.node(id) {
-            Node::Var(_) => {}
-            Node::Const(v) => out.push(v.clone()),
-            Node::Op(op, kids) => {
-                for k in &kids[..op.arity()] {
-                    self.consts(*k, out);
-                }
+        self.walk(id, &mut |node| {
+            if let Node::Const(v) = node {
+                out.push(v.clone());
             }
-            Node::Compr {
-                src, elem, cond, ..
-            } => {
-                self.consts(*src, out);
-                self.consts(*elem, out);
-                if let Some(c) = cond {
-                    self.consts(*c, out);
-                }
-            }
-        }
+        });
     }
 
     /// Whether the rendered code needs `import math`.
