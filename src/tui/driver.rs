@@ -342,20 +342,14 @@ async fn compile(
     cancel: &CancellationToken,
     sender: &AppSender,
 ) -> Result<String, String> {
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (tx, rx) = mpsc::unbounded_channel();
     let events = Events::new(tx);
-    let run = engine.compile(backend, only.as_deref(), &events, cancel);
-    tokio::pin!(run);
-    let result = loop {
-        tokio::select! {
-            biased;
-            Some(event) = rx.recv() => sender.send(AppEvent::Engine(event)),
-            result = &mut run => break result,
-        }
-    };
-    while let Ok(event) = rx.try_recv() {
-        sender.send(AppEvent::Engine(event));
-    }
+    let result = forward(
+        engine.compile(backend, only.as_deref(), &events, cancel),
+        rx,
+        sender,
+    )
+    .await;
     // A compile that leaves a hole or the program failing is reported in the error tone.
     match result {
         Ok(report) if report.success() => Ok(summary(&report)),
