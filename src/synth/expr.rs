@@ -339,6 +339,17 @@ impl Arena {
                 P_PRIMARY,
             )
         };
+        let method2 = |name: &str| {
+            (
+                format!(
+                    "{}.{name}({}, {})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1]),
+                    self.arg(k[2])
+                ),
+                P_PRIMARY,
+            )
+        };
         let bin = |sym: &str, p: u8, left: u8, right: u8| {
             (
                 format!(
@@ -502,24 +513,8 @@ impl Arena {
                 ),
                 P_TERNARY,
             ),
-            Replace => (
-                format!(
-                    "{}.replace({}, {})",
-                    self.at_least(k[0], P_PRIMARY),
-                    self.arg(k[1]),
-                    self.arg(k[2])
-                ),
-                P_PRIMARY,
-            ),
-            DictGet => (
-                format!(
-                    "{}.get({}, {})",
-                    self.at_least(k[0], P_PRIMARY),
-                    self.arg(k[1]),
-                    self.arg(k[2])
-                ),
-                P_PRIMARY,
-            ),
+            Replace => method2("replace"),
+            DictGet => method2("get"),
         }
     }
 }
