@@ -422,12 +422,7 @@ fn print_summary(
     for hole in &report.holes {
         let by = hole.by.as_deref().unwrap_or("-");
         let usage = if hole.usage.requests > 0 {
-            format!(
-                "  {} request(s), {} tokens, cost {}",
-                hole.usage.requests,
-                hole.usage.input_tokens + hole.usage.output_tokens,
-                hole.usage.cost_text()
-            )
+            format!("  {}", hole.usage.summary())
         } else {
             String::new()
         };

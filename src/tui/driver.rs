@@ -373,12 +373,7 @@ fn summary(report: &CompileReport) -> String {
     }
     let u = &report.usage;
     if u.requests > 0 {
-        text.push_str(&format!(
-            "; {} request(s), {} tokens, cost {}",
-            u.requests,
-            u.input_tokens + u.output_tokens,
-            u.cost_text()
-        ));
+        text.push_str(&format!("; {}", u.summary()));
     }
     text
 }
