@@ -231,6 +231,12 @@ impl Arena {
 
     /// An argument that is iterated: iterators need no `list(...)` here.
     fn iter_arg(&self, id: NodeId) -> String {
+        self.as_iterator(id).unwrap_or_else(|| self.arg(id))
+    }
+
+    /// The expression spelled as the iterator it is (`range(n)`, `d.items()`), for a place
+    /// that only iterates it; `None` when it is not one.
+    fn as_iterator(&self, id: NodeId) -> Option<String> {
         match self.node(id) {
             Node::Op(
                 op @ (Op::Range
@@ -240,8 +246,8 @@ impl Arena {
                 | Op::DictValues
                 | Op::DictItems),
                 k,
-            ) => self.iterator(*op, k),
-            _ => self.arg(id),
+            ) => Some(self.iterator(*op, k)),
+            _ => None,
         }
     }
 
@@ -279,20 +285,8 @@ impl Arena {
             "{} for {} in {}",
             self.at_least(*elem, P_TERNARY),
             names.join(", "),
-            match self.node(*src) {
-                Node::Op(
-                    op @ (Op::Range
-                    | Op::Range2
-                    | Op::Enumerate
-                    | Op::Zip
-                    | Op::DictValues
-                    | Op::DictItems),
-                    k,
-                ) => {
-                    self.iterator(*op, k)
-                }
-                _ => self.at_least(*src, P_OR),
-            }
+            self.as_iterator(*src)
+                .unwrap_or_else(|| self.at_least(*src, P_OR))
         );
         if let Some(c) = cond {
             s.push_str(" if ");
