@@ -19,6 +19,7 @@ pub mod exec;
 pub mod llm;
 pub mod present;
 pub mod project;
+pub mod pyrepr;
 pub mod repl;
 pub mod session;
 pub mod sketch;

@@ -12,7 +12,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::engine::questions::{choose, inputs_to_try, Reply};
@@ -212,19 +212,10 @@ pub fn print(
 ) -> Result<ExitCode> {
     let report = run(file, limits, python, max_questions)?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).context("writing the report")?
-        );
+        super::print_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let width = report
-        .results
-        .iter()
-        .map(|r| r.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let width = super::bench_synth::task_width(report.results.iter().map(|r| r.name.as_str()));
     let heads: Vec<String> = (0..=max_questions).map(|k| format!("K={k}")).collect();
     println!("{:width$}  {}  program", "task", heads.join("  "));
     for r in &report.results {

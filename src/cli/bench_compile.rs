@@ -6,10 +6,8 @@
 //! should take about one delay plus checking time, not sixteen. The same sketch compiled
 //! with one job at a time is measured beside it.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -17,12 +15,9 @@ use clap::Args;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use super::runtime;
-use crate::engine::{Backend, Engine, EngineOptions, Events, SearchSettings};
-use crate::exec::ExecConfig;
-use crate::llm::config::{resolve, ConfigFlags, ConfigPaths};
+use super::{bench_server, print_json, runtime};
+use crate::engine::{Events, SearchSettings};
 use crate::llm::fake_server::{FakeRule, FakeServer, FakeTable};
-use crate::llm::Client;
 
 #[derive(Debug, Args)]
 pub struct BenchCompileArgs {
@@ -83,36 +78,21 @@ async fn compile_once(
     jobs: usize,
     session: &str,
 ) -> Result<Measured> {
-    let flags = ConfigFlags {
-        model: Some("openai-compatible:bench".to_string()),
-        base_url: Some(server.openai_base()),
-        ..ConfigFlags::default()
-    };
-    let paths = ConfigPaths {
-        project: dir.join("no-anpl.toml"),
-        user: None,
-    };
-    let config = resolve(&flags, &HashMap::new(), &paths)?;
-    let backend = Backend::Model {
-        name: "openai-compatible:bench".to_string(),
-        client: Arc::new(Client::from_config(&config, CancellationToken::new())?),
-    };
-    let options = EngineOptions {
-        sketch: dir.join("bench.py"),
-        session: Some(dir.join(session)),
-        entry: None,
-        examples_file: None,
-        exec: ExecConfig::new("python3".into(), std::env::vars_os().collect()),
-        search: SearchSettings {
-            jobs,
-            samples: 0,
-            repair_rounds: 0,
-            ..SearchSettings::default()
-        },
+    let backend = bench_server::backend(
+        server,
+        "openai-compatible:bench",
+        None,
+        dir.join("no-anpl.toml"),
+    )?;
+    let search = SearchSettings {
+        jobs,
+        samples: 0,
+        repair_rounds: 0,
+        ..SearchSettings::default()
     };
     let before = server.request_count();
     let start = Instant::now();
-    let mut engine = Engine::open(options)?;
+    let mut engine = bench_server::engine(dir, "bench.py", session, search)?;
     let report = engine
         .compile(&backend, None, &Events::none(), &CancellationToken::new())
         .await?;
@@ -149,7 +129,7 @@ pub fn run(args: &BenchCompileArgs) -> Result<ExitCode> {
             "unchanged_recompile": row(&recompile),
             "no_model_latency": row(&instant),
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        print_json(&doc)?;
     } else {
         println!(
             "compile of {} independent holes, model answering after {} ms:",

@@ -167,7 +167,7 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
         })
     })?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&figures)?);
+        super::print_json(&figures)?;
     } else {
         println!(
             "pool ({} workers, sandboxed): {} checks in {:.2} s = {:.0} checks/s ({} passed)",

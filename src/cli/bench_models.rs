@@ -12,10 +12,8 @@
 //! figures are the cached input tokens the server reports and the cost with and without the
 //! marks.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -24,12 +22,9 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::runtime;
-use crate::engine::{Backend, Engine, EngineOptions, Event, Events, SearchSettings};
-use crate::exec::ExecConfig;
-use crate::llm::config::{resolve, ConfigFlags, ConfigPaths};
+use super::{bench_server, print_json, runtime};
+use crate::engine::{Event, Events, SearchSettings};
 use crate::llm::fake_server::{FakeRule, FakeServer, FakeTable};
-use crate::llm::{Client, Secret};
 use crate::session::Usage;
 
 #[derive(Debug, Args)]
@@ -48,41 +43,6 @@ const ANSWER_BODY: &str = "    counts = {}\n    for row in grid:\n        for v 
 
 fn one_hole() -> &'static str {
     "def most_common_colour(grid: list[list[int]]) -> int:\n    \"\"\"The colour that occurs most often in the grid; ties go to the smaller colour.\n\n    >>> most_common_colour([[1, 2], [2, 0]])\n    2\n    \"\"\"\n"
-}
-
-fn backend(server: &FakeServer, model: &str, dir: &Path, toml: &str) -> Result<Backend> {
-    std::fs::write(dir.join("anpl.toml"), toml)?;
-    let anthropic = model.starts_with("anthropic:");
-    let flags = ConfigFlags {
-        model: Some(model.to_string()),
-        base_url: Some(if anthropic {
-            server.url()
-        } else {
-            server.openai_base()
-        }),
-        api_key: anthropic.then(|| Secret::new("sk-bench")),
-        ..ConfigFlags::default()
-    };
-    let paths = ConfigPaths {
-        project: dir.join("anpl.toml"),
-        user: None,
-    };
-    let config = resolve(&flags, &HashMap::new(), &paths)?;
-    Ok(Backend::Model {
-        name: model.to_string(),
-        client: Arc::new(Client::from_config(&config, CancellationToken::new())?),
-    })
-}
-
-fn engine(dir: &Path, sketch: &str, session: &str, search: SearchSettings) -> Result<Engine> {
-    Ok(Engine::open(EngineOptions {
-        sketch: dir.join(sketch),
-        session: Some(dir.join(session)),
-        entry: None,
-        examples_file: None,
-        exec: ExecConfig::new("python3".into(), std::env::vars_os().collect()),
-        search,
-    })?)
 }
 
 /// Milliseconds from the start of a compile to the first tokens shown and to the whole
@@ -108,8 +68,14 @@ async fn latency(dir: &Path, stream: bool, chunk_delay_ms: u64, session: &str) -
         ..FakeTable::default()
     })
     .await?;
-    let backend = backend(&server, "openai-compatible:bench", dir, "")?;
-    let mut engine = engine(dir, "one.py", session, SearchSettings::default())?;
+    std::fs::write(dir.join("anpl.toml"), "")?;
+    let backend = bench_server::backend(
+        &server,
+        "openai-compatible:bench",
+        None,
+        dir.join("anpl.toml"),
+    )?;
+    let mut engine = bench_server::engine(dir, "one.py", session, SearchSettings::default())?;
     let (sender, mut receiver) = mpsc::unbounded_channel();
     let events = Events::new(sender);
     let start = Instant::now();
@@ -197,8 +163,14 @@ async fn cached_compile(
     } else {
         "[providers.anthropic]\nprompt_cache = false\n"
     };
-    let backend = backend(&server, "anthropic:claude-sonnet-4-5", dir, toml)?;
-    let mut engine = engine(
+    std::fs::write(dir.join("anpl.toml"), toml)?;
+    let backend = bench_server::backend(
+        &server,
+        "anthropic:claude-sonnet-4-5",
+        Some("sk-bench"),
+        dir.join("anpl.toml"),
+    )?;
+    let mut engine = bench_server::engine(
         dir,
         "arc.py",
         session,
@@ -242,7 +214,7 @@ pub fn run(args: &BenchModelsArgs) -> Result<ExitCode> {
                 "success": cache_ok && plain_ok,
             },
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        print_json(&doc)?;
     } else {
         println!(
             "one hole, answer streamed in 4-character chunks {} ms apart:",

@@ -84,7 +84,7 @@ pub fn run(args: &BenchPromptsArgs) -> Result<ExitCode> {
         max_tokens: all_tokens.last().copied().unwrap_or(0),
     };
     if args.json {
-        super::outln(format_args!("{}", serde_json::to_string_pretty(&report)?))?;
+        super::print_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
     super::outln(format_args!(

@@ -9,10 +9,8 @@
 //! reports programs solved, how many were within reach (every hole received a correct answer
 //! at least once), and requests, tokens and seconds per solved program.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -21,12 +19,9 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use super::runtime;
-use crate::engine::{Backend, Engine, EngineOptions, Events, SearchSettings};
-use crate::exec::ExecConfig;
-use crate::llm::config::{resolve, ConfigFlags, ConfigPaths};
+use super::{bench_server, print_json, runtime};
+use crate::engine::{Events, SearchSettings};
 use crate::llm::fake_server::{FakeRule, FakeServer, FakeTable, WeightedAnswer};
-use crate::llm::Client;
 
 /// The built-in sketch set.
 const BUILTIN_SET: &str = include_str!("../../benches/search/programs.toml");
@@ -190,36 +185,24 @@ async fn compile_once(
     let server = FakeServer::start(table(program, args.right, draws)).await?;
     // The OpenAI wire format with `n`: several samples are one request, as the figures of
     // real runs count them.
-    let flags = ConfigFlags {
-        model: Some("openai:bench".to_string()),
-        base_url: Some(server.openai_base()),
-        api_key: Some(crate::llm::Secret::new("bench")),
-        ..ConfigFlags::default()
-    };
-    let paths = ConfigPaths {
-        project: dir.join("no-anpl.toml"),
-        user: None,
-    };
-    let config = resolve(&flags, &HashMap::new(), &paths)?;
-    let backend = Backend::Model {
-        name: "openai:bench".to_string(),
-        client: Arc::new(Client::from_config(&config, CancellationToken::new())?),
-    };
-    let sketch = dir.join(format!("{}.py", program.name));
-    std::fs::write(&sketch, &program.sketch)?;
-    let options = EngineOptions {
-        sketch,
-        session: Some(dir.join(format!("{}-{seed}.json", program.name))),
-        entry: None,
-        examples_file: None,
-        exec: ExecConfig::new("python3".into(), std::env::vars_os().collect()),
-        search: SearchSettings {
-            samples: args.samples,
-            ..SearchSettings::default()
-        },
+    let backend = bench_server::backend(
+        &server,
+        "openai:bench",
+        Some("bench"),
+        dir.join("no-anpl.toml"),
+    )?;
+    std::fs::write(dir.join(format!("{}.py", program.name)), &program.sketch)?;
+    let search = SearchSettings {
+        samples: args.samples,
+        ..SearchSettings::default()
     };
     let start = Instant::now();
-    let mut engine = Engine::open(options)?;
+    let mut engine = bench_server::engine(
+        dir,
+        &format!("{}.py", program.name),
+        &format!("{}-{seed}.json", program.name),
+        search,
+    )?;
     let report = engine
         .compile(&backend, None, &Events::none(), &CancellationToken::new())
         .await?;
@@ -321,7 +304,7 @@ pub fn run(args: &BenchSearchArgs) -> Result<ExitCode> {
                 "tokens": r.tokens, "seconds": r.seconds,
             })).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        print_json(&doc)?;
     } else {
         println!(
             "{} program(s) of {origin} x {} seed(s), each sample right with probability {}, --samples {}:",

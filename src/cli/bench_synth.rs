@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
 use crate::synth::bench;
@@ -40,19 +40,10 @@ pub fn run(args: &BenchSynthArgs) -> Result<ExitCode> {
     }
     let report = bench::run(&file, &limits, &args.python)?;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).context("writing the report")?
-        );
+        super::print_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let width = report
-        .results
-        .iter()
-        .map(|r| r.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let width = task_width(report.results.iter().map(|r| r.name.as_str()));
     println!(
         "{:width$}  {:6}  {:>7}  {:>4}  program",
         "task", "result", "time", "size"
@@ -75,4 +66,9 @@ pub fn run(args: &BenchSynthArgs) -> Result<ExitCode> {
         report.solved, report.total, report.max_seconds
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Width of the task column: the longest task name, and at least the heading's.
+pub(super) fn task_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names.map(str::len).max().unwrap_or(4).max(4)
 }

@@ -122,7 +122,7 @@ pub fn run(args: &CompileArgs) -> Result<ExitCode> {
         if ask {
             doc["questions"] = serde_json::to_value(&questions)?;
         }
-        super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
+        super::print_json(&doc)?;
     } else {
         // Replay can only repeat what was recorded: no new candidates from it either.
         let can_draw = backend.model_name().is_some() && !matches!(backend, Backend::Replay { .. });
@@ -422,12 +422,7 @@ fn print_summary(
     for hole in &report.holes {
         let by = hole.by.as_deref().unwrap_or("-");
         let usage = if hole.usage.requests > 0 {
-            format!(
-                "  {} request(s), {} tokens, cost {}",
-                hole.usage.requests,
-                hole.usage.input_tokens + hole.usage.output_tokens,
-                hole.usage.cost_text()
-            )
+            format!("  {}", hole.usage.summary())
         } else {
             String::new()
         };

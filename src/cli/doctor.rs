@@ -54,7 +54,7 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
             "python_source": config.python_source,
             "workspace": config.workspace,
         });
-        super::outln(format_args!("{}", serde_json::to_string_pretty(&json)?))?;
+        super::print_json(&json)?;
         return Ok(ExitCode::SUCCESS);
     }
     super::outln(format_args!(

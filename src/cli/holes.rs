@@ -102,12 +102,7 @@ fn examples(n: usize) -> String {
 fn label(sketch: &Sketch, node: &TreeNode, root: bool) -> String {
     let again = if node.repeated { " (see above)" } else { "" };
     if let Some(h) = sketch.hole(&node.name) {
-        let summary = h.summary();
-        let summary = if summary.chars().count() > 72 {
-            format!("{}…", summary.chars().take(71).collect::<String>())
-        } else {
-            summary.to_string()
-        };
+        let summary = crate::present::cut(h.summary(), 72);
         return format!(
             "[{}] {} · {} · {summary}{again}",
             h.kind.as_str(),

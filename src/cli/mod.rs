@@ -16,6 +16,7 @@ pub mod bench_exec;
 pub mod bench_models;
 pub mod bench_prompts;
 pub mod bench_search;
+mod bench_server;
 pub mod bench_synth;
 pub mod check;
 pub mod compile;
@@ -206,6 +207,12 @@ pub fn out(args: std::fmt::Arguments) -> std::io::Result<()> {
 /// `out` and a newline.
 pub fn outln(args: std::fmt::Arguments) -> std::io::Result<()> {
     out(format_args!("{args}\n"))
+}
+
+/// `--json` output: the document pretty-printed on stdout, as [`outln`] writes.
+pub fn print_json<T: serde::Serialize + ?Sized>(doc: &T) -> anyhow::Result<()> {
+    outln(format_args!("{}", serde_json::to_string_pretty(doc)?))?;
+    Ok(())
 }
 
 /// The async runtime the commands run the engine on.

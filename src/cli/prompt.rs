@@ -57,7 +57,7 @@ pub fn run(args: &PromptArgs) -> Result<ExitCode> {
             "model": model,
             "preview": preview,
         });
-        super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
+        super::print_json(&doc)?;
     } else {
         print(&preview, &model)?;
     }

@@ -31,10 +31,7 @@ pub fn run(args: &QuestionsArgs) -> Result<ExitCode> {
     let questions = runtime()?.block_on(engine.questions(args.hole.as_deref()))?;
     engine.save()?;
     if args.json {
-        super::outln(format_args!(
-            "{}",
-            serde_json::to_string_pretty(&questions)?
-        ))?;
+        super::print_json(&questions)?;
         return Ok(ExitCode::SUCCESS);
     }
     if questions.is_empty() {

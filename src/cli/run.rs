@@ -50,7 +50,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             "stale_holes": stale,
             "report": report,
         });
-        super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
+        super::print_json(&doc)?;
     } else {
         for hole in &stale {
             eprintln!("warning: hole {hole} changed since it was filled; it is not used until `anpl compile` fills it again");

@@ -75,7 +75,7 @@ pub fn run(args: &TraceArgs) -> Result<ExitCode> {
     let result = report.results.first();
     if args.json {
         let doc = json!({ "call": example.call, "report": report });
-        super::outln(format_args!("{}", serde_json::to_string_pretty(&doc)?))?;
+        super::print_json(&doc)?;
     } else {
         super::outln(format_args!("{}", example.call))?;
         if let Some(fatal) = &report.fatal {

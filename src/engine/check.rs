@@ -184,12 +184,7 @@ impl Checker {
                 .collect(),
             stop_at_first_failure: false,
         };
-        let outcome = self
-            .pool
-            .runner(&self.sketch.prelude)
-            .await?
-            .check(&request)
-            .await?;
+        let outcome = self.run_request(&request).await?;
         Ok(self.report(&rendered, examples, outcome))
     }
 
@@ -217,12 +212,7 @@ impl Checker {
                 .collect(),
             stop_at_first_failure: false,
         };
-        let outcome = self
-            .pool
-            .runner(&self.sketch.prelude)
-            .await?
-            .check(&request)
-            .await?;
+        let outcome = self.run_request(&request).await?;
         Ok(self.report(&rendered, &examples, outcome))
     }
 

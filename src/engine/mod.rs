@@ -23,6 +23,7 @@ pub mod observe;
 pub mod ops;
 pub mod prompt;
 pub mod questions;
+pub mod repr;
 pub mod sample;
 pub mod schedule;
 pub mod search;

@@ -158,16 +158,6 @@ pub fn messages_url(base: &str) -> String {
     }
 }
 
-fn malformed(provider: &str, what: &dyn std::fmt::Display, body: &[u8]) -> LlmError {
-    LlmError::Malformed {
-        provider: provider.to_string(),
-        reason: format!(
-            "{what} in {}",
-            crate::llm::error::one_line(&String::from_utf8_lossy(body))
-        ),
-    }
-}
-
 impl Provider for AnthropicProvider {
     fn endpoint(&self) -> &Endpoint {
         &self.endpoint
@@ -182,15 +172,7 @@ impl Provider for AnthropicProvider {
         WireRequest {
             url: messages_url(&ep.base_url),
             headers: vec![
-                (
-                    "accept",
-                    if stream {
-                        "text/event-stream, application/json"
-                    } else {
-                        "application/json"
-                    }
-                    .to_string(),
-                ),
+                WireRequest::accept(stream),
                 ("anthropic-version", ANTHROPIC_VERSION.to_string()),
             ],
             secret_header: ep.api_key.clone().map(|k| ("x-api-key", k)),
@@ -202,7 +184,7 @@ impl Provider for AnthropicProvider {
     fn parse_response(&self, body: &[u8]) -> Result<ChatResponse, LlmError> {
         let provider = &self.endpoint.provider.name;
         let message: MessageResponse =
-            serde_json::from_slice(body).map_err(|e| malformed(provider, &e, body))?;
+            serde_json::from_slice(body).map_err(|e| LlmError::malformed(provider, &e, body))?;
         let text: String = message
             .content
             .iter()
@@ -232,7 +214,7 @@ impl Provider for AnthropicProvider {
     fn stream_event(&self, state: &mut StreamState, event: &SseEvent) -> Result<u64, LlmError> {
         let provider = &self.endpoint.provider.name;
         let data: Value = serde_json::from_str(&event.data)
-            .map_err(|e| malformed(provider, &e, event.data.as_bytes()))?;
+            .map_err(|e| LlmError::malformed(provider, &e, event.data.as_bytes()))?;
         let kind = match data["type"].as_str() {
             Some(k) => k.to_string(),
             None => event.event.clone(),

@@ -75,6 +75,15 @@ pub enum LlmError {
 }
 
 impl LlmError {
+    /// A body (or one streamed event) that does not read as the wire format says: what was
+    /// wrong, then the body on one line.
+    pub fn malformed(provider: &str, what: &dyn std::fmt::Display, body: &[u8]) -> LlmError {
+        LlmError::Malformed {
+            provider: provider.to_string(),
+            reason: format!("{what} in {}", one_line(&String::from_utf8_lossy(body))),
+        }
+    }
+
     /// Whether a later identical request may succeed: the engine retries a hole after these,
     /// and gives up on the model (and says so) after the others.
     pub fn is_transient(&self) -> bool {

@@ -138,16 +138,6 @@ pub fn request_body(req: &ChatRequest, endpoint: &Endpoint, n: u32, stream: bool
     body
 }
 
-fn malformed(provider: &str, what: &dyn std::fmt::Display, body: &[u8]) -> LlmError {
-    LlmError::Malformed {
-        provider: provider.to_string(),
-        reason: format!(
-            "{what} in {}",
-            crate::llm::error::one_line(&String::from_utf8_lossy(body))
-        ),
-    }
-}
-
 impl Provider for OpenAiProvider {
     fn endpoint(&self) -> &Endpoint {
         &self.endpoint
@@ -161,15 +151,7 @@ impl Provider for OpenAiProvider {
         let ep = &self.endpoint;
         WireRequest {
             url: format!("{}/chat/completions", ep.base_url),
-            headers: vec![(
-                "accept",
-                if stream {
-                    "text/event-stream, application/json"
-                } else {
-                    "application/json"
-                }
-                .to_string(),
-            )],
+            headers: vec![WireRequest::accept(stream)],
             secret_header: ep.api_key.as_ref().map(|k| {
                 (
                     "authorization",
@@ -184,7 +166,7 @@ impl Provider for OpenAiProvider {
     fn parse_response(&self, body: &[u8]) -> Result<ChatResponse, LlmError> {
         let provider = &self.endpoint.provider.name;
         let completion: Completion =
-            serde_json::from_slice(body).map_err(|e| malformed(provider, &e, body))?;
+            serde_json::from_slice(body).map_err(|e| LlmError::malformed(provider, &e, body))?;
         if completion.choices.is_empty() {
             return Err(LlmError::EmptyChoices {
                 provider: provider.clone(),
@@ -222,8 +204,8 @@ impl Provider for OpenAiProvider {
             return Ok(0);
         }
         let provider = &self.endpoint.provider.name;
-        let chunk: Value =
-            serde_json::from_str(data).map_err(|e| malformed(provider, &e, data.as_bytes()))?;
+        let chunk: Value = serde_json::from_str(data)
+            .map_err(|e| LlmError::malformed(provider, &e, data.as_bytes()))?;
         if let Some(err) = chunk.get("error") {
             let message = err["message"]
                 .as_str()

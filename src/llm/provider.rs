@@ -197,6 +197,19 @@ pub struct WireRequest {
     pub stream: bool,
 }
 
+impl WireRequest {
+    /// The `accept` header: a streamed request still takes JSON, which is how servers
+    /// answer a request they refuse.
+    pub fn accept(stream: bool) -> (&'static str, String) {
+        let types = if stream {
+            "text/event-stream, application/json"
+        } else {
+            "application/json"
+        };
+        ("accept", types.to_string())
+    }
+}
+
 /// Why one attempt failed, kept raw until we know whether it is retried.
 enum Failure {
     Status {

@@ -5,14 +5,7 @@
 
 use std::borrow::Cow;
 
-/// `text` in at most `max` characters: cut and ending in `…` when longer.
-pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
-    if text.chars().count() <= max {
-        return Cow::Borrowed(text);
-    }
-    let head: String = text.chars().take(max.saturating_sub(1)).collect();
-    Cow::Owned(format!("{head}…"))
-}
+pub use crate::engine::repr::cut;
 
 /// Like [`cut`], but saying how much was cut (`…[+1234 chars]`), for output that has room
 /// for it (the CLI and the REPL; `--json` has the whole value).

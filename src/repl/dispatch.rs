@@ -140,12 +140,8 @@ impl Repl {
         }
         let u = &report.usage;
         if u.requests > 0 {
-            out.push_str(&format!(
-                "{} request(s), {} tokens, cost {}\n",
-                u.requests,
-                u.input_tokens + u.output_tokens,
-                u.cost_text()
-            ));
+            out.push_str(&u.summary());
+            out.push('\n');
         }
         self.say(&out);
         Ok(())

@@ -282,6 +282,17 @@ impl Usage {
         (self.priced_requests >= self.requests).then_some(self.cost_usd)
     }
 
+    /// Requests, tokens and cost on one line, as every front end sums a compile up:
+    /// `3 request(s), 1200 tokens, cost $0.0123`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} request(s), {} tokens, cost {}",
+            self.requests,
+            self.input_tokens + self.output_tokens,
+            self.cost_text()
+        )
+    }
+
     /// The cost as people read it: `$0.0123`, `unknown`, or the known part and how many
     /// requests have no price.
     pub fn cost_text(&self) -> String {

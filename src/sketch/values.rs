@@ -9,6 +9,8 @@
 
 use serde_json::Value;
 
+use crate::pyrepr::str_repr;
+
 /// A parsed type annotation: `head[args, ...]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Ann {
@@ -279,9 +281,9 @@ fn convert(value: &Value, ann: &Ann) -> String {
                         "float" if k.parse::<f64>().is_ok_and(f64::is_finite) => k.clone(),
                         "tuple" => match serde_json::from_str::<Value>(k) {
                             Ok(kv @ Value::Array(_)) => conv(&kv, arg(0)),
-                            _ => py_str(k),
+                            _ => str_repr(k),
                         },
-                        _ => py_str(k),
+                        _ => str_repr(k),
                     };
                     format!("{key}: {}", conv(v, arg(1)))
                 })
@@ -299,7 +301,7 @@ fn literal(value: &Value) -> String {
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => py_str(s),
+        Value::String(s) => str_repr(s),
         Value::Array(items) => {
             let parts: Vec<String> = items.iter().map(literal).collect();
             format!("[{}]", parts.join(", "))
@@ -307,40 +309,11 @@ fn literal(value: &Value) -> String {
         Value::Object(map) => {
             let parts: Vec<String> = map
                 .iter()
-                .map(|(k, v)| format!("{}: {}", py_str(k), literal(v)))
+                .map(|(k, v)| format!("{}: {}", str_repr(k), literal(v)))
                 .collect();
             format!("{{{}}}", parts.join(", "))
         }
     }
-}
-
-/// A Python string literal, quoted the way `repr` would.
-pub(crate) fn py_str(s: &str) -> String {
-    let q = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(q);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == q => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(q);
-    out
 }
 
 #[cfg(test)]

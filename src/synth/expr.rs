@@ -154,70 +154,54 @@ impl Arena {
         }
     }
 
-    /// Every operator used, for matching against the description's words.
-    pub fn ops(&self, id: NodeId, out: &mut Vec<Op>) {
-        match self.node(id) {
+    /// Every node of the expression, each before its children, children in order.
+    fn walk(&self, id: NodeId, visit: &mut impl FnMut(&Node)) {
+        let node = self.node(id);
+        visit(node);
+        match node {
             Node::Var(_) | Node::Const(_) => {}
             Node::Op(op, kids) => {
-                out.push(*op);
                 for k in &kids[..op.arity()] {
-                    self.ops(*k, out);
+                    self.walk(*k, visit);
                 }
             }
             Node::Compr {
                 src, elem, cond, ..
             } => {
-                self.ops(*src, out);
-                self.ops(*elem, out);
+                self.walk(*src, visit);
+                self.walk(*elem, visit);
                 if let Some(c) = cond {
-                    self.ops(*c, out);
+                    self.walk(*c, visit);
                 }
             }
         }
+    }
+
+    /// Every operator used, for matching against the description's words.
+    pub fn ops(&self, id: NodeId, out: &mut Vec<Op>) {
+        self.walk(id, &mut |node| {
+            if let Node::Op(op, _) = node {
+                out.push(*op);
+            }
+        });
     }
 
     /// Every variable used.
     pub fn vars(&self, id: NodeId, out: &mut Vec<usize>) {
-        match self.node(id) {
-            Node::Var(v) => out.push(*v),
-            Node::Const(_) => {}
-            Node::Op(op, kids) => {
-                for k in &kids[..op.arity()] {
-                    self.vars(*k, out);
-                }
+        self.walk(id, &mut |node| {
+            if let Node::Var(v) = node {
+                out.push(*v);
             }
-            Node::Compr {
-                src, elem, cond, ..
-            } => {
-                self.vars(*src, out);
-                self.vars(*elem, out);
-                if let Some(c) = cond {
-                    self.vars(*c, out);
-                }
-            }
-        }
+        });
     }
 
     /// Every constant used.
     pub fn consts(&self, id: NodeId, out: &mut Vec<Value>) {
-        match self.node(id) {
-            Node::Var(_) => {}
-            Node::Const(v) => out.push(v.clone()),
-            Node::Op(op, kids) => {
-                for k in &kids[..op.arity()] {
-                    self.consts(*k, out);
-                }
+        self.walk(id, &mut |node| {
+            if let Node::Const(v) = node {
+                out.push(v.clone());
             }
-            Node::Compr {
-                src, elem, cond, ..
-            } => {
-                self.consts(*src, out);
-                self.consts(*elem, out);
-                if let Some(c) = cond {
-                    self.consts(*c, out);
-                }
-            }
-        }
+        });
     }
 
     /// Whether the rendered code needs `import math`.
@@ -247,6 +231,12 @@ impl Arena {
 
     /// An argument that is iterated: iterators need no `list(...)` here.
     fn iter_arg(&self, id: NodeId) -> String {
+        self.as_iterator(id).unwrap_or_else(|| self.arg(id))
+    }
+
+    /// The expression spelled as the iterator it is (`range(n)`, `d.items()`), for a place
+    /// that only iterates it; `None` when it is not one.
+    fn as_iterator(&self, id: NodeId) -> Option<String> {
         match self.node(id) {
             Node::Op(
                 op @ (Op::Range
@@ -256,8 +246,8 @@ impl Arena {
                 | Op::DictValues
                 | Op::DictItems),
                 k,
-            ) => self.iterator(*op, k),
-            _ => self.arg(id),
+            ) => Some(self.iterator(*op, k)),
+            _ => None,
         }
     }
 
@@ -295,20 +285,8 @@ impl Arena {
             "{} for {} in {}",
             self.at_least(*elem, P_TERNARY),
             names.join(", "),
-            match self.node(*src) {
-                Node::Op(
-                    op @ (Op::Range
-                    | Op::Range2
-                    | Op::Enumerate
-                    | Op::Zip
-                    | Op::DictValues
-                    | Op::DictItems),
-                    k,
-                ) => {
-                    self.iterator(*op, k)
-                }
-                _ => self.at_least(*src, P_OR),
-            }
+            self.as_iterator(*src)
+                .unwrap_or_else(|| self.at_least(*src, P_OR))
         );
         if let Some(c) = cond {
             s.push_str(" if ");
@@ -351,6 +329,17 @@ impl Arena {
                     "{}.{name}({})",
                     self.at_least(k[0], P_PRIMARY),
                     self.arg(k[1])
+                ),
+                P_PRIMARY,
+            )
+        };
+        let method2 = |name: &str| {
+            (
+                format!(
+                    "{}.{name}({}, {})",
+                    self.at_least(k[0], P_PRIMARY),
+                    self.arg(k[1]),
+                    self.arg(k[2])
                 ),
                 P_PRIMARY,
             )
@@ -518,24 +507,8 @@ impl Arena {
                 ),
                 P_TERNARY,
             ),
-            Replace => (
-                format!(
-                    "{}.replace({}, {})",
-                    self.at_least(k[0], P_PRIMARY),
-                    self.arg(k[1]),
-                    self.arg(k[2])
-                ),
-                P_PRIMARY,
-            ),
-            DictGet => (
-                format!(
-                    "{}.get({}, {})",
-                    self.at_least(k[0], P_PRIMARY),
-                    self.arg(k[1]),
-                    self.arg(k[2])
-                ),
-                P_PRIMARY,
-            ),
+            Replace => method2("replace"),
+            DictGet => method2("get"),
         }
     }
 }

@@ -2,10 +2,11 @@
 //! search may combine, with the typing rule that decides which arguments it is tried on and
 //! the words that tie it to a description ("largest" → `max`).
 //!
-//! Semantics live in `eval.rs` and the Python spelling in `expr.rs`; all three match on
-//! [`Op`], so adding an operator means one arm in each. The order of [`Op::ALL`] is the order
-//! the search tries operators within one size, which decides which of several equivalent
-//! expressions is kept, so the plainer spellings come first.
+//! Semantics live in `eval/` (`unary.rs`, `binary.rs`, ternary ones in `eval/mod.rs`) and
+//! the Python spelling in `expr.rs`; all three match on [`Op`], so adding an operator means
+//! one arm in each. The order of [`Op::ALL`] is the order the search tries operators within
+//! one size, which decides which of several equivalent expressions is kept, so the plainer
+//! spellings come first.
 
 use super::types::Ty;
 

@@ -13,6 +13,8 @@ use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use crate::pyrepr::str_repr;
+
 /// A Python value of the subset the synthesizer handles.
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -212,38 +214,6 @@ pub fn float_repr(f: f64) -> String {
     }
 }
 
-/// Python's `repr(str)`: single quotes unless the text has a single quote and no double one.
-pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if (0x80..0xa0).contains(&(c as u32)) => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
 /// Python's `<`-based ordering for values of comparable kinds; `None` when Python would
 /// raise `TypeError` (or when the synthesizer cannot mirror the comparison exactly).
 pub fn py_cmp(a: &Value, b: &Value) -> Option<Ordering> {
@@ -349,16 +319,6 @@ mod tests {
         for (f, want) in cases {
             assert_eq!(float_repr(f), want, "repr of {f}");
         }
-    }
-
-    #[test]
-    fn str_repr_matches_python() {
-        assert_eq!(str_repr("abc"), "'abc'");
-        assert_eq!(str_repr("it's"), "\"it's\"");
-        assert_eq!(str_repr("a'b\"c"), "'a\\'b\"c'");
-        assert_eq!(str_repr("tab\there\n"), "'tab\\there\\n'");
-        assert_eq!(str_repr("\u{1}"), "'\\x01'");
-        assert_eq!(str_repr("é"), "'é'");
     }
 
     #[test]

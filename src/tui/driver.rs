@@ -343,20 +343,14 @@ async fn compile(
     cancel: &CancellationToken,
     sender: &AppSender,
 ) -> Result<String, String> {
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (tx, rx) = mpsc::unbounded_channel();
     let events = Events::new(tx);
-    let run = engine.compile(backend, only.as_deref(), &events, cancel);
-    tokio::pin!(run);
-    let result = loop {
-        tokio::select! {
-            biased;
-            Some(event) = rx.recv() => sender.send(AppEvent::Engine(event)),
-            result = &mut run => break result,
-        }
-    };
-    while let Ok(event) = rx.try_recv() {
-        sender.send(AppEvent::Engine(event));
-    }
+    let result = forward(
+        engine.compile(backend, only.as_deref(), &events, cancel),
+        rx,
+        sender,
+    )
+    .await;
     // A compile that leaves a hole or the program failing is reported in the error tone.
     match result {
         Ok(report) if report.success() => Ok(summary(&report)),
@@ -380,12 +374,7 @@ fn summary(report: &CompileReport) -> String {
     }
     let u = &report.usage;
     if u.requests > 0 {
-        text.push_str(&format!(
-            "; {} request(s), {} tokens, cost {}",
-            u.requests,
-            u.input_tokens + u.output_tokens,
-            u.cost_text()
-        ));
+        text.push_str(&format!("; {}", u.summary()));
     }
     text
 }

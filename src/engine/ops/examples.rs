@@ -24,13 +24,7 @@ pub enum ExampleSource {
 impl Engine {
     /// Where example `n` (from 1) of `function` comes from, and its index in that source.
     pub fn example_source(&self, function: &str, n: usize) -> Option<(ExampleSource, usize)> {
-        let doctests = self.sketch.examples_of(function).len();
-        let stored = self
-            .session
-            .examples
-            .iter()
-            .filter(|e| e.function == function)
-            .count();
+        let (doctests, stored) = self.example_counts(function);
         let i = n.checked_sub(1)?;
         if i < doctests {
             Some((ExampleSource::Doctest, i))
@@ -41,6 +35,19 @@ impl Engine {
         } else {
             None
         }
+    }
+
+    /// How many of `function`'s examples are doctests and how many are kept in the
+    /// session; the examples file's come after both, in that order.
+    fn example_counts(&self, function: &str) -> (usize, usize) {
+        let doctests = self.sketch.examples_of(function).len();
+        let stored = self
+            .session
+            .examples
+            .iter()
+            .filter(|e| e.function == function)
+            .count();
+        (doctests, stored)
     }
 
     fn known_function(&self, name: &str) -> Result<(), EngineError> {
@@ -101,13 +108,7 @@ impl Engine {
             expected: expected.to_string(),
         });
         self.checkpoint()?;
-        let doctests = self.sketch.examples_of(function).len();
-        let stored = self
-            .session
-            .examples
-            .iter()
-            .filter(|e| e.function == function)
-            .count();
+        let (doctests, stored) = self.example_counts(function);
         Ok(doctests + stored)
     }
 

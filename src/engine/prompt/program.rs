@@ -71,7 +71,7 @@ fn param_names(sketch: &Sketch, name: &str) -> Vec<String> {
 /// cannot be read.
 pub fn call_lines(call: &str, params: &[String], indent: &str) -> String {
     let Lit::Call { name, args } = read(call) else {
-        return super::values::clip(call, VALUE_CHARS);
+        return crate::engine::repr::cut(call, VALUE_CHARS).into_owned();
     };
     let named: Vec<(String, Lit)> = args
         .into_iter()

@@ -2,12 +2,14 @@
 //! short text within a size budget.
 //!
 //! Values reach the engine as Python source text (`repr`, numpy arrays as `np.array(...)`).
-//! A small reader turns that text back into a tree ([`Lit`]) so a value can be described
-//! (`list[tuple[int, int]] (3 items)`, `np.ndarray 3x4 of int`), abbreviated item by item
-//! rather than cut mid-token, and, for 2-D grids of digits (ARC), drawn as rows of digits.
-//! What the reader cannot read is shown as text, abbreviated. Object addresses
+//! The text's structure (`engine::repr`) becomes a typed tree ([`Lit`]) so a value can be
+//! described (`list[tuple[int, int]] (3 items)`, `np.ndarray 3x4 of int`), abbreviated item
+//! by item rather than cut mid-token, and, for 2-D grids of digits (ARC), drawn as rows of
+//! digits. What cannot be read is shown as text, abbreviated. Object addresses
 //! (`at 0x7f…`) and the program's module prefix are removed and sets are sorted, so the
 //! same value always gives the same prompt text (the replay cache keys on it).
+
+use crate::engine::repr::{cut, Entry, Node};
 
 /// A Python value read back from its source text.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,13 +34,9 @@ pub enum Lit {
 /// Read `text` as a Python value; whatever cannot be read becomes [`Lit::Opaque`].
 pub fn read(text: &str) -> Lit {
     let clean = normalise(text);
-    let mut r = Reader {
-        s: clean.as_bytes(),
-        at: 0,
-    };
-    match r.value(0) {
-        Some(v) if r.done() => v,
-        _ => Lit::Opaque(clean),
+    match Node::parse(&clean).and_then(|node| lit(&node, 0)) {
+        Some(v) => v,
+        None => Lit::Opaque(clean),
     }
 }
 
@@ -59,241 +57,153 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
-struct Reader<'a> {
-    s: &'a [u8],
-    at: usize,
-}
-
+/// How deep a value may nest before it is shown as text.
 const MAX_DEPTH: usize = 64;
 
-impl Reader<'_> {
-    fn done(&mut self) -> bool {
-        self.skip();
-        self.at >= self.s.len()
+/// The value a node of the `repr` stands for: `(x)` is `x`, braces with `key: value`
+/// entries a dict, a call's `name=value` entries its keywords. Atoms must be whole tokens
+/// (a number, a name, a string, `<...>`); what is not (`1+2j`, `a b`) leaves the whole value
+/// to be shown as text.
+fn lit(node: &Node, depth: usize) -> Option<Lit> {
+    if depth > MAX_DEPTH {
+        return None;
     }
-
-    fn skip(&mut self) {
-        while self.at < self.s.len() && self.s[self.at].is_ascii_whitespace() {
-            self.at += 1;
-        }
-    }
-
-    fn peek(&mut self) -> Option<u8> {
-        self.skip();
-        self.s.get(self.at).copied()
-    }
-
-    fn eat(&mut self, c: u8) -> bool {
-        if self.peek() == Some(c) {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn text(&self, from: usize) -> String {
-        String::from_utf8_lossy(&self.s[from..self.at]).into_owned()
-    }
-
-    fn value(&mut self, depth: usize) -> Option<Lit> {
-        if depth > MAX_DEPTH {
+    let (head, open, items, trailing_comma) = match node {
+        Node::Atom(text) => return atom(text),
+        Node::Group {
+            head,
+            open,
+            items,
+            trailing_comma,
+            ..
+        } => (head, open, items, *trailing_comma),
+    };
+    if !head.is_empty() {
+        if !is_name(head) {
             return None;
         }
-        match self.peek()? {
-            b'[' => {
-                self.at += 1;
-                Some(Lit::List(self.items(b']', depth)?))
-            }
-            b'(' => {
-                self.at += 1;
-                if self.eat(b')') {
-                    return Some(Lit::Tuple(Vec::new()));
-                }
-                let first = self.value(depth + 1)?;
-                if self.eat(b')') {
-                    // `(x)` is x; only `(x,)` is a tuple.
-                    return Some(first);
-                }
-                if !self.eat(b',') {
-                    return None;
-                }
-                let mut items = vec![first];
-                items.extend(self.items(b')', depth)?);
-                Some(Lit::Tuple(items))
-            }
-            b'{' => {
-                self.at += 1;
-                self.braces(depth)
-            }
-            b'\'' | b'"' => self.string(),
-            b'<' => self.angled(),
-            c if c == b'-' || c == b'+' || c == b'.' || c.is_ascii_digit() => self.number(),
-            c if c.is_ascii_alphabetic() || c == b'_' => self.name(depth),
-            _ => None,
-        }
+        let args = items
+            .iter()
+            .map(|entry| {
+                let key = match &entry.key {
+                    None => None,
+                    Some((Node::Atom(key), "=")) if is_keyword(key) => Some(key.to_string()),
+                    Some(_) => return None,
+                };
+                Some((key, lit(&entry.value, depth + 1)?))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        return Some(Lit::Call {
+            name: head.to_string(),
+            args,
+        });
     }
-
-    /// Comma-separated values up to `close` (the opener is already read).
-    fn items(&mut self, close: u8, depth: usize) -> Option<Vec<Lit>> {
-        let mut out = Vec::new();
-        loop {
-            if self.eat(close) {
-                return Some(out);
-            }
-            out.push(self.value(depth + 1)?);
-            if self.eat(close) {
-                return Some(out);
-            }
-            if !self.eat(b',') {
-                return None;
-            }
-        }
-    }
-
-    fn braces(&mut self, depth: usize) -> Option<Lit> {
-        if self.eat(b'}') {
-            return Some(Lit::Dict(Vec::new()));
-        }
-        let first = self.value(depth + 1)?;
-        if self.eat(b':') {
-            let mut pairs = vec![(first, self.value(depth + 1)?)];
-            loop {
-                if self.eat(b'}') {
-                    return Some(Lit::Dict(pairs));
-                }
-                if !self.eat(b',') {
-                    return None;
-                }
-                if self.eat(b'}') {
-                    return Some(Lit::Dict(pairs));
-                }
-                let k = self.value(depth + 1)?;
-                if !self.eat(b':') {
-                    return None;
-                }
-                pairs.push((k, self.value(depth + 1)?));
-            }
-        }
-        let mut items = vec![first];
-        if !self.eat(b'}') {
-            if !self.eat(b',') {
-                return None;
-            }
-            items.extend(self.items(b'}', depth)?);
-        }
-        Some(Lit::Set(items))
-    }
-
-    fn string(&mut self) -> Option<Lit> {
-        let start = self.at;
-        let quote = self.s[self.at];
-        self.at += 1;
-        while self.at < self.s.len() {
-            match self.s[self.at] {
-                b'\\' => self.at += 2,
-                c if c == quote => {
-                    self.at += 1;
-                    return Some(Lit::Str(self.text(start)));
-                }
-                _ => self.at += 1,
-            }
-        }
-        None
-    }
-
-    /// `<...>` reprs, nested angle brackets included.
-    fn angled(&mut self) -> Option<Lit> {
-        let start = self.at;
-        let mut depth = 0usize;
-        while self.at < self.s.len() {
-            match self.s[self.at] {
-                b'<' => depth += 1,
-                b'>' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        self.at += 1;
-                        return Some(Lit::Opaque(self.text(start)));
-                    }
-                }
-                _ => {}
-            }
-            self.at += 1;
-        }
-        None
-    }
-
-    fn number(&mut self) -> Option<Lit> {
-        let start = self.at;
-        while self.at < self.s.len() {
-            let c = self.s[self.at];
-            let sign_ok = (c == b'-' || c == b'+')
-                && (self.at == start || matches!(self.s[self.at - 1], b'e' | b'E'));
-            if c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || sign_ok {
-                self.at += 1;
+    match open {
+        '[' => Some(Lit::List(values(items, depth)?)),
+        '(' => {
+            let mut v = values(items, depth)?;
+            if v.len() == 1 && !trailing_comma {
+                v.pop()
             } else {
-                break;
+                Some(Lit::Tuple(v))
             }
         }
-        (self.at > start).then(|| Lit::Atom(self.text(start)))
+        _ if items.iter().all(|e| e.key.is_none()) && !items.is_empty() => {
+            Some(Lit::Set(values(items, depth)?))
+        }
+        _ => items
+            .iter()
+            .map(|entry| match &entry.key {
+                Some((key, ": ")) => Some((lit(key, depth + 1)?, lit(&entry.value, depth + 1)?)),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Lit::Dict),
     }
+}
 
-    fn name(&mut self, depth: usize) -> Option<Lit> {
-        let start = self.at;
-        while self.at < self.s.len() {
-            let c = self.s[self.at];
-            if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
-                self.at += 1;
-            } else {
-                break;
-            }
-        }
-        let name = self.text(start);
-        // A string prefix: b'..', r'..'.
-        if matches!(self.s.get(self.at), Some(b'\'' | b'"')) && name.len() <= 2 {
-            let lit = self.string()?;
-            return match lit {
-                Lit::Str(s) => Some(Lit::Str(format!("{name}{s}"))),
-                other => Some(other),
-            };
-        }
-        if self.s.get(self.at) != Some(&b'(') {
-            return Some(Lit::Atom(name));
-        }
-        self.at += 1;
-        let mut args = Vec::new();
-        loop {
-            if self.eat(b')') {
-                return Some(Lit::Call { name, args });
-            }
-            let key = self.keyword();
-            args.push((key, self.value(depth + 1)?));
-            if self.eat(b')') {
-                return Some(Lit::Call { name, args });
-            }
-            if !self.eat(b',') {
-                return None;
-            }
-        }
-    }
+/// The items of a list, tuple or set: values without keys.
+fn values(items: &[Entry], depth: usize) -> Option<Vec<Lit>> {
+    items
+        .iter()
+        .map(|entry| match entry.key {
+            None => lit(&entry.value, depth + 1),
+            Some(_) => None,
+        })
+        .collect()
+}
 
-    /// `name=` before an argument, if there is one.
-    fn keyword(&mut self) -> Option<String> {
-        self.skip();
-        let start = self.at;
-        let mut end = start;
-        while end < self.s.len() && (self.s[end].is_ascii_alphanumeric() || self.s[end] == b'_') {
-            end += 1;
+fn atom(text: &str) -> Option<Lit> {
+    let b = text.as_bytes();
+    let whole = |end: Option<usize>| end == Some(b.len());
+    match *b.first()? {
+        b'<' => whole(angle_end(b)).then(|| Lit::Opaque(text.to_string())),
+        b'\'' | b'"' => whole(string_end(b, 0)).then(|| Lit::Str(text.to_string())),
+        c if c == b'-' || c == b'+' || c == b'.' || c.is_ascii_digit() => {
+            let number = b.iter().enumerate().all(|(i, &c)| {
+                c.is_ascii_alphanumeric()
+                    || c == b'.'
+                    || c == b'_'
+                    || ((c == b'-' || c == b'+') && (i == 0 || matches!(b[i - 1], b'e' | b'E')))
+            });
+            number.then(|| Lit::Atom(text.to_string()))
         }
-        let is_kw =
-            end > start && self.s.get(end) == Some(&b'=') && self.s.get(end + 1) != Some(&b'=');
-        if !is_kw {
-            return None;
+        c if c.is_ascii_alphabetic() || c == b'_' => {
+            let name = b
+                .iter()
+                .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'.'))
+                .unwrap_or(b.len());
+            if name == b.len() {
+                return Some(Lit::Atom(text.to_string()));
+            }
+            // A string prefix: b'..', r'..'.
+            (name <= 2 && whole(string_end(b, name))).then(|| Lit::Str(text.to_string()))
         }
-        let key = String::from_utf8_lossy(&self.s[start..end]).into_owned();
-        self.at = end + 1;
-        Some(key)
+        _ => None,
     }
+}
+
+/// Past the string literal that starts at `start` (a quote), escapes skipped.
+fn string_end(b: &[u8], start: usize) -> Option<usize> {
+    let quote = *b.get(start).filter(|q| matches!(q, b'\'' | b'"'))?;
+    let mut at = start + 1;
+    while at < b.len() {
+        match b[at] {
+            b'\\' => at += 2,
+            c if c == quote => return Some(at + 1),
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// Past the `>` that closes the `<` at the start, nested angle brackets included.
+fn angle_end(b: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, &c) in b.iter().enumerate() {
+        match c {
+            b'<' => depth += 1,
+            b'>' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(at + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn is_name(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
+}
+
+fn is_keyword(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
 fn is_array(name: &str) -> bool {
@@ -437,8 +347,8 @@ impl Lit {
     fn write(&self, out: &mut String, budget: usize) {
         let limit = out.len() + budget;
         match self {
-            Lit::Atom(a) | Lit::Str(a) => out.push_str(&clip(a, budget)),
-            Lit::Opaque(text) => out.push_str(&clip(text, budget)),
+            Lit::Atom(a) | Lit::Str(a) => out.push_str(&cut(a, budget)),
+            Lit::Opaque(text) => out.push_str(&cut(text, budget)),
             Lit::List(v) => write_items(out, "[", "]", &v.iter().collect::<Vec<_>>(), limit),
             Lit::Tuple(v) if v.len() == 1 => {
                 out.push('(');
@@ -500,15 +410,6 @@ fn write_seq(
         item(out, i);
     }
     out.push_str(close);
-}
-
-/// At most `budget` characters of `text`, cut at a character boundary, marked when cut.
-pub fn clip(text: &str, budget: usize) -> String {
-    if text.chars().count() <= budget {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(budget.saturating_sub(1)).collect();
-    format!("{kept}…")
 }
 
 fn common_type<'a>(items: impl Iterator<Item = &'a Lit>) -> String {
@@ -615,7 +516,7 @@ pub fn describe_value(lit: &Lit, truncated: bool, budget: usize, indent: &str) -
         for row in &rows[..shown] {
             out.push('\n');
             out.push_str(indent);
-            out.push_str(&clip(row, GRID_ROWS));
+            out.push_str(&cut(row, GRID_ROWS));
         }
         if rows.len() > shown {
             out.push_str(&format!("\n{indent}… {} more rows", rows.len() - shown));
@@ -670,6 +571,27 @@ mod tests {
         assert_eq!(read("(1,)").type_name(), "tuple[int]");
         assert_eq!(read("b'x'").type_name(), "bytes");
         assert!(matches!(read("[1, 2"), Lit::Opaque(_)));
+    }
+
+    #[test]
+    fn structure_that_is_not_a_python_value_is_shown_as_text() {
+        assert_eq!(read("(3)"), Lit::Atom("3".into()));
+        assert_eq!(read("{}"), Lit::Dict(Vec::new()));
+        for text in [
+            "[(1+2j)]",
+            "[a b]",
+            "[1: 2]",
+            "(x=1)",
+            "{1: 2, 3}",
+            "{a=1}",
+            "f(a.b=1)",
+            "'a'(1)",
+            "['''t''']",
+        ] {
+            assert_eq!(read(text), Lit::Opaque(text.into()), "{text}");
+        }
+        let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
+        assert!(matches!(read(&deep), Lit::Opaque(_)));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::llm::ChatRequest;
 use super::super::check::CheckReport;
 use super::super::compile::{try_round, HoleJob, HoleOutcome, JobContext};
 use super::super::events::Event;
+use super::super::repr::cut;
 use super::super::{prompt, Engine, EngineError};
 use super::{blame, Search, MAX_BLAMED};
 
@@ -167,6 +168,9 @@ async fn draw_round(
     (h, stage, outcome)
 }
 
+/// Characters one value may take in the evidence of a repair prompt.
+const VALUE_CHARS: usize = 1500;
+
 /// What went wrong at program level, and what `hole` did in that run, for a repair prompt
 /// of a hole without examples of its own.
 fn repair_evidence(report: &CheckReport, hole: &str) -> Option<String> {
@@ -178,13 +182,13 @@ fn repair_evidence(report: &CheckReport, hole: &str) -> Option<String> {
     match (&failing.error, &failing.actual) {
         (Some(error), _) => text.push_str(&format!(
             " must return {} but raised {}",
-            short(failing.expected.as_deref().unwrap_or("?")),
+            cut(failing.expected.as_deref().unwrap_or("?"), VALUE_CHARS),
             error
         )),
         (None, actual) => text.push_str(&format!(
             " must return {} but returned {}",
-            short(failing.expected.as_deref().unwrap_or("?")),
-            short(actual.as_deref().unwrap_or("nothing"))
+            cut(failing.expected.as_deref().unwrap_or("?"), VALUE_CHARS),
+            cut(actual.as_deref().unwrap_or("nothing"), VALUE_CHARS)
         )),
     }
     text.push('.');
@@ -193,7 +197,7 @@ fn repair_evidence(report: &CheckReport, hole: &str) -> Option<String> {
             let args: Vec<String> = event
                 .args
                 .iter()
-                .map(|(name, v)| format!("{name}={}", short(&v.src)))
+                .map(|(name, v)| format!("{name}={}", cut(&v.src, VALUE_CHARS)))
                 .collect();
             text.push_str(&format!(
                 "\nIn that run this function was called as `{hole}({})` and ",
@@ -201,7 +205,9 @@ fn repair_evidence(report: &CheckReport, hole: &str) -> Option<String> {
             ));
             match (&event.result, &event.error) {
                 (_, Some(error)) => text.push_str(&format!("raised {error}.")),
-                (Some(value), None) => text.push_str(&format!("returned {}.", short(&value.src))),
+                (Some(value), None) => {
+                    text.push_str(&format!("returned {}.", cut(&value.src, VALUE_CHARS)))
+                }
                 (None, None) => text.push_str("did not return."),
             }
             text.push_str(
@@ -211,14 +217,4 @@ fn repair_evidence(report: &CheckReport, hole: &str) -> Option<String> {
         None => text.push_str("\nThis function was not called in that run."),
     }
     Some(text)
-}
-
-fn short(text: &str) -> String {
-    const MAX: usize = 1500;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}… (cut)")
-    }
 }

@@ -233,8 +233,15 @@ impl App {
         if let Some(effects) = self.refuse_while_busy() {
             return effects;
         }
+        let generation = self.start_operation(op.label(), op.needs_model());
+        vec![Effect::Repair { generation, op }]
+    }
+
+    /// A new operation labelled `label` is running, the last message cleared; one that
+    /// asks the model starts its progress (live answers, requests, tokens) from nothing.
+    fn start_operation(&mut self, label: String, asks_model: bool) -> u64 {
         let generation = self.next_generation();
-        if op.needs_model() {
+        if asks_model {
             self.live.clear();
             self.in_flight.clear();
             self.live_tokens = (0, 0);
@@ -242,32 +249,22 @@ impl App {
         }
         self.message = None;
         self.operation = Some(Operation {
-            label: op.label(),
+            label,
             generation,
             job: None,
         });
-        vec![Effect::Repair { generation, op }]
+        generation
     }
 
     pub(super) fn compile(&mut self, only: Option<Vec<String>>) -> Vec<Effect> {
         if let Some(effects) = self.refuse_while_busy() {
             return effects;
         }
-        let generation = self.next_generation();
         let label = match &only {
             Some(holes) => format!("compile {}", holes.join(", ")),
             None => "compile".to_string(),
         };
-        self.live.clear();
-        self.in_flight.clear();
-        self.live_tokens = (0, 0);
-        self.receiving.clear();
-        self.message = None;
-        self.operation = Some(Operation {
-            label,
-            generation,
-            job: None,
-        });
+        let generation = self.start_operation(label, true);
         vec![Effect::Compile { generation, only }]
     }
 

@@ -21,6 +21,15 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
+/// A line of key hints: each key in the key colour, then what it does (spacing included).
+pub(super) fn key_hints<'a>(app: &App, hints: &[(&'a str, &'a str)]) -> Line<'a> {
+    let spans: Vec<Span<'a>> = hints
+        .iter()
+        .flat_map(|&(key, what)| [Span::styled(key, app.theme.key), Span::raw(what)])
+        .collect();
+    Line::from(spans)
+}
+
 pub fn help(app: &App, frame: &mut Frame, area: Rect) {
     let rows = app.keymap.help_rows();
     let key_w = rows
@@ -88,12 +97,7 @@ pub fn confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
         Line::raw(format!("{label} is running.")),
         Line::raw("Quit anyway? It is cancelled; the session keeps what is done."),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled("y", app.theme.key),
-            Span::raw(" quit   "),
-            Span::styled("any other key", app.theme.key),
-            Span::raw(" stay"),
-        ]),
+        key_hints(app, &[("y", " quit   "), ("any other key", " stay")]),
     ];
     let rect = centered(area, 64, 6);
     frame.render_widget(Clear, rect);

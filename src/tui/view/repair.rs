@@ -3,11 +3,11 @@
 //! suggested decomposition waiting for y/n). Pure functions of the app, like every view.
 
 use ratatui::layout::{Position, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::overlay::centered;
+use super::overlay::{centered, key_hints};
 use crate::tui::app::App;
 
 fn frame_block<'a>(app: &App, title: String) -> Block<'a> {
@@ -15,6 +15,12 @@ fn frame_block<'a>(app: &App, title: String) -> Block<'a> {
         .borders(Borders::ALL)
         .border_style(app.theme.border_focused)
         .title(Line::styled(title, app.theme.title))
+}
+
+/// `lines` in a frame titled `title`, over whatever `rect` covered.
+fn framed(app: &App, frame: &mut Frame, rect: Rect, lines: Vec<Line>, title: String) {
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(frame_block(app, title)), rect);
 }
 
 /// The multi-line editor, with its cursor placed where the next character goes.
@@ -39,18 +45,20 @@ pub fn editor(app: &App, frame: &mut Frame, area: Rect) {
     while lines.len() < inner_height {
         lines.push(Line::styled("~", app.theme.dim));
     }
-    lines.push(Line::from(vec![
-        Span::styled("C-s", app.theme.key),
-        Span::raw(" apply  "),
-        Span::styled("Esc", app.theme.key),
-        Span::raw(" drop  "),
-        Span::styled("C-e", app.theme.key),
-        Span::raw(" continue in $EDITOR"),
-    ]));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(frame_block(app, format!(" {} ", editor.purpose.title()))),
+    lines.push(key_hints(
+        app,
+        &[
+            ("C-s", " apply  "),
+            ("Esc", " drop  "),
+            ("C-e", " continue in $EDITOR"),
+        ],
+    ));
+    framed(
+        app,
+        frame,
         rect,
+        lines,
+        format!(" {} ", editor.purpose.title()),
     );
     let x = rect.x + 1 + editor.col as u16;
     let y = rect.y + 1 + (editor.row - top) as u16;
@@ -94,20 +102,16 @@ pub fn versions(app: &App, frame: &mut Frame, area: Rect) {
         })
         .collect();
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("d", app.theme.key),
-        Span::raw(" diff with the one in use  "),
-        Span::styled("o", app.theme.key),
-        Span::raw(" use it  "),
-        Span::styled("Esc", app.theme.key),
-        Span::raw(" close"),
-    ]));
+    lines.push(key_hints(
+        app,
+        &[
+            ("d", " diff with the one in use  "),
+            ("o", " use it  "),
+            ("Esc", " close"),
+        ],
+    ));
     let rect = centered(area, 64, lines.len() as u16 + 2);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(frame_block(app, format!(" versions of {hole} "))),
-        rect,
-    );
+    framed(app, frame, rect, lines, format!(" versions of {hole} "));
 }
 
 /// Every operation recorded for undo, oldest first; undone ones dimmed.
@@ -142,20 +146,16 @@ pub fn history(app: &App, frame: &mut Frame, area: Rect) {
         lines.drain(..lines.len() - room);
     }
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("u", app.theme.key),
-        Span::raw(" undoes the last  "),
-        Span::styled("U", app.theme.key),
-        Span::raw(" redoes  "),
-        Span::styled("Esc", app.theme.key),
-        Span::raw(" close"),
-    ]));
+    lines.push(key_hints(
+        app,
+        &[
+            ("u", " undoes the last  "),
+            ("U", " redoes  "),
+            ("Esc", " close"),
+        ],
+    ));
     let rect = centered(area, 72, lines.len() as u16 + 2);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(frame_block(app, " history ".to_string())),
-        rect,
-    );
+    framed(app, frame, rect, lines, " history ".to_string());
 }
 
 /// A unified diff: removed lines in the error colour, added ones in the pass colour.
