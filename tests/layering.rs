@@ -84,7 +84,8 @@ fn the_shared_layers_import_no_front_end_and_no_terminal() {
 #[test]
 fn core_modules_know_nothing_of_front_ends_or_terminals() {
     for module in [
-        "sketch", "exec", "llm", "synth", "engine", "session", "project", "editor",
+        "sketch", "exec", "llm", "synth", "engine", "session", "project", "editor", "pyrepr",
+        "suggest",
     ] {
         let mut forbidden = vec![
             "crate::cli",
