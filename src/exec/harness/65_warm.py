@@ -38,7 +38,7 @@ def warm_up(limits):
     calls = _WARM_CALLS + (_WARM_NUMPY_CALLS if _numpy() is not None else [])
     check = {"program": _WARM_PROGRAM, "traced": ["_anpl_warm"], "calls": calls, "stop_at_first_failure": False}
     if _LINUX:
-        for name in ("prctl", "capset", "syscall", "setgroups"):
+        for name in ("prctl", "capset", "syscall"):
             try:
                 getattr(_libc(), name)  # ctypes resolves a C function on first use
             except AttributeError:
