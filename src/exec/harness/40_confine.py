@@ -226,17 +226,9 @@ _CHECK_SIGNALS = [
     (signal.SIGALRM, signal.SIG_DFL),
     (signal.SIGINT, signal.default_int_handler),
 ]
-# Prepared once in the worker by `prepare_children` and inherited by every check child.
+# Prepared once in the worker by `prepare_children` (before its first check) and inherited
+# by every check child.
 _CHILD = {}
-
-
-def child_streams():
-    """A check's sys.stdin, sys.stdout and sys.stderr, on descriptors 0, 1 and 2."""
-    return (
-        open(0, "r", closefd=False),
-        open(1, "w", buffering=1, closefd=False, errors="backslashreplace"),
-        open(2, "w", buffering=1, closefd=False, errors="backslashreplace"),
-    )
 
 
 def prepare_children(layers):
@@ -245,11 +237,14 @@ def prepare_children(layers):
     check's), the signal changes actually needed (only those not already in place), the
     scratch directory as HOME and TMPDIR (the worker reads neither from here on), and the
     capability sets a child drops to."""
-    _CHILD["streams"] = child_streams()
+    _CHILD["streams"] = (
+        open(0, "r", closefd=False),
+        open(1, "w", buffering=1, closefd=False, errors="backslashreplace"),
+        open(2, "w", buffering=1, closefd=False, errors="backslashreplace"),
+    )
     _CHILD["signals"] = [(sig, want) for sig, want in _CHECK_SIGNALS if signal.getsignal(sig) is not want]
     os.environ["HOME"] = os.environ["TMPDIR"] = layers["work_dir"]
     tempfile.tempdir = None
-    _CHILD["home"] = layers["work_dir"]
     if _LINUX:
         _capset_args(layers.get("keep_caps", 0))
         _capset_args(0)
@@ -284,13 +279,9 @@ def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers
                 stream.flush()
             except BaseException:
                 pass
-        sys.stdin, sys.stdout, sys.stderr = _CHILD.get("streams") or child_streams()
+        sys.stdin, sys.stdout, sys.stderr = _CHILD["streams"]
         os.chdir(layers.get("cwd") or check_dir)
-        if _CHILD.get("home") != check_dir:
-            os.environ["HOME"] = check_dir
-            os.environ["TMPDIR"] = check_dir
-            tempfile.tempdir = None
-        for sig, handler in _CHILD.get("signals", _CHECK_SIGNALS):
+        for sig, handler in _CHILD["signals"]:
             signal.signal(sig, handler)
         limits = setup["limits"]
         cpu = limits["cpu_seconds"]
