@@ -167,3 +167,30 @@ fn doctor_for_a_sketch_in_the_home_folder_says_what_it_reads() {
         "{all}"
     );
 }
+
+/// `anpl bench exec` as docs/benchmarks.md runs it, at a size a test can afford: the pool and
+/// the fresh interpreters alternate in rounds, and every candidate gets its expected verdict.
+#[test]
+fn bench_exec_alternates_pool_and_fresh_rounds() {
+    let l = layout();
+    let out = anpl(
+        &l,
+        &[
+            "bench",
+            "exec",
+            "--checks",
+            "8",
+            "--fresh-checks",
+            "3",
+            "--rounds",
+            "2",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["rounds"], 2, "{doc}");
+    assert_eq!(doc["round_speedups"].as_array().unwrap().len(), 2, "{doc}");
+    assert_eq!(doc["pool_passed"], 2, "{doc}");
+    assert!(doc["speedup"].as_f64().unwrap() > 0.0, "{doc}");
+}

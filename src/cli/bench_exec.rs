@@ -1,7 +1,8 @@
 //! `anpl bench exec`: the throughput and memory figures of issue 3. Checks many candidates
-//! of a small numpy function (3 examples each) through the sandboxed worker pool, then the
-//! same kind of check with a fresh `python3` per check, in the same run, and reports both
-//! rates, their ratio, and the pool's resident memory.
+//! of a small numpy function (3 examples each) through the sandboxed worker pool and the
+//! same kind of check with a fresh `python3` per check, and reports both rates, their ratio,
+//! and the pool's resident memory. The two alternate in rounds, so that a shared machine's
+//! slow spells fall on both sides of the ratio rather than on whichever ran then.
 
 use std::path::PathBuf;
 use std::process::{ExitCode, Stdio};
@@ -25,6 +26,9 @@ pub struct BenchExecArgs {
     /// Pool workers, and concurrent fresh interpreters.
     #[arg(long, default_value_t = 2)]
     pub workers: usize,
+    /// Alternate pool and fresh checks in this many rounds (each side's checks split evenly).
+    #[arg(long, default_value_t = 5)]
+    pub rounds: usize,
     #[arg(long)]
     pub python: Option<PathBuf>,
     #[arg(long)]
@@ -42,6 +46,9 @@ struct Figures {
     fresh_seconds: f64,
     fresh_checks_per_second: f64,
     speedup: f64,
+    rounds: usize,
+    /// Each round's pool rate over its fresh rate: their spread shows how steady the machine was.
+    round_speedups: Vec<f64>,
     pool_processes: usize,
     pool_rss_mib: f64,
     pool_pss_mib: f64,
@@ -90,9 +97,10 @@ fn fresh_script(program: &str, calls: &[CallSpec]) -> String {
 }
 
 pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
-    if args.workers == 0 || args.checks == 0 {
-        bail!("--workers and --checks must be at least 1");
+    if args.workers == 0 || args.checks == 0 || args.fresh_checks == 0 || args.rounds == 0 {
+        bail!("--workers, --checks, --fresh-checks and --rounds must be at least 1");
     }
+    let rounds = args.rounds.min(args.checks).min(args.fresh_checks);
     let cwd = std::env::current_dir().context("reading the current directory")?;
     // Configured as `anpl compile` would be for a sketch in the current folder: its project
     // readable, every layer that the machine has in force.
@@ -116,21 +124,41 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
                 stop_at_first_failure: false,
             })
             .collect();
+        let scripts: Vec<String> = (0..args.fresh_checks)
+            .map(|i| fresh_script(&candidate(i), &examples()))
+            .collect();
+        // The interpreter itself, not a wrapper (a pyenv shim costs a shell per start).
+        let python = runner.sandbox_report().executable.clone();
         // warm up once so the first fork does not count against the pool
         runner.check(&requests[0]).await?;
-        let started = Instant::now();
-        let outcomes: Vec<_> = futures::stream::iter(requests.iter())
-            .map(|r| runner.check(r))
-            .buffer_unordered(args.workers * 2)
-            .collect()
-            .await;
-        let pool_seconds = started.elapsed().as_secs_f64();
+        let mut pool = Duration::ZERO;
+        let mut fresh = Duration::ZERO;
         let mut pool_passed = 0;
-        for (req, outcome) in requests.iter().zip(outcomes) {
-            if outcome?.passed(req) {
-                pool_passed += 1;
+        let mut round_speedups = Vec::with_capacity(rounds);
+        for round in 0..rounds {
+            let mine = &requests[share(args.checks, rounds, round)];
+            let started = Instant::now();
+            let outcomes: Vec<_> = futures::stream::iter(mine.iter())
+                .map(|r| runner.check(r))
+                .buffer_unordered(args.workers * 2)
+                .collect()
+                .await;
+            let pool_round = started.elapsed();
+            for (req, outcome) in mine.iter().zip(outcomes) {
+                if outcome?.passed(req) {
+                    pool_passed += 1;
+                }
             }
+            let theirs = &scripts[share(args.fresh_checks, rounds, round)];
+            let fresh_round = fresh_run(&python, theirs, args.workers).await?;
+            round_speedups.push(
+                (mine.len() as f64 / pool_round.as_secs_f64())
+                    / (theirs.len() as f64 / fresh_round.as_secs_f64()),
+            );
+            pool += pool_round;
+            fresh += fresh_round;
         }
+        let pool_seconds = pool.as_secs_f64();
         if pool_passed != args.checks.div_ceil(4) {
             bail!(
                 "expected {} of {} candidates to pass, {pool_passed} did",
@@ -139,9 +167,6 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
             );
         }
         let memory = runner.memory();
-        // The interpreter itself, not a wrapper (a pyenv shim costs a shell per start).
-        let python = runner.sandbox_report().executable.clone();
-        let fresh = fresh_rate(&python, args.fresh_checks, args.workers).await?;
         let pool_rate = args.checks as f64 / pool_seconds;
         let fresh_rate = args.fresh_checks as f64 / fresh.as_secs_f64();
         anyhow::Ok(Figures {
@@ -154,6 +179,8 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
             fresh_seconds: fresh.as_secs_f64(),
             fresh_checks_per_second: fresh_rate,
             speedup: pool_rate / fresh_rate,
+            rounds,
+            round_speedups,
             pool_processes: memory.processes,
             pool_rss_mib: memory.rss_bytes as f64 / (1 << 20) as f64,
             pool_pss_mib: memory.pss_bytes as f64 / (1 << 20) as f64,
@@ -181,7 +208,16 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
             "fresh python3 per check:      {} checks in {:.2} s = {:.1} checks/s",
             figures.fresh_checks, figures.fresh_seconds, figures.fresh_checks_per_second
         );
-        println!("speedup: {:.1}x", figures.speedup);
+        let mut sorted = figures.round_speedups.clone();
+        sorted.sort_by(f64::total_cmp);
+        println!(
+            "speedup: {:.1}x (over {} alternating rounds: lowest {:.1}x, median {:.1}x, highest {:.1}x)",
+            figures.speedup,
+            figures.rounds,
+            sorted[0],
+            sorted[sorted.len() / 2],
+            sorted[sorted.len() - 1]
+        );
         println!(
             "pool memory with numpy: RSS {:.1} MiB, PSS {:.1} MiB over {} processes",
             figures.pool_rss_mib, figures.pool_pss_mib, figures.pool_processes
@@ -196,14 +232,17 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn fresh_rate(
+/// The indices of round `round`'s share of `n` items split over `rounds` rounds.
+fn share(n: usize, rounds: usize, round: usize) -> std::ops::Range<usize> {
+    n * round / rounds..n * (round + 1) / rounds
+}
+
+/// How long `scripts` take with a fresh interpreter each, `parallel` at a time.
+async fn fresh_run(
     python: &std::path::Path,
-    n: usize,
+    scripts: &[String],
     parallel: usize,
 ) -> anyhow::Result<Duration> {
-    let scripts: Vec<String> = (0..n)
-        .map(|i| fresh_script(&candidate(i), &examples()))
-        .collect();
     let started = Instant::now();
     let results: Vec<anyhow::Result<()>> = futures::stream::iter(scripts.iter())
         .map(|script| async move {
@@ -228,4 +267,22 @@ async fn fresh_rate(
         r?;
     }
     Ok(started.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn rounds_share_every_check_exactly_once() {
+        for (n, rounds) in [(1000, 5), (60, 5), (7, 3), (2, 2), (5, 1)] {
+            let shares: Vec<_> = (0..rounds).map(|r| share(n, rounds, r)).collect();
+            assert_eq!(shares[0].start, 0);
+            assert_eq!(shares[rounds - 1].end, n);
+            for pair in shares.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+            }
+            assert!(shares.iter().all(|s| !s.is_empty()), "{n} over {rounds}");
+        }
+    }
 }

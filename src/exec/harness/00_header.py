@@ -22,7 +22,6 @@ import inspect
 import json
 import math
 import os
-import random
 import resource
 import secrets
 import select

@@ -234,55 +234,78 @@ _CHILD = {}
 def prepare_children(layers):
     """Work every check child would repeat, done once in the worker: the text streams over
     descriptors 0-2 (the worker never uses these objects; in a child the descriptors are the
-    check's), the signal changes actually needed (only those not already in place), the
-    scratch directory as HOME and TMPDIR (the worker reads neither from here on), and the
-    capability sets a child drops to."""
+    check's), the signal dispositions a check starts with, the scratch directory as HOME and
+    TMPDIR (the worker reads neither from here on), the capability sets a child drops to,
+    and the read and write rules themselves. Everything here is inherited across fork; what
+    a child still does for itself (its descriptors, limits and uid) is in `child_main`."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
     _CHILD["streams"] = (
         open(0, "r", closefd=False),
         open(1, "w", buffering=1, closefd=False, errors="backslashreplace"),
         open(2, "w", buffering=1, closefd=False, errors="backslashreplace"),
     )
-    _CHILD["signals"] = [(sig, want) for sig, want in _CHECK_SIGNALS if signal.getsignal(sig) is not want]
+    # The worker itself needs none of these: with SIGPIPE at its default, a worker whose
+    # caller has gone ends instead of seeing EPIPE, which is as good.
+    for sig, want in _CHECK_SIGNALS:
+        if signal.getsignal(sig) is not want:
+            signal.signal(sig, want)
     os.environ["HOME"] = os.environ["TMPDIR"] = layers["work_dir"]
     tempfile.tempdir = None
+    # A PID namespace's init takes every process in it down when it ends; elsewhere each
+    # child asks the kernel to kill it when the worker dies.
+    _CHILD["deathsig"] = _LINUX and os.getpid() != 1
     if _LINUX:
         _capset_args(layers.get("keep_caps", 0))
         _capset_args(0)
+        _CHILD["confine_error"] = _confine_self(layers)
 
 
-def child_main(setup, check, nonce, result_fd, out_fd, err_fd, check_dir, layers):
+def _confine_self(layers):
+    """Enforce the read and write rules on the worker, so that every check child, forked
+    from it, inherits them (a Landlock domain and no_new_privs survive fork and can never
+    be lifted). The worker has nothing left to read: its descriptors are open and the only
+    path it still touches is the scratch directory, which the rules let it empty. Returns
+    why it failed, for every check to report, or None."""
+    ruleset = layers.pop("landlock_ruleset", None)
+    try:
+        if layers.get("landlock") == "active":
+            landlock_enforce(ruleset)
+        else:
+            _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+        return None
+    except OSError as exc:
+        return exc
+    finally:
+        if ruleset is not None:
+            os.close(ruleset)
+
+
+def child_main(setup, check, nonce, target, result_fd, out_fd, err_fd, check_dir, layers):
     """Runs in the forked child: confine, then run the check. Never returns."""
     report_fd = result_fd
     try:
         os.setsid()  # own process group, so the fallback kill (no PID namespace) reaches helpers
-        if _LINUX:
+        if _CHILD["deathsig"]:
             _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the worker
-        # Landlock first, while the ruleset descriptor is still open; nothing below needs
-        # more than the rules allow.
-        if layers.get("landlock") == "active":
-            landlock_enforce(layers["landlock_ruleset"])
-        elif _LINUX:
-            _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+        if _CHILD.get("confine_error") is not None:
+            raise _CHILD["confine_error"]
         devnull = os.open("/dev/null", os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_fd, 1)
         os.dup2(err_fd, 2)
-        # The result pipe moves to a random high descriptor and everything else is closed, so
-        # code that writes blindly to descriptors cannot reach it; lines also need the nonce.
-        target = random.randrange(300, 1000)
+        # The result pipe moves to a random high descriptor (chosen by the worker) and
+        # everything else is closed, so code that writes blindly to descriptors cannot reach
+        # it; lines also need the nonce.
         os.dup2(result_fd, target, inheritable=False)
         report_fd = target
         os.closerange(3, target)
         os.closerange(target + 1, 65536)
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except BaseException:
-                pass
         sys.stdin, sys.stdout, sys.stderr = _CHILD["streams"]
         os.chdir(layers.get("cwd") or check_dir)
-        for sig, handler in _CHILD["signals"]:
-            signal.signal(sig, handler)
         limits = setup["limits"]
         cpu = limits["cpu_seconds"]
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))

@@ -26,6 +26,7 @@ def _read(fd):
 def supervise(setup, check, layers, proto_fds):
     limits = setup["limits"]
     nonce = secrets.token_hex(16)
+    target = 300 + secrets.randbelow(700)  # where the child puts its result pipe
     prefix = (nonce + " ").encode()
     res_r, res_w = os.pipe()
     out_r, out_w = os.pipe()
@@ -36,7 +37,7 @@ def supervise(setup, check, layers, proto_fds):
     if pid == 0:
         for fd in (res_r, out_r, err_r) + proto_fds:
             os.close(fd)
-        child_main(setup, check, nonce, res_w, out_w, err_w, check_dir, layers)
+        child_main(setup, check, nonce, target, res_w, out_w, err_w, check_dir, layers)
         _exit(72)
     for fd in (res_w, out_w, err_w):
         os.close(fd)
