@@ -194,3 +194,63 @@ fn bench_exec_alternates_pool_and_fresh_rounds() {
     assert_eq!(doc["pool_passed"], 2, "{doc}");
     assert!(doc["speedup"].as_f64().unwrap() > 0.0, "{doc}");
 }
+
+fn pool_dirs(tmp: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("anpl-exec-")
+        })
+        .collect()
+}
+
+// Regression: every anpl killed while its pool was up (a closed terminal, SIGTERM,
+// `kill -9`) left its anpl-exec-* directory in the temporary folder for good.
+#[test]
+fn a_killed_pool_leaves_nothing_behind_once_anpl_runs_again() {
+    let dir = support::bin::dir_with(&[(
+        "quickstart.py",
+        &std::fs::read_to_string(support::bin::repo_file("examples/quickstart.py")).unwrap(),
+    )]);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut repl = support::bin::command(dir.path())
+        .args(["repl", "quickstart.py"])
+        .env("TMPDIR", tmp.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    let mut stdin = repl.stdin.take().unwrap();
+    stdin.write_all(b"compile\n").unwrap();
+    stdin.flush().unwrap();
+    let started = std::time::Instant::now();
+    while !pool_dirs(tmp.path())
+        .iter()
+        .any(|d| d.join("owner.lock").exists())
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the REPL never started its pool"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    repl.kill().unwrap();
+    repl.wait().unwrap();
+    drop(stdin);
+    assert_eq!(pool_dirs(tmp.path()).len(), 1, "kill -9 cleans nothing up");
+
+    let out = output(
+        support::bin::command(dir.path())
+            .args(["compile", "quickstart.py"])
+            .env("TMPDIR", tmp.path()),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(pool_dirs(tmp.path()), Vec::<PathBuf>::new());
+}

@@ -20,6 +20,7 @@ mod harness_selftest;
 mod outcome;
 mod runner;
 mod sandbox;
+mod scratch;
 mod settings;
 mod worker;
 mod workspace;

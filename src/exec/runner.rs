@@ -17,6 +17,7 @@ use super::config::ExecConfig;
 use super::error::ExecError;
 use super::outcome::{CheckOutcome, CheckRequest};
 use super::sandbox::{build_report, Launch, SandboxReport};
+use super::scratch::ScratchDir;
 use super::worker::{StartFailure, Worker, WorkerSpec};
 use super::workspace::Workspace;
 
@@ -44,7 +45,7 @@ pub struct Runner {
     slots: Semaphore,
     replacements: AtomicUsize,
     // Dropped last: the workers' checks directory and harness live here.
-    _dir: tempfile::TempDir,
+    _dir: ScratchDir,
 }
 
 /// Resident memory of the pool's processes (launchers, workers and anything they run).
@@ -62,10 +63,7 @@ impl Runner {
     pub async fn start(config: ExecConfig, prelude: &str) -> Result<Runner, ExecError> {
         config.validate()?;
         let python = config.python_path()?;
-        let dir = tempfile::Builder::new()
-            .prefix("anpl-exec-")
-            .tempdir()
-            .map_err(ExecError::TempDir)?;
+        let dir = ScratchDir::create().map_err(ExecError::TempDir)?;
         let checks = dir.path().join("checks");
         let harness = dir.path().join("harness.py");
         // The checks run as another user: they must traverse (not list) these directories.
