@@ -189,8 +189,12 @@ fn bench_exec_alternates_pool_and_fresh_rounds() {
     );
     assert!(out.status.success(), "{}", text(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["rounds"], 2, "{doc}");
-    assert_eq!(doc["round_speedups"].as_array().unwrap().len(), 2, "{doc}");
+    let rounds = doc["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 2, "{doc}");
+    assert!(
+        rounds.iter().all(|r| r["speedup"].as_f64().unwrap() > 0.0),
+        "{doc}"
+    );
     assert_eq!(doc["pool_passed"], 2, "{doc}");
     assert!(doc["speedup"].as_f64().unwrap() > 0.0, "{doc}");
 }

@@ -36,6 +36,13 @@ pub struct BenchExecArgs {
 }
 
 #[derive(Debug, Serialize)]
+struct Round {
+    pool_checks_per_second: f64,
+    fresh_checks_per_second: f64,
+    speedup: f64,
+}
+
+#[derive(Debug, Serialize)]
 struct Figures {
     workers: usize,
     pool_checks: usize,
@@ -46,9 +53,8 @@ struct Figures {
     fresh_seconds: f64,
     fresh_checks_per_second: f64,
     speedup: f64,
-    rounds: usize,
-    /// Each round's pool rate over its fresh rate: their spread shows how steady the machine was.
-    round_speedups: Vec<f64>,
+    /// Each round's rates and their ratio: the spread shows how steady the machine was.
+    rounds: Vec<Round>,
     pool_processes: usize,
     pool_rss_mib: f64,
     pool_pss_mib: f64,
@@ -134,7 +140,7 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
         let mut pool = Duration::ZERO;
         let mut fresh = Duration::ZERO;
         let mut pool_passed = 0;
-        let mut round_speedups = Vec::with_capacity(rounds);
+        let mut each = Vec::with_capacity(rounds);
         for round in 0..rounds {
             let mine = &requests[share(args.checks, rounds, round)];
             let started = Instant::now();
@@ -151,10 +157,13 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
             }
             let theirs = &scripts[share(args.fresh_checks, rounds, round)];
             let fresh_round = fresh_run(&python, theirs, args.workers).await?;
-            round_speedups.push(
-                (mine.len() as f64 / pool_round.as_secs_f64())
-                    / (theirs.len() as f64 / fresh_round.as_secs_f64()),
-            );
+            let pool_rate = mine.len() as f64 / pool_round.as_secs_f64();
+            let fresh_rate = theirs.len() as f64 / fresh_round.as_secs_f64();
+            each.push(Round {
+                pool_checks_per_second: pool_rate,
+                fresh_checks_per_second: fresh_rate,
+                speedup: pool_rate / fresh_rate,
+            });
             pool += pool_round;
             fresh += fresh_round;
         }
@@ -179,8 +188,7 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
             fresh_seconds: fresh.as_secs_f64(),
             fresh_checks_per_second: fresh_rate,
             speedup: pool_rate / fresh_rate,
-            rounds,
-            round_speedups,
+            rounds: each,
             pool_processes: memory.processes,
             pool_rss_mib: memory.rss_bytes as f64 / (1 << 20) as f64,
             pool_pss_mib: memory.pss_bytes as f64 / (1 << 20) as f64,
@@ -208,12 +216,12 @@ pub fn run(args: BenchExecArgs) -> anyhow::Result<ExitCode> {
             "fresh python3 per check:      {} checks in {:.2} s = {:.1} checks/s",
             figures.fresh_checks, figures.fresh_seconds, figures.fresh_checks_per_second
         );
-        let mut sorted = figures.round_speedups.clone();
+        let mut sorted: Vec<f64> = figures.rounds.iter().map(|r| r.speedup).collect();
         sorted.sort_by(f64::total_cmp);
         println!(
             "speedup: {:.1}x (over {} alternating rounds: lowest {:.1}x, median {:.1}x, highest {:.1}x)",
             figures.speedup,
-            figures.rounds,
+            sorted.len(),
             sorted[0],
             sorted[sorted.len() / 2],
             sorted[sorted.len() - 1]
