@@ -295,3 +295,25 @@ async fn every_layer_is_active_on_this_machine_or_named() {
     }
     assert!(report.layers.len() >= 11);
 }
+
+/// Each worker runs, with its checks, on a CPU of its own (docs/benchmarks.md, "Workers on
+/// their own CPUs"): two checks running at once see one CPU each, and not the same one.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_worker_and_its_checks_keep_to_a_cpu_of_their_own() {
+    let mine = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if mine < 2 {
+        eprintln!("skipped: this process may use only one CPU, so nothing is pinned");
+        return;
+    }
+    let runner = runner(config(2), "").await;
+    // Long enough that the two checks overlap, so each runs on its own worker.
+    let req = request(
+        "import os, time\ndef cpus():\n    time.sleep(0.5)\n    return sorted(os.sched_getaffinity(0))\n",
+        &[("cpus()", None)],
+    );
+    let (a, b) = tokio::join!(check(&runner, &req), check(&runner, &req));
+    let (a, b) = (value(&a, 0), value(&b, 0));
+    assert!(!a.contains(',') && !b.contains(','), "{a} {b}");
+    assert_ne!(a, b);
+}

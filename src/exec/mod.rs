@@ -13,6 +13,7 @@
 //! neutralised, never parsed. `docs/sandbox.md` describes every layer and its fallback.
 
 mod config;
+mod cpus;
 mod error;
 mod escape;
 #[cfg(test)]

@@ -8,12 +8,13 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
 use super::config::ExecConfig;
+use super::cpus::CpuSlots;
 use super::error::ExecError;
 use super::outcome::{CheckOutcome, CheckRequest};
 use super::sandbox::{build_report, Launch, SandboxReport};
@@ -106,7 +107,16 @@ impl Runner {
             }
         });
         let mut launch = Launch::preferred(&config, &checks, &python);
-        let mut spec = make_spec(&config, &launch, &python, &harness, dir.path(), &setup);
+        let cpus = CpuSlots::allowed();
+        let mut spec = make_spec(
+            &config,
+            &launch,
+            &python,
+            &harness,
+            dir.path(),
+            &setup,
+            &cpus,
+        );
         let first = match Worker::start(&spec).await {
             Ok(w) => w,
             Err(StartFailure::Fatal(e)) => return Err(e),
@@ -126,7 +136,15 @@ impl Runner {
                 launch = Launch::Plain {
                     reason: format!("{launcher} failed: {}", first_line(&stderr)),
                 };
-                spec = make_spec(&config, &launch, &python, &harness, dir.path(), &setup);
+                spec = make_spec(
+                    &config,
+                    &launch,
+                    &python,
+                    &harness,
+                    dir.path(),
+                    &setup,
+                    &cpus,
+                );
                 match Worker::start(&spec).await {
                     Ok(w) => w,
                     Err(StartFailure::Fatal(e)) => return Err(e),
@@ -265,6 +283,7 @@ fn make_spec(
     harness: &Path,
     dir: &Path,
     setup: &serde_json::Value,
+    cpus: &Arc<CpuSlots>,
 ) -> WorkerSpec {
     let (program, args) = launch.command_line(python, harness);
     WorkerSpec {
@@ -275,6 +294,7 @@ fn make_spec(
         setup_line: setup.to_string(),
         python: python.to_path_buf(),
         startup_timeout: Duration::from_secs(60),
+        cpus: Arc::clone(cpus),
     }
 }
 

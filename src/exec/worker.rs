@@ -15,6 +15,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::task::JoinHandle;
 
+use super::cpus::{pin_on_start, CpuClaim, CpuSlots};
 use super::error::ExecError;
 use super::outcome::{CheckOutcome, PyError};
 use super::sandbox::Access;
@@ -29,6 +30,8 @@ pub(crate) struct WorkerSpec {
     pub setup_line: String,
     pub python: PathBuf,
     pub startup_timeout: Duration,
+    /// The CPUs workers are spread over, shared by every worker of the pool.
+    pub cpus: Arc<CpuSlots>,
 }
 
 pub(crate) enum StartFailure {
@@ -82,11 +85,18 @@ pub(crate) struct Worker {
     pub covered: Vec<PathBuf>,
     /// `sys.executable` of the worker: the real interpreter behind a wrapper or shim.
     pub executable: PathBuf,
+    /// The CPU this worker and its checks run on, while it lives.
+    _cpu: Option<CpuClaim>,
 }
 
 impl Worker {
     pub(crate) async fn start(spec: &WorkerSpec) -> Result<Worker, StartFailure> {
-        let mut child = Command::new(&spec.program)
+        let mut cmd = Command::new(&spec.program);
+        let cpu = spec.cpus.claim();
+        if let Some(claim) = &cpu {
+            pin_on_start(&mut cmd, claim.cpu());
+        }
+        let mut child = cmd
             .args(&spec.args)
             .env_clear()
             .envs(spec.env.iter().map(|(k, v)| (k, v)))
@@ -122,6 +132,7 @@ impl Worker {
             access: Vec::new(),
             covered: Vec::new(),
             executable: PathBuf::new(),
+            _cpu: cpu,
         };
         let fatal = |message: String| {
             StartFailure::Fatal(ExecError::WorkerStart {
