@@ -108,15 +108,18 @@ impl Runner {
         });
         let mut launch = Launch::preferred(&config, &checks, &python);
         let cpus = CpuSlots::allowed();
-        let mut spec = make_spec(
-            &config,
-            &launch,
-            &python,
-            &harness,
-            dir.path(),
-            &setup,
-            &cpus,
-        );
+        let spec_for = |launch: &Launch| {
+            make_spec(
+                &config,
+                launch,
+                &python,
+                &harness,
+                dir.path(),
+                &setup,
+                &cpus,
+            )
+        };
+        let mut spec = spec_for(&launch);
         let first = match Worker::start(&spec).await {
             Ok(w) => w,
             Err(StartFailure::Fatal(e)) => return Err(e),
@@ -136,15 +139,7 @@ impl Runner {
                 launch = Launch::Plain {
                     reason: format!("{launcher} failed: {}", first_line(&stderr)),
                 };
-                spec = make_spec(
-                    &config,
-                    &launch,
-                    &python,
-                    &harness,
-                    dir.path(),
-                    &setup,
-                    &cpus,
-                );
+                spec = spec_for(&launch);
                 match Worker::start(&spec).await {
                     Ok(w) => w,
                     Err(StartFailure::Fatal(e)) => return Err(e),
