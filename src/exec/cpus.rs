@@ -4,16 +4,24 @@
 //! exit and copy-on-write never wait on another CPU to flush its TLB (on a VM, an interrupt
 //! to a virtual CPU the host may not be running at that moment). Workers are spread over
 //! the CPUs anpl may use (its own affinity, so `taskset` and cpusets are respected), the
-//! least loaded first; a replaced worker takes the CPU its predecessor left. The pool hands
+//! least loaded first, starting from a CPU that differs from pool to pool (two anpl running
+//! at once, or two pools in one, do not both begin on the first CPU); a replaced worker
+//! takes the CPU its predecessor left. The pool hands
 //! checks to whichever worker is idle, so a worker whose CPU is busy with something else
 //! only does fewer of them. Measured in docs/benchmarks.md ("Workers on their own CPUs").
 //! Only Linux pins; elsewhere, and with a single CPU, nothing changes.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// Pools started so far by this process, so that each begins on a different CPU.
+static POOLS: AtomicUsize = AtomicUsize::new(0);
 
 #[derive(Debug)]
 pub(crate) struct CpuSlots {
     cpus: Vec<usize>,
+    /// Where this pool begins: among equally loaded CPUs, the first at or after it.
+    start: usize,
     /// Workers on each of `cpus`, by index.
     load: Mutex<Vec<usize>>,
 }
@@ -26,14 +34,17 @@ pub(crate) struct CpuClaim {
 }
 
 impl CpuSlots {
-    /// The CPUs this process may run on.
+    /// The CPUs this process may run on, beginning at one chosen by the process id and the
+    /// number of pools this process has started.
     pub(crate) fn allowed() -> Arc<CpuSlots> {
-        CpuSlots::from_cpus(allowed_cpus())
+        let start = std::process::id() as usize + POOLS.fetch_add(1, Ordering::Relaxed);
+        CpuSlots::from_cpus(allowed_cpus(), start)
     }
 
-    pub(crate) fn from_cpus(cpus: Vec<usize>) -> Arc<CpuSlots> {
+    pub(crate) fn from_cpus(cpus: Vec<usize>, start: usize) -> Arc<CpuSlots> {
         let load = Mutex::new(vec![0; cpus.len()]);
-        Arc::new(CpuSlots { cpus, load })
+        let start = start % cpus.len().max(1);
+        Arc::new(CpuSlots { cpus, start, load })
     }
 
     /// The least loaded CPU for a new worker, or None when there is no choice to make.
@@ -42,7 +53,10 @@ impl CpuSlots {
             return None;
         }
         let mut load = self.load.lock().ok()?;
-        let index = (0..load.len()).min_by_key(|&i| load[i])?;
+        let n = load.len();
+        let index = (0..n)
+            .map(|k| (self.start + k) % n)
+            .min_by_key(|&i| load[i])?;
         load[index] += 1;
         Some(CpuClaim {
             slots: Arc::clone(self),
@@ -110,7 +124,7 @@ mod tests {
 
     #[test]
     fn workers_spread_over_cpus_and_a_replacement_takes_the_freed_one() {
-        let slots = CpuSlots::from_cpus(vec![2, 5]);
+        let slots = CpuSlots::from_cpus(vec![2, 5], 0);
         let a = slots.claim().unwrap();
         let b = slots.claim().unwrap();
         let c = slots.claim().unwrap();
@@ -125,8 +139,25 @@ mod tests {
 
     #[test]
     fn one_cpu_or_none_means_no_pinning() {
-        assert!(CpuSlots::from_cpus(vec![3]).claim().is_none());
-        assert!(CpuSlots::from_cpus(Vec::new()).claim().is_none());
+        assert!(CpuSlots::from_cpus(vec![3], 7).claim().is_none());
+        assert!(CpuSlots::from_cpus(Vec::new(), 7).claim().is_none());
+    }
+
+    #[test]
+    fn pools_begin_where_they_are_told_so_that_one_worker_pools_spread() {
+        let first: Vec<usize> = (0..4)
+            .map(|start| {
+                CpuSlots::from_cpus(vec![0, 1, 2], start)
+                    .claim()
+                    .unwrap()
+                    .cpu()
+            })
+            .collect();
+        assert_eq!(first, vec![0, 1, 2, 0]);
+        let slots = CpuSlots::from_cpus(vec![0, 1, 2], 2);
+        let claims: Vec<CpuClaim> = (0..4).map(|_| slots.claim().unwrap()).collect();
+        let cpus: Vec<usize> = claims.iter().map(CpuClaim::cpu).collect();
+        assert_eq!(cpus, vec![2, 0, 1, 2]);
     }
 
     #[cfg(target_os = "linux")]
