@@ -238,6 +238,48 @@ async fn many_concurrent_checks_all_answer() {
     }
 }
 
+/// More than the pipes hold at once: a megabyte and a half of trace and a hundred kilobytes of
+/// printing. The worker lets a check run undisturbed at first, so one that fills a pipe has to
+/// be drained once it blocks, and nothing of it may be lost.
+#[tokio::test]
+async fn a_check_that_writes_more_than_a_pipe_holds_arrives_whole() {
+    let runner = runner(config(1), "").await;
+    let program = r#"
+def pad(i):
+    return "x" * 2500 + str(i)
+
+def main(n):
+    for i in range(n):
+        print("line %04d " % i + "y" * 200)
+    return sum(len(pad(i)) for i in range(n))
+"#;
+    let mut req = request(
+        program,
+        &[("main(600)", Some("600 * 2500 + 10 + 90 * 2 + 500 * 3"))],
+    );
+    req.traced = vec!["pad".into()];
+    let outcome = check(&runner, &req).await;
+    assert_eq!(outcome.verdict, Verdict::Completed, "{outcome:#?}");
+    assert!(outcome.passed(&req), "{outcome:#?}");
+    let trace = &outcome.calls[0].trace;
+    assert_eq!(trace.len(), 600);
+    assert!(trace.iter().all(|e| e.finished));
+    let last = trace[599]
+        .result
+        .as_ref()
+        .map(|v| v.src.clone())
+        .unwrap_or_default();
+    assert!(
+        last.ends_with("599'"),
+        "{}",
+        &last[last.len().saturating_sub(20)..]
+    );
+    assert_eq!(
+        outcome.stdout_bytes,
+        600 * ("line 0000 ".len() as u64 + 200 + 1)
+    );
+}
+
 #[tokio::test]
 async fn missing_module_in_the_prelude_is_named() {
     let err = Runner::start(

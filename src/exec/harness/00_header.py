@@ -16,6 +16,7 @@ the standard library.
 import builtins
 import ctypes
 import errno
+import fcntl
 import functools
 import gc
 import inspect
