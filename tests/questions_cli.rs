@@ -222,3 +222,63 @@ fn undo_of_an_answer_brings_its_question_back() {
     assert!(shown.contains("dropped"), "{shown}");
     assert_eq!(questions(dir.path()), before, "{shown}");
 }
+
+/// A mistaken answer rules out the candidates that were right; removing it with `example rm`
+/// (not `undo`: the user may notice much later) brings them back, so the question is open
+/// again and can be answered properly.
+#[test]
+fn removing_a_mistaken_answer_brings_back_what_it_ruled_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), MIDDLE).unwrap();
+    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let before = questions(dir.path());
+    let call = before[0]["call"].as_str().unwrap().to_string();
+    let right = centre(&call);
+    let wrong = before[0]["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["value"].as_str().unwrap().to_string())
+        .find(|v| *v != right)
+        .unwrap();
+    let shown = repl(dir.path(), &format!("questions\nanswer 1 {wrong}"));
+    assert!(shown.contains("dropped"), "{shown}");
+    let answered = questions(dir.path());
+    assert!(
+        answered
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["call"] != call),
+        "{answered}"
+    );
+
+    let out = anpl(dir.path(), &["example", "rm", "mid.py", "middle", "3"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let after = questions(dir.path());
+    let answers = |q: &serde_json::Value| {
+        let mut list: Vec<String> = q[0]["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| format!("{} x{}", a["value"], a["count"]))
+            .collect();
+        list.sort();
+        list
+    };
+    assert_eq!(after[0]["call"], before[0]["call"], "{after}");
+    assert_eq!(answers(&after), answers(&before), "{after}");
+
+    // and the right answer settles it as it would have at first
+    let out = anpl(
+        dir.path(),
+        &["example", "add", "mid.py", "middle", &call, &right],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let check = anpl(
+        dir.path(),
+        &["trace", "mid.py", "--call", "main(['abcde', 'hello'])"],
+    );
+    assert!(text(&check).contains("'cl'"), "{}", text(&check));
+}

@@ -17,7 +17,10 @@
 //!
 //! An answer ([`Engine::answer`]) becomes an example of the hole; candidates that disagree
 //! with it are dropped without any new request, the implementation in use is replaced by a
-//! surviving one if it was dropped, and the next question is computed at once. A skipped
+//! surviving one if it was dropped, and the next question is computed at once. Dropped
+//! candidates are set aside, not forgotten: every question is computed from the candidates
+//! and the set-aside ones that pass the examples as they are then, so removing a mistaken
+//! answer (`example rm`) brings back what it alone ruled out. A skipped
 //! question ([`Engine::skip_question`]) is not asked again while its candidates are the same.
 
 use std::collections::BTreeMap;
@@ -248,6 +251,9 @@ pub struct Answered {
     pub next: Option<Question>,
 }
 
+/// How many ruled-out candidates a hole keeps in case an example is removed.
+const MAX_SET_ASIDE: usize = 32;
+
 impl Engine {
     /// Called by compile when a hole is filled: the candidates to ask questions from are
     /// the one taken and the others that passed every example.
@@ -277,6 +283,7 @@ impl Engine {
             .entry(outcome.hole.clone())
             .or_default();
         entry.candidates = candidates;
+        entry.set_aside.clear();
     }
 
     /// The open question of every hole (or of `only`), computed now.
@@ -286,6 +293,9 @@ impl Engine {
                 return Err(EngineError::UnknownFunction(h.to_string()));
             }
         }
+        // A hole whose examples changed since it was last checked (an `example rm`, an edited
+        // docstring) is unchecked, and would otherwise be passed over as if it had no question.
+        self.refresh_statuses().await?;
         let holes: Vec<String> = self
             .session()
             .questions
@@ -384,17 +394,24 @@ impl Engine {
         let in_use = self.session().current_code(hole).map(str::to_string);
         let impls = self.implementations();
         let mut keep: Vec<Candidate> = Vec::new();
-        for cand in state.candidates {
-            if examples.is_empty() {
-                break;
+        let mut set_aside: Vec<Candidate> = Vec::new();
+        for cand in state.candidates.into_iter().chain(state.set_aside) {
+            if keep.iter().chain(&set_aside).any(|c| c.code == cand.code) {
+                continue;
             }
-            let report = checker
-                .check_candidate(&impls, hole, &cand.code, examples)
-                .await?;
-            if report.passed() {
+            let passed = !examples.is_empty()
+                && checker
+                    .check_candidate(&impls, hole, &cand.code, examples)
+                    .await?
+                    .passed();
+            if passed {
                 keep.push(cand);
+            } else {
+                set_aside.push(cand);
             }
         }
+        // newly ruled out first, so a long series of answers forgets the oldest
+        set_aside.truncate(MAX_SET_ASIDE);
         if let Some(code) = in_use {
             if let Some(i) = keep.iter().position(|c| c.code == code) {
                 let first = keep.remove(i);
@@ -408,6 +425,9 @@ impl Engine {
             .or_default();
         if entry.candidates != keep {
             entry.candidates = keep.clone();
+        }
+        if entry.set_aside != set_aside {
+            entry.set_aside = set_aside;
         }
         Ok(keep)
     }

@@ -13,6 +13,11 @@ pub struct HoleQuestions {
     /// first. A question is asked when they disagree on some input.
     #[serde(default)]
     pub candidates: Vec<Candidate>,
+    /// Candidates an example has ruled out. They are checked again, with the candidates
+    /// above, whenever a question is computed, so removing a mistaken answer (or any
+    /// example) brings back the candidates it alone ruled out. A new fill starts afresh.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<Candidate>,
     /// Questions the user chose not to answer. One is not asked again while the
     /// candidates it was asked about are the same.
     #[serde(default)]
