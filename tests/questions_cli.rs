@@ -282,3 +282,26 @@ fn removing_a_mistaken_answer_brings_back_what_it_ruled_out() {
     );
     assert!(text(&check).contains("'cl'"), "{}", text(&check));
 }
+
+/// A hole whose examples it no longer passes has no question to ask, and `questions` says
+/// so instead of claiming its candidates agree.
+#[test]
+fn a_failing_hole_is_named_when_there_are_no_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), MIDDLE).unwrap();
+    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::write(
+        dir.path().join("mid.py"),
+        MIDDLE.replace("    'y'\n", "    'q'\n"),
+    )
+    .unwrap();
+    let out = anpl(dir.path(), &["questions", "mid.py"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("no open questions: middle fails its examples")
+            && text(&out).contains("`anpl compile`"),
+        "{}",
+        text(&out)
+    );
+}

@@ -10,7 +10,7 @@ use clap::Args;
 use super::args::{environment, SketchArgs};
 use super::runtime;
 use crate::engine::questions::Question;
-use crate::engine::{Engine, SearchSettings};
+use crate::engine::{Engine, FrontEnd, SearchSettings};
 
 #[derive(Debug, Args)]
 pub struct QuestionsArgs {
@@ -36,11 +36,8 @@ pub fn run(args: &QuestionsArgs) -> Result<ExitCode> {
     }
     if questions.is_empty() {
         super::outln(format_args!(
-            "no open questions: {}",
-            match &args.hole {
-                Some(h) => format!("the implementations of `{h}` that pass its examples agree on every input tried (or it has no others)"),
-                None => "where several implementations pass a hole's examples, they agree on every input tried".to_string(),
-            }
+            "{}",
+            engine.no_questions_note(args.hole.as_deref(), FrontEnd::Cli)
         ))?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -38,7 +38,7 @@ use crate::synth::value::Value;
 use super::check::Checker;
 use super::compile::HoleOutcome;
 use super::fingerprint::fingerprint;
-use super::{Engine, EngineError};
+use super::{Engine, EngineError, FrontEnd};
 
 /// One question about one hole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -284,6 +284,41 @@ impl Engine {
             .or_default();
         entry.candidates = candidates;
         entry.set_aside.clear();
+    }
+
+    /// What to say when [`Engine::questions`] found none (for every hole, or for `only`):
+    /// that the implementations agree, or which holes with candidates were passed over
+    /// because they do not pass their examples, and how to mend them where it is read.
+    pub fn no_questions_note(&self, only: Option<&str>, front: FrontEnd) -> String {
+        let held: Vec<String> = self
+            .session()
+            .questions
+            .keys()
+            .filter(|h| only.is_none_or(|o| o == h.as_str()) && self.sketch.hole(h).is_some())
+            .filter_map(|h| {
+                let why = match self.status(h) {
+                    HoleStatus::Failing => "fails its examples",
+                    HoleStatus::Stale => "changed in the sketch since it was filled",
+                    HoleStatus::Empty => "is not filled",
+                    HoleStatus::Unchecked => "could not be checked",
+                    _ => return None,
+                };
+                Some(format!("{h} {why}"))
+            })
+            .collect();
+        if !held.is_empty() {
+            return format!(
+                "no open questions: {}; questions come from implementations that pass a hole's examples ({})",
+                held.join(", "),
+                front.repair()
+            );
+        }
+        match only {
+            Some(h) => format!(
+                "no open questions: the implementations of `{h}` that pass its examples agree on every input tried (or it has no others)"
+            ),
+            None => "no open questions: where several implementations pass a hole's examples, they agree on every input tried".to_string(),
+        }
     }
 
     /// The open question of every hole (or of `only`), computed now.

@@ -7,6 +7,7 @@
 use super::dispatch::{text, Result};
 use super::Repl;
 use crate::command::Asking;
+use crate::engine::FrontEnd;
 
 impl Repl {
     pub(super) fn asking(&mut self, command: Asking) -> Result<()> {
@@ -85,7 +86,7 @@ impl Repl {
 
     fn show_questions(&self) {
         if self.asked.is_empty() {
-            self.say("no open questions");
+            self.say(&self.engine.no_questions_note(None, FrontEnd::Repl));
             return;
         }
         let mut out = String::new();

@@ -59,7 +59,7 @@ pub async fn perform(
         AskOp::List => {
             let list = list(engine, None).await?;
             let text = match list.len() {
-                0 => "no open questions: where several implementations pass a hole's examples, they agree on every input tried".to_string(),
+                0 => engine.no_questions_note(None, crate::engine::FrontEnd::Tui),
                 1 => "1 open question".to_string(),
                 n => format!("{n} open questions"),
             };
