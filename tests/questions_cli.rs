@@ -143,6 +143,46 @@ fn model_samples_that_disagree_are_asked_about() {
     assert!(session.contains("s[len(s) // 2]"));
 }
 
+/// A hole whose first answer failed has had a round of samples drawn already; the samples
+/// of that round left unjudged after one passed are the alternatives questions come from,
+/// and no second round is requested for them.
+#[test]
+fn samples_already_drawn_serve_the_questions_without_another_round() {
+    let dir = dir_with(&[("mid.py", MIDDLE)]);
+    // greedy: wrong for both examples; the round of three: that again, then two different
+    // answers that both pass them
+    let table = serde_json::json!({"rules": [{
+        "contains": "centre of the text",
+        "answers": [
+            "```python\ndef middle(s: str) -> str:\n    return s[0]\n```",
+            "```python\ndef middle(s: str) -> str:\n    return s[len(s) // 2]\n```",
+            "```python\ndef middle(s: str) -> str:\n    return s[1]\n```"
+        ]
+    }]});
+    let server = FakeModel::serve(dir.path(), &table);
+    let base = server.base();
+    let out = anpl(
+        dir.path(),
+        &[
+            "compile",
+            "mid.py",
+            "--ask",
+            "--json",
+            "--samples",
+            "3",
+            "--model",
+            "openai-compatible:fake",
+            "--base-url",
+            base.as_str(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["questions"][0]["hole"], "middle", "{doc}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+}
+
 #[test]
 fn repl_lists_skips_and_answers_questions() {
     let dir = dir_with(&[("mid.py", MIDDLE)]);

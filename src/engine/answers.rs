@@ -145,7 +145,9 @@ pub(crate) const FEW_EXAMPLES: usize = 3;
 
 /// Other answers that pass every example, for a hole the model filled from fewer than
 /// [`FEW_EXAMPLES`] examples: one round of `samples` at the sampling temperature, from the
-/// replay cache where it has them. They are only kept to ask questions from.
+/// replay cache where it has them. They are only kept to ask questions from. A hole whose
+/// search already drew such a round gets no second one: the answers of it that were never
+/// judged (one before them passed) are checked instead.
 pub(crate) async fn passing_alternatives(job: &HoleJob, outcome: &mut HoleOutcome) {
     if job.examples.is_empty()
         || job.examples.len() >= FEW_EXAMPLES
@@ -154,24 +156,28 @@ pub(crate) async fn passing_alternatives(job: &HoleJob, outcome: &mut HoleOutcom
     {
         return;
     }
-    let request = prompt::request(
-        &job.checker.sketch,
-        &job.hole,
-        &job.prompt,
-        job.settings.temperature,
-        job.settings.samples,
-        job.settings.max_tokens,
-    );
-    let texts = match fetch_texts(job, outcome, &request, 0).await {
-        Ok((texts, _)) => texts,
-        Err(reason) => {
-            job.events.send(Event::Message {
-                text: format!(
-                    "{}: no samples to ask questions from: {reason}",
-                    job.hole.id
-                ),
-            });
-            return;
+    let texts = if outcome.sampled {
+        std::mem::take(&mut outcome.unjudged)
+    } else {
+        let request = prompt::request(
+            &job.checker.sketch,
+            &job.hole,
+            &job.prompt,
+            job.settings.temperature,
+            job.settings.samples,
+            job.settings.max_tokens,
+        );
+        match fetch_texts(job, outcome, &request, 0).await {
+            Ok((texts, _)) => texts,
+            Err(reason) => {
+                job.events.send(Event::Message {
+                    text: format!(
+                        "{}: no samples to ask questions from: {reason}",
+                        job.hole.id
+                    ),
+                });
+                return;
+            }
         }
     };
     let target = sample::extract_target(&job.checker.sketch, &job.hole);

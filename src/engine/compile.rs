@@ -127,6 +127,11 @@ pub(crate) struct HoleOutcome {
     pub candidates: Vec<String>,
     /// Other candidates that also pass every example, for questions (`questions.rs`).
     pub alternatives: Vec<(String, Origin)>,
+    /// A round of samples at the sampling temperature was drawn for this hole.
+    pub sampled: bool,
+    /// Answers fetched but never judged, because one before them in their round passed:
+    /// paid for already, so they are checked as alternatives before any new request.
+    pub unjudged: Vec<String>,
     pub transcripts: Vec<(String, Transcript)>,
     pub usage: Usage,
     pub failure: Option<String>,
@@ -668,6 +673,7 @@ async fn try_model(
         return Ok(());
     }
     if settings.samples > 0 {
+        outcome.sampled = true;
         let more = prompt::request(
             &job.checker.sketch,
             &job.hole,
@@ -730,7 +736,8 @@ pub(crate) async fn try_round(
 ) -> Result<Step, String> {
     let (texts, new_from) = fetch_texts(job, outcome, request, first_index).await?;
     let target = sample::extract_target(&job.checker.sketch, &job.hole);
-    for text in texts {
+    let mut texts = texts.into_iter();
+    while let Some(text) = texts.next() {
         let code = match extract(&text, &target) {
             Ok(extracted) => {
                 note_extraction(job, outcome, new_from, &text, &extracted);
@@ -750,7 +757,10 @@ pub(crate) async fn try_round(
         }
         match judge(job, outcome, code, model_origin(job), best_failure).await? {
             Step::Open => {}
-            step => return Ok(step),
+            step => {
+                outcome.unjudged.extend(texts);
+                return Ok(step);
+            }
         }
     }
     Ok(Step::Open)
