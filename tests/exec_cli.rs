@@ -258,3 +258,78 @@ fn a_killed_pool_leaves_nothing_behind_once_anpl_runs_again() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(pool_dirs(tmp.path()), Vec::<PathBuf>::new());
 }
+
+/// The processes of this user whose command line names `needle`, with their parents, from
+/// `/proc`: (pid, parent pid, command name).
+#[cfg(target_os = "linux")]
+fn processes_naming(needle: &str) -> Vec<(u32, u32, String)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if !String::from_utf8_lossy(&cmdline).contains(needle) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // "pid (comm) state ppid ...": comm may hold spaces, so split at its closing paren
+        let Some((head, rest)) = stat.rsplit_once(") ") else {
+            continue;
+        };
+        let comm = head.split_once(" (").map_or("", |(_, c)| c).to_string();
+        let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok());
+        if let Some(ppid) = ppid {
+            found.push((pid, ppid, comm));
+        }
+    }
+    found
+}
+
+// Regression: a worker in the middle of a check did not notice anpl had gone (a closed
+// terminal, `kill -9`) and ran on until the check ended, up to its whole timeout.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_check_running_when_anpl_is_killed_ends_with_it() {
+    let sketch = "import time\n\ndef main(x):\n    \"\"\"\n    >>> main(1)\n    1\n    \"\"\"\n    time.sleep(90)\n    return x\n";
+    let dir = support::bin::dir_with(&[("slow.py", sketch)]);
+    let tmp = tempfile::tempdir().unwrap();
+    let needle = tmp.path().to_string_lossy().to_string();
+    let mut anpl = support::bin::command(dir.path())
+        .args(["run", "slow.py", "--check-timeout", "120"])
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // running: a check child (a python3 whose parent is a python3 worker of this pool)
+    let started = std::time::Instant::now();
+    loop {
+        let procs = processes_naming(&needle);
+        let running = procs.iter().any(|(_, ppid, comm)| {
+            comm.starts_with("python")
+                && procs
+                    .iter()
+                    .any(|(pid, _, c)| pid == ppid && c.starts_with("python"))
+        });
+        if running {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the check never started: {procs:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    anpl.kill().unwrap();
+    anpl.wait().unwrap();
+    let killed = std::time::Instant::now();
+    while !processes_naming(&needle).is_empty() {
+        assert!(
+            killed.elapsed() < std::time::Duration::from_secs(20),
+            "the pool outlived anpl: {:?}",
+            processes_naming(&needle)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -28,6 +28,20 @@ _QUIET_SECONDS = 0.05
 _RESULT_PIPE_BYTES = 1 << 20
 
 
+_HUNG_UP = select.POLLHUP | select.POLLERR
+
+
+def _abandon(pid):
+    """anpl has gone (killed, or its terminal closed) without stopping its pool: end the
+    check and this worker now, not when the check would have finished."""
+    if os.getpid() != 1:  # as PID 1, exiting takes the whole namespace with it
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    _exit(0)
+
+
 def supervise(setup, check, layers, proto_fds):
     limits = setup["limits"]
     nonce = secrets.token_hex(16)
@@ -96,10 +110,18 @@ def supervise(setup, check, layers, proto_fds):
     # that fills a pipe waits at most this long before the loop below drains it.
     reason = None
     status = None
+    # anpl writes nothing while a check runs; its end of the protocol closing (no events
+    # asked for: poll reports a hang-up anyway) means it has gone.
+    caller = proto_fds[0] if proto_fds else None
     if pidfd is not None:
         quiet = select.poll()
         quiet.register(pidfd, select.POLLIN)
-        if quiet.poll(max(1, math.ceil(min(_QUIET_SECONDS, timeout) * 1000))):
+        if caller is not None:
+            quiet.register(caller, 0)
+        ready = quiet.poll(max(1, math.ceil(min(_QUIET_SECONDS, timeout) * 1000)))
+        if any(fd == caller and ev & _HUNG_UP for fd, ev in ready):
+            _abandon(pid)
+        if ready:
             done_pid, st = os.waitpid(pid, os.WNOHANG)
             if done_pid == pid:
                 status = st  # over already: what it wrote is read below, after the kill
@@ -111,14 +133,21 @@ def supervise(setup, check, layers, proto_fds):
             poller.register(fd, select.POLLIN)
         if pidfd is not None:
             poller.register(pidfd, select.POLLIN)
+        if caller is not None:
+            poller.register(caller, 0)
     while reason is None and status is None:
         left = deadline - time.monotonic()
         if left <= 0:
             reason = "timeout"
             break
         wait = left if pidfd is not None else min(left, 0.005)
-        for fd, _ in poller.poll(max(1, math.ceil(wait * 1000))):
+        for fd, ev in poller.poll(max(1, math.ceil(wait * 1000))):
             if fd == pidfd:
+                continue
+            if fd == caller:
+                if ev & _HUNG_UP:
+                    _abandon(pid)
+                poller.unregister(fd)  # anything else from it is not ours to read here
                 continue
             data = _read(fd)
             if data is None:
