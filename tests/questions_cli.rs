@@ -345,3 +345,31 @@ fn a_failing_hole_is_named_when_there_are_no_questions() {
         text(&out)
     );
 }
+
+/// `answer N VALUE --doc` writes the answer into the hole's docstring as a doctest, where
+/// the user's other examples are, instead of keeping it in the session.
+#[test]
+fn an_answer_can_go_into_the_docstring() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), MIDDLE).unwrap();
+    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let call = questions(dir.path())[0]["call"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let expected = centre(&call);
+    let shown = repl(dir.path(), &format!("questions\nanswer 1 {expected} --doc"));
+    assert!(shown.contains("example 3 added"), "{shown}");
+    let sketch = std::fs::read_to_string(dir.path().join("mid.py")).unwrap();
+    assert!(
+        sketch.contains(&format!(">>> {call}\n    {expected}\n")),
+        "{sketch}"
+    );
+    let out = anpl(dir.path(), &["example", "list", "mid.py", "middle"]);
+    assert!(
+        text(&out).contains(&format!("3. {call} => {expected}")),
+        "{}",
+        text(&out)
+    );
+}

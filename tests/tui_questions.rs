@@ -215,13 +215,21 @@ async fn picking_answers_and_skipping_in_the_overlay() {
     // Enter picks the answer under the cursor: it becomes an example of `last`.
     let effects = press(&mut ui.app, KeyCode::Enter);
     let [Effect::Repair {
-        op: RepairOp::Ask(AskOp::Answer { question, value }),
+        op:
+            RepairOp::Ask(AskOp::Answer {
+                question,
+                value,
+                docstring,
+            }),
         ..
     }] = effects.as_slice()
     else {
         panic!("{effects:?}")
     };
-    assert_eq!((question, value.as_str()), (&first, "'C'"));
+    assert_eq!(
+        (question, value.as_str(), docstring),
+        (&first, "'C'", &false)
+    );
     ui.carry_out(effects).await;
     let added: Vec<(String, String)> = ui
         .app

@@ -100,7 +100,12 @@ pub enum DecomposeFrom {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Asking {
     List,
-    Answer { n: usize, value: String },
+    /// `docstring`: the answer goes into the hole's docstring as a doctest.
+    Answer {
+        n: usize,
+        value: String,
+        docstring: bool,
+    },
     Skip(usize),
 }
 
@@ -117,7 +122,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("resynth", "resynth HOLE [--samples N]", "draw fresh samples until the hole's examples pass, then repair"),
     ("decompose", "decompose HOLE [--from FILE | --suggest | <<END]", "replace a hole by a body that calls new holes ($EDITOR without an option); --suggest asks the model"),
     ("questions", "questions", "open questions: calls where the implementations that pass a hole's examples disagree, numbered"),
-    ("answer", "answer N VALUE", "answer question N with a Python value: it becomes an example, disagreeing candidates are dropped"),
+    ("answer", "answer N VALUE [--doc]", "answer question N with a Python value: it becomes an example (--doc: as a doctest in the docstring), disagreeing candidates are dropped"),
     ("skip", "skip N", "do not ask question N again while its candidates stay the same"),
     ("undo", "undo", "undo the last command that changed the sketch or the session"),
     ("redo", "redo", "redo what undo undid"),

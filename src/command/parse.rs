@@ -154,12 +154,14 @@ pub fn parse(line: &str, text: Option<String>) -> Result<Option<Command>, ParseE
         "questions" | "question" => Command::Questions(Asking::List),
         "answer" => {
             let (n, value) = word(rest);
-            if n.is_empty() || value.trim().is_empty() {
+            let (value, docstring) = take_flag(value, "--doc");
+            if n.is_empty() || value.is_empty() {
                 return err(usage("answer"));
             }
             Command::Questions(Asking::Answer {
                 n: number(n, "the question")?,
-                value: value.trim().to_string(),
+                value,
+                docstring,
             })
         }
         "skip" => Command::Questions(Asking::Skip(number(rest.trim(), "the question")?)),
@@ -342,9 +344,19 @@ mod tests {
             p("answer 2 'a b'"),
             Command::Questions(Asking::Answer {
                 n: 2,
-                value: "'a b'".into()
+                value: "'a b'".into(),
+                docstring: false,
             })
         );
+        assert_eq!(
+            p("answer 1 [1,  '--doc'] --doc"),
+            Command::Questions(Asking::Answer {
+                n: 1,
+                value: "[1,  '--doc']".into(),
+                docstring: true,
+            })
+        );
+        assert!(parse("answer 1 --doc", None).is_err());
         assert_eq!(p("skip 1"), Command::Questions(Asking::Skip(1)));
         assert!(parse("answer 1", None).is_err());
         assert!(parse("skip x", None).is_err());

@@ -19,13 +19,17 @@ impl Repl {
                 self.asked = found;
                 self.show_questions();
             }
-            Asking::Answer { n, value } => {
+            Asking::Answer {
+                n,
+                value,
+                docstring,
+            } => {
                 let q = self.question(n)?;
                 self.engine.begin("answer", Some(&q.hole));
                 let answered = self.block(|engine, _, _, _| {
                     let (hole, call) = (q.hole.clone(), q.call.clone());
                     let value = value.clone();
-                    async move { engine.answer(&hole, &call, &value, false).await }
+                    async move { engine.answer(&hole, &call, &value, docstring).await }
                 });
                 let ended = self.engine.end().map_err(text);
                 let answered = answered.map_err(text)?;
@@ -93,7 +97,7 @@ impl Repl {
         for (i, q) in self.asked.iter().enumerate() {
             out.push_str(&format!("[{}] {}\n", i + 1, q.describe()));
         }
-        out.push_str("answer N VALUE to answer (VALUE is Python source), skip N to put one aside");
+        out.push_str("answer N VALUE to answer (VALUE is Python source; --doc writes it into the docstring), skip N to put one aside");
         self.say(&out);
     }
 }

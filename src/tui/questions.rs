@@ -13,8 +13,13 @@ use crate::engine::Engine;
 pub enum AskOp {
     /// Compute the open question of every hole.
     List,
-    /// `value` (Python source) is what `question.call` should return.
-    Answer { question: Question, value: String },
+    /// `value` (Python source) is what `question.call` should return; `docstring`: written
+    /// into the hole's docstring as a doctest.
+    Answer {
+        question: Question,
+        value: String,
+        docstring: bool,
+    },
     /// Do not ask `question` again while its hole's candidates stay the same.
     Skip(Question),
 }
@@ -69,11 +74,15 @@ pub async fn perform(
             });
             Ok(text)
         }
-        AskOp::Answer { question, value } => {
+        AskOp::Answer {
+            question,
+            value,
+            docstring,
+        } => {
             let (hole, call) = (question.hole.clone(), question.call.clone());
             // The example and a replaced implementation are undone together.
             engine.begin("answer", Some(&hole));
-            let answered = engine.answer(&hole, &call, &value, false).await;
+            let answered = engine.answer(&hole, &call, &value, docstring).await;
             let ended = engine.end();
             let answered = answered.map_err(err)?;
             ended.map_err(err)?;

@@ -115,8 +115,16 @@ impl App {
     pub(super) fn asking_command(&mut self, asking: Asking) -> Vec<Effect> {
         match asking {
             Asking::List => self.list_questions(),
-            Asking::Answer { n, value } => match self.listed(n) {
-                Some(question) => self.start_ask(AskOp::Answer { question, value }),
+            Asking::Answer {
+                n,
+                value,
+                docstring,
+            } => match self.listed(n) {
+                Some(question) => self.start_ask(AskOp::Answer {
+                    question,
+                    value,
+                    docstring,
+                }),
                 None => Vec::new(),
             },
             Asking::Skip(n) => match self.listed(n) {
@@ -192,7 +200,11 @@ impl App {
                             question.call
                         ));
                     } else {
-                        return self.start_ask(AskOp::Answer { question, value });
+                        return self.start_ask(AskOp::Answer {
+                            question,
+                            value,
+                            docstring: false,
+                        });
                     }
                 }
                 KeyCode::Backspace => {
@@ -237,7 +249,11 @@ impl App {
             KeyCode::Enter => match question.answers.get(asking.choice) {
                 Some(answer) => {
                     let value = answer.value.clone();
-                    return self.start_ask(AskOp::Answer { question, value });
+                    return self.start_ask(AskOp::Answer {
+                        question,
+                        value,
+                        docstring: false,
+                    });
                 }
                 None => {
                     asking.typing = Some(String::new());
