@@ -234,17 +234,15 @@ fn a_killed_pool_leaves_nothing_behind_once_anpl_runs_again() {
     let mut stdin = repl.stdin.take().unwrap();
     stdin.write_all(b"compile\n").unwrap();
     stdin.flush().unwrap();
-    let started = std::time::Instant::now();
-    while !pool_dirs(tmp.path())
-        .iter()
-        .any(|d| d.join("owner.lock").exists())
-    {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(60),
-            "the REPL never started its pool"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_until(
+        60,
+        || {
+            pool_dirs(tmp.path())
+                .iter()
+                .any(|d| d.join("owner.lock").exists())
+        },
+        || "the REPL never started its pool".to_string(),
+    );
     repl.kill().unwrap();
     repl.wait().unwrap();
     drop(stdin);
@@ -303,33 +301,37 @@ fn a_check_running_when_anpl_is_killed_ends_with_it() {
         .spawn()
         .unwrap();
     // running: a check child (a python3 whose parent is a python3 worker of this pool)
-    let started = std::time::Instant::now();
-    loop {
-        let procs = processes_naming(&needle);
-        let running = procs.iter().any(|(_, ppid, comm)| {
-            comm.starts_with("python")
-                && procs
-                    .iter()
-                    .any(|(pid, _, c)| pid == ppid && c.starts_with("python"))
-        });
-        if running {
-            break;
-        }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(60),
-            "the check never started: {procs:?}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_until(
+        60,
+        || {
+            let procs = processes_naming(&needle);
+            procs.iter().any(|(_, ppid, comm)| {
+                comm.starts_with("python")
+                    && procs
+                        .iter()
+                        .any(|(pid, _, c)| pid == ppid && c.starts_with("python"))
+            })
+        },
+        || format!("the check never started: {:?}", processes_naming(&needle)),
+    );
     anpl.kill().unwrap();
     anpl.wait().unwrap();
-    let killed = std::time::Instant::now();
-    while !processes_naming(&needle).is_empty() {
+    wait_until(
+        20,
+        || processes_naming(&needle).is_empty(),
+        || format!("the pool outlived anpl: {:?}", processes_naming(&needle)),
+    );
+}
+
+/// Polls `done` until it holds, failing with `why()` once `seconds` have passed.
+fn wait_until(seconds: u64, mut done: impl FnMut() -> bool, why: impl Fn() -> String) {
+    let started = std::time::Instant::now();
+    while !done() {
         assert!(
-            killed.elapsed() < std::time::Duration::from_secs(20),
-            "the pool outlived anpl: {:?}",
-            processes_naming(&needle)
+            started.elapsed() < std::time::Duration::from_secs(seconds),
+            "{}",
+            why()
         );
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }

@@ -36,6 +36,16 @@ fn repl(dir: &Path, script: &str) -> String {
     text(&out)
 }
 
+/// `mid.py` (`MIDDLE`) in a fresh folder, compiled by the offline synthesizer, whose
+/// fitting programs disagree on inputs beyond its two examples.
+fn compiled_offline() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mid.py"), MIDDLE).unwrap();
+    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
+    assert!(out.status.success(), "{}", text(&out));
+    dir
+}
+
 fn questions(dir: &Path) -> serde_json::Value {
     let out = anpl(dir, &["questions", "mid.py", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -251,10 +261,7 @@ fn ask_set_in_anpl_toml_stops_compile_with_the_questions_unless_no_ask() {
 /// absence and those candidates with it, so the same question is open again.
 #[test]
 fn undo_of_an_answer_brings_its_question_back() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mid.py"), MIDDLE).unwrap();
-    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
-    assert!(out.status.success(), "{}", text(&out));
+    let dir = compiled_offline();
     let before = questions(dir.path());
     let call = before[0]["call"].as_str().unwrap().to_string();
     let expected = centre(&call);
@@ -268,10 +275,7 @@ fn undo_of_an_answer_brings_its_question_back() {
 /// again and can be answered properly.
 #[test]
 fn removing_a_mistaken_answer_brings_back_what_it_ruled_out() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mid.py"), MIDDLE).unwrap();
-    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
-    assert!(out.status.success(), "{}", text(&out));
+    let dir = compiled_offline();
     let before = questions(dir.path());
     let call = before[0]["call"].as_str().unwrap().to_string();
     let right = centre(&call);
@@ -327,10 +331,7 @@ fn removing_a_mistaken_answer_brings_back_what_it_ruled_out() {
 /// so instead of claiming its candidates agree.
 #[test]
 fn a_failing_hole_is_named_when_there_are_no_questions() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mid.py"), MIDDLE).unwrap();
-    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
-    assert!(out.status.success(), "{}", text(&out));
+    let dir = compiled_offline();
     std::fs::write(
         dir.path().join("mid.py"),
         MIDDLE.replace("    'y'\n", "    'q'\n"),
@@ -350,10 +351,7 @@ fn a_failing_hole_is_named_when_there_are_no_questions() {
 /// the user's other examples are, instead of keeping it in the session.
 #[test]
 fn an_answer_can_go_into_the_docstring() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mid.py"), MIDDLE).unwrap();
-    let out = anpl(dir.path(), &["compile", "mid.py", "--model", "offline"]);
-    assert!(out.status.success(), "{}", text(&out));
+    let dir = compiled_offline();
     let call = questions(dir.path())[0]["call"]
         .as_str()
         .unwrap()
