@@ -290,13 +290,14 @@ impl Engine {
     /// that the implementations agree, or which holes with candidates were passed over
     /// because they do not pass their examples, and how to mend them where it is read.
     pub fn no_questions_note(&self, only: Option<&str>, front: FrontEnd) -> String {
+        let statuses = self.statuses();
         let held: Vec<String> = self
             .session()
             .questions
             .keys()
-            .filter(|h| only.is_none_or(|o| o == h.as_str()) && self.sketch.hole(h).is_some())
+            .filter(|h| only.is_none_or(|o| o == h.as_str()))
             .filter_map(|h| {
-                let why = match self.status(h) {
+                let why = match statuses.get(h)? {
                     HoleStatus::Failing => "fails its examples",
                     HoleStatus::Stale => "changed in the sketch since it was filled",
                     HoleStatus::Empty => "is not filled",
