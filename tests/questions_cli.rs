@@ -46,6 +46,15 @@ fn compiled_offline() -> tempfile::TempDir {
     dir
 }
 
+/// The program now takes each word's centre character, as `middle` should.
+fn assert_takes_the_centre(dir: &Path) {
+    let check = anpl(
+        dir,
+        &["trace", "mid.py", "--call", "main(['abcde', 'hello'])"],
+    );
+    assert!(text(&check).contains("'cl'"), "{}", text(&check));
+}
+
 fn questions(dir: &Path) -> serde_json::Value {
     let out = anpl(dir, &["questions", "mid.py", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -97,11 +106,7 @@ fn synthesizer_programs_that_disagree_are_asked_about_and_an_answer_settles_them
         &["compile", "mid.py", "--model", "offline", "--ask"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let check = anpl(
-        dir.path(),
-        &["trace", "mid.py", "--call", "main(['abcde', 'hello'])"],
-    );
-    assert!(text(&check).contains("'cl'"), "{}", text(&check));
+    assert_takes_the_centre(dir.path());
 }
 
 #[test]
@@ -320,11 +325,7 @@ fn removing_a_mistaken_answer_brings_back_what_it_ruled_out() {
         &["example", "add", "mid.py", "middle", &call, &right],
     );
     assert!(out.status.success(), "{}", text(&out));
-    let check = anpl(
-        dir.path(),
-        &["trace", "mid.py", "--call", "main(['abcde', 'hello'])"],
-    );
-    assert!(text(&check).contains("'cl'"), "{}", text(&check));
+    assert_takes_the_centre(dir.path());
 }
 
 /// A hole whose examples it no longer passes has no question to ask, and `questions` says

@@ -26,8 +26,6 @@ def _read(fd):
 # How long the worker leaves a running check undisturbed before it reads what it wrote.
 _QUIET_SECONDS = 0.05
 _RESULT_PIPE_BYTES = 1 << 20
-
-
 _HUNG_UP = select.POLLHUP | select.POLLERR
 
 
@@ -103,38 +101,35 @@ def supervise(setup, check, layers, proto_fds):
                 state["phase"] += 1
                 deadline = time.monotonic() + timeout
 
-    # Leave the check alone at first: most checks are over within this window, and a worker
-    # that wakes for each record while its child runs writes to pages the child still shares,
-    # so the kernel copies each of them; once the child has gone, the same writes only take
-    # back pages nobody else maps. What the check writes meanwhile waits in the pipes; one
-    # that fills a pipe waits at most this long before the loop below drains it.
     reason = None
     status = None
+    open_fds = {res_r, out_r, err_r}
+    # poll(2) directly: the selectors module's bookkeeping cost more than the check's I/O.
     # anpl writes nothing while a check runs; its end of the protocol closing (no events
     # asked for: poll reports a hang-up anyway) means it has gone.
     caller = proto_fds[0] if proto_fds else None
+    poller = select.poll()
     if pidfd is not None:
-        quiet = select.poll()
-        quiet.register(pidfd, select.POLLIN)
-        if caller is not None:
-            quiet.register(caller, 0)
-        ready = quiet.poll(max(1, math.ceil(min(_QUIET_SECONDS, timeout) * 1000)))
+        poller.register(pidfd, select.POLLIN)
+    if caller is not None:
+        poller.register(caller, 0)
+    if pidfd is not None:
+        # Leave the check alone at first: most checks are over within this window, and a
+        # worker that wakes for each record while its child runs writes to pages the child
+        # still shares, so the kernel copies each of them; once the child has gone, the same
+        # writes only take back pages nobody else maps. What the check writes meanwhile
+        # waits in the pipes; one that fills a pipe waits at most this long before the loop
+        # below drains it.
+        ready = poller.poll(max(1, math.ceil(min(_QUIET_SECONDS, timeout) * 1000)))
         if any(fd == caller and ev & _HUNG_UP for fd, ev in ready):
             _abandon(pid)
         if ready:
             done_pid, st = os.waitpid(pid, os.WNOHANG)
             if done_pid == pid:
                 status = st  # over already: what it wrote is read below, after the kill
-    open_fds = {res_r, out_r, err_r}
-    # poll(2) directly: the selectors module's bookkeeping cost more than the check's I/O
-    poller = select.poll()
     if status is None:
         for fd in open_fds:
             poller.register(fd, select.POLLIN)
-        if pidfd is not None:
-            poller.register(pidfd, select.POLLIN)
-        if caller is not None:
-            poller.register(caller, 0)
     while reason is None and status is None:
         left = deadline - time.monotonic()
         if left <= 0:
